@@ -1,0 +1,96 @@
+package certs
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	certificatesv1 "k8s.io/api/certificates/v1"
+)
+
+func issuedCSR(b *testing.B, c csrSpec) *certificatesv1.CertificateSigningRequest {
+	c.request = c.req.pem(b)
+	c.cert = issue(b, c.request, false)
+	c.conds = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
+	return c.build(b)
+}
+
+func BenchmarkSummarize(b *testing.B) {
+	rsaSpec := clientSpec()
+	rsaSpec.req.key = keyRSA2048()
+	for _, bc := range []struct {
+		name string
+		obj  *certificatesv1.CertificateSigningRequest
+	}{
+		{"RSA-2048/pending", rsaSpec.build(b)},
+		{"RSA-2048/issued", issuedCSR(b, rsaSpec)},
+		{"P-256/pending", clientSpec().build(b)},
+		{"P-256/issued", issuedCSR(b, clientSpec())},
+		{"P-256/serving-issued", issuedCSR(b, servingSpec())},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			p, f := DefaultPolicy(), goodFacts()
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Summarize(bc.obj, p, f)
+			}
+		})
+	}
+}
+
+func summaries10k() []*Summary {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	list := make([]*Summary, 10000)
+	for i := range list {
+		name := fmt.Sprintf("csr-%05d", (i*7919)%10000)
+		list[i] = &Summary{
+			Name:    name,
+			State:   State(i % 5),
+			Created: base.Add(time.Duration((i*104729)%5000) * time.Second),
+			Search:  strings.ToLower(name + "\x00system:node:node-" + fmt.Sprint(i%300) + "\x00system:nodes"),
+		}
+	}
+	return list
+}
+
+func BenchmarkSort10k(b *testing.B) {
+	src := summaries10k()
+	work := make([]*Summary, len(src))
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(work, src)
+		Sort(work)
+	}
+}
+
+func BenchmarkMatches10k(b *testing.B) {
+	list := summaries10k()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for _, s := range list {
+			if s.Matches("node-29") {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		b.Fatal("nothing matched")
+	}
+}
+
+func BenchmarkSanitize(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"clean-ascii", "system:node:ip-10-0-12-34.eu-west-1.compute.internal"},
+		{"clean-unicode", "café-日本-ノード-0001"},
+		{"hostile", "jane\x1b]0;pwned\x07\u202etxt.exe\u200b\xff"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Sanitize(bc.in)
+			}
+		})
+	}
+}

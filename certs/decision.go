@@ -1,0 +1,103 @@
+package certs
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	certificatesv1 "k8s.io/api/certificates/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Decision is approve or deny.
+type Decision int
+
+// The two decisions an admin can make.
+const (
+	Approve Decision = iota
+	Deny
+)
+
+func (d Decision) String() string {
+	if d == Deny {
+		return "Deny"
+	}
+	return "Approve"
+}
+
+// Reasons csrtui writes on the conditions it adds, so an audit can tell its
+// decisions from kubectl's (KubectlApprove/KubectlDeny) and controllers'.
+const (
+	ReasonApprove = "CSRTUIApprove"
+	ReasonDeny    = "CSRTUIDeny"
+)
+
+// ErrAlreadyDecided is wrapped by ApplyDecision's error when the opposite decision
+// (or Failed) is already on the CSR: `certificate signing request "N" is already Denied`.
+var ErrAlreadyDecided = errors.New("already decided")
+
+// alreadyDecidedError carries kubectl's exact wording while matching
+// ErrAlreadyDecided with errors.Is.
+type alreadyDecidedError struct {
+	name string
+	cond certificatesv1.RequestConditionType
+}
+
+func (e *alreadyDecidedError) Error() string {
+	// Same text as addConditionIfNeeded in k8s.io/kubectl/pkg/cmd/certificates/certificates.go.
+	return fmt.Sprintf("certificate signing request %q is already %s", e.name, e.cond)
+}
+
+func (e *alreadyDecidedError) Unwrap() error { return ErrAlreadyDecided }
+
+// ApplyDecision returns a copy of csr with the decision's condition appended
+// (kubectl's semantics, section 5 of the rules). changed is false when the same
+// decision is already there (a no-op). It never mutates csr.
+//
+// Like kubectl (k8s.io/kubectl/pkg/cmd/certificates/certificates.go), the
+// opposite decision is an error; unlike kubectl, a Failed condition also blocks
+// approval, because the apiserver never removes conditions and the signer
+// ignores failed requests (pkg/controller/certificates/signer/signer.go).
+func ApplyDecision(csr *certificatesv1.CertificateSigningRequest, d Decision, message string, now time.Time) (out *certificatesv1.CertificateSigningRequest, changed bool, err error) {
+	if csr == nil {
+		return nil, false, errors.New("no certificate signing request")
+	}
+	var want certificatesv1.RequestConditionType
+	var reason string
+	var mustNot []certificatesv1.RequestConditionType
+	switch d {
+	case Approve:
+		want, reason = certificatesv1.CertificateApproved, ReasonApprove
+		mustNot = []certificatesv1.RequestConditionType{certificatesv1.CertificateDenied, certificatesv1.CertificateFailed}
+	case Deny:
+		want, reason = certificatesv1.CertificateDenied, ReasonDeny
+		mustNot = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
+	default:
+		return nil, false, fmt.Errorf("unknown decision %d", int(d))
+	}
+
+	already := false
+	for _, c := range csr.Status.Conditions {
+		for _, m := range mustNot {
+			if c.Type == m {
+				return nil, false, &alreadyDecidedError{name: csr.Name, cond: c.Type}
+			}
+		}
+		if c.Type == want {
+			already = true
+		}
+	}
+	out = csr.DeepCopy()
+	if already {
+		return out, false, nil
+	}
+	out.Status.Conditions = append(out.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
+		Type:           want,
+		Status:         corev1.ConditionTrue,
+		Reason:         reason,
+		Message:        message,
+		LastUpdateTime: metav1.NewTime(now),
+	})
+	return out, true, nil
+}

@@ -1,0 +1,188 @@
+package certs
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSafeFileName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"node-csr-abc", "node-csr-abc"},
+		{"jane.example", "jane.example"},
+		{"", "csr"},
+		{".", "_"},
+		{"..", "__"},
+		{".hidden", "_hidden"},
+		{"-rf", "_rf"},
+		{"a/b", "a_b"},
+		{`a\b`, "a_b"},
+		{"a\x00b", "a_b"},
+		{"x\x1b]0;t\x07", "x__0_t_"},
+		{"café", "caf_"},
+		{"abc\u202etxt", "abc_txt"},
+		{"name.", "name_"},
+		{"CON", "_CON"},
+		{"nul.crt", "_nul.crt"},
+	} {
+		if got := SafeFileName(tc.in); got != tc.want {
+			t.Errorf("SafeFileName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	long1 := SafeFileName(strings.Repeat("a", 500) + "1")
+	long2 := SafeFileName(strings.Repeat("a", 500) + "2")
+	if len(long1) > maxFileName || long1 == long2 {
+		t.Errorf("long names: %d bytes, distinct=%v", len(long1), long1 != long2)
+	}
+}
+
+func checkSafeFileName(t *testing.T, in string) {
+	got := SafeFileName(in)
+	if got == "" || got == "." || got == ".." || len(got) > maxFileName || got[0] == '.' || got[0] == '-' ||
+		strings.ContainsAny(got, "/\\\x00") || !utf8.ValidString(got) {
+		t.Fatalf("SafeFileName(%q) = %q", in, got)
+	}
+	for _, r := range got {
+		if r < 0x20 || r == 0x7f || unsafeRune(r) {
+			t.Fatalf("SafeFileName(%q) = %q holds %U", in, got, r)
+		}
+	}
+}
+
+func FuzzSafeFileName(f *testing.F) {
+	for _, s := range []string{"", ".", "..", "a/b", "-x", "\x00", "日本"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkSafeFileName)
+}
+
+func TestWriteFile(t *testing.T) {
+	data := []byte("-----BEGIN CERTIFICATE-----\n...\n")
+	t.Run("new file", func(t *testing.T) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "jane.crt")
+		if err := WriteFile(p, data, 0o644, false); err != nil {
+			t.Fatal(err)
+		}
+		assertFile(t, p, data, 0o644)
+		assertOnly(t, dir, "jane.crt")
+	})
+	t.Run("exists without overwrite", func(t *testing.T) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "jane.crt")
+		if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := WriteFile(p, data, 0o644, false)
+		if !errors.Is(err, ErrFileExists) || !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("err = %v, want ErrFileExists", err)
+		}
+		assertFile(t, p, []byte("old"), 0o600)
+		assertOnly(t, dir, "jane.crt")
+	})
+	t.Run("dangling symlink counts as existing", func(t *testing.T) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "jane.crt")
+		if err := os.Symlink(filepath.Join(dir, "elsewhere"), p); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+		if err := WriteFile(p, data, 0o644, false); !errors.Is(err, ErrFileExists) {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "elsewhere")); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal("wrote through the symlink")
+		}
+	})
+	t.Run("overwrite", func(t *testing.T) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "jane.crt")
+		if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteFile(p, data, 0o644, true); err != nil {
+			t.Fatal(err)
+		}
+		assertFile(t, p, data, 0o644)
+		assertOnly(t, dir, "jane.crt")
+	})
+	t.Run("missing folder", func(t *testing.T) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "nope", "jane.crt")
+		err := WriteFile(p, data, 0o644, false)
+		if err == nil || !strings.Contains(err.Error(), "does not exist") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("folder is a file", func(t *testing.T) {
+		dir := t.TempDir()
+		f := filepath.Join(dir, "file")
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteFile(filepath.Join(f, "jane.crt"), data, 0o644, false); err == nil {
+			t.Fatal("wrote under a file")
+		}
+	})
+	t.Run("target is a folder", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteFile(filepath.Join(dir, "sub"), data, 0o644, true); err == nil {
+			t.Fatal("replaced a folder")
+		}
+		assertOnly(t, dir, "sub")
+	})
+	t.Run("read-only folder leaves nothing", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("root ignores folder permissions")
+		}
+		dir := t.TempDir()
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
+		if err := WriteFile(filepath.Join(dir, "x.crt"), data, 0o644, false); err == nil {
+			t.Fatal("wrote into a read-only folder")
+		}
+		assertOnly(t, dir)
+	})
+}
+
+func assertFile(t *testing.T, p string, data []byte, mode os.FileMode) {
+	t.Helper()
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(data) {
+		t.Fatalf("content = %q, want %q", got, data)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != mode {
+		t.Fatalf("mode = %v, want %v", fi.Mode().Perm(), mode)
+	}
+}
+
+// assertOnly checks no temp file was left behind.
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Fatalf("folder holds %q, want %q", got, names)
+	}
+}

@@ -1,0 +1,162 @@
+package certs
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Sanitize returns s with every control, bidi, zero-width, BOM character and every
+// invalid UTF-8 byte visibly escaped (e.g. \x1b, \u202e), safe to print to a terminal.
+//
+// Every string that comes from the API is hostile (CVE-2021-25743: escape
+// sequences in API fields rewrote kubectl users' terminals; kubectl's fix only
+// replaces ESC and CR). The backslash is escaped too,
+// so `\x1b` on screen always means the byte 0x1b, never the four characters.
+func Sanitize(s string) string {
+	i := firstUnsafe(s)
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\\':
+				b.WriteString(`\\`)
+			case c == '\t':
+				b.WriteString(`\t`)
+			case c == '\n':
+				b.WriteString(`\n`)
+			case c == '\r':
+				b.WriteString(`\r`)
+			case c < 0x20 || c == 0x7f:
+				writeHexByte(&b, c)
+			default:
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			writeHexByte(&b, c)
+		case unsafeRune(r):
+			writeRuneEscape(&b, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// firstUnsafe is the fast path: the index of the first byte Sanitize must
+// rewrite, or len(s). Plain ASCII never decodes a rune.
+func firstUnsafe(s string) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || c == '\\' {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			return i
+		}
+		i += size
+	}
+	return len(s)
+}
+
+// unsafeRune reports whether a non-ASCII rune must not reach the terminal as is:
+// C1 controls (0x9b is a one-byte CSI for many terminals), every Unicode format
+// character (Cf: bidi overrides and isolates, ZWSP/ZWNJ/ZWJ, word joiner, BOM,
+// U+061C, soft hyphen, tag characters) and the line and paragraph separators.
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r < 0x20 || r == 0x7f
+	case r <= 0x9f:
+		return true
+	case r == 0x2028 || r == 0x2029:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+// hostileRune reports whether r is a control, bidi, zero-width or BOM
+// character: what the control-chars finding looks for in raw values.
+func hostileRune(r rune) bool {
+	return unsafeRune(r)
+}
+
+const hexDigits = "0123456789abcdef"
+
+func writeHexByte(b *strings.Builder, c byte) {
+	b.WriteString(`\x`)
+	b.WriteByte(hexDigits[c>>4])
+	b.WriteByte(hexDigits[c&0xf])
+}
+
+func writeRuneEscape(b *strings.Builder, r rune) {
+	if r > 0xffff {
+		b.WriteString(`\U`)
+		s := strconv.FormatInt(int64(r), 16)
+		b.WriteString(strings.Repeat("0", 8-len(s)))
+		b.WriteString(s)
+		return
+	}
+	b.WriteString(`\u`)
+	for shift := 12; shift >= 0; shift -= 4 {
+		b.WriteByte(hexDigits[(r>>uint(shift))&0xf])
+	}
+}
+
+// Width is the display width of an already sanitized string, in terminal cells
+// (east-asian wide characters and emoji take two).
+func Width(s string) int {
+	if isPrintableASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
+// Truncate cuts an already sanitized string to at most cells display cells,
+// ending with "…" when it cut. It never splits a wide character or a grapheme.
+func Truncate(s string, cells int) string {
+	if cells <= 0 {
+		return ""
+	}
+	if isPrintableASCII(s) {
+		if len(s) <= cells {
+			return s
+		}
+		return s[:cells-1] + "…"
+	}
+	if ansi.StringWidth(s) <= cells {
+		return s
+	}
+	return ansi.Truncate(s, cells, "…")
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,307 @@
+package certs
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	certificatesv1 "k8s.io/api/certificates/v1"
+)
+
+func TestSummarizeFields(t *testing.T) {
+	c := clientSpec()
+	c.req.orgs = []string{"Dev", "ops"}
+	c.req.cn = "Jane"
+	c.username = "Jane"
+	c.userUID = "u-1"
+	c.extra = map[string]certificatesv1.ExtraValue{"scopes": {"a", "b"}}
+	c.annots = map[string]string{"team": "blue"}
+	c.request = c.req.pem(t)
+	c.cert = issue(t, c.request, false)
+	c.conds = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
+	obj := c.build(t)
+	s := Summarize(obj, DefaultPolicy(), goodFacts())
+
+	if s.Name != "jane" || s.UID != "4c4a3a4e-uid" || s.ResourceVersion != "42" || !s.Created.Equal(c.created) {
+		t.Errorf("metadata: %q %q %q %v", s.Name, s.UID, s.ResourceVersion, s.Created)
+	}
+	if s.Signer != signerClient || s.Username != "Jane" || s.UserUID != "u-1" ||
+		!slices.Equal(s.Groups, c.groups) || !slices.Equal(s.Usages, c.usages) ||
+		!reflect.DeepEqual(s.Extra, map[string][]string{"scopes": {"a", "b"}}) || s.Annotations["team"] != "blue" {
+		t.Errorf("spec: %+v", s)
+	}
+	if s.RequestedDuration != time.Hour || s.EffectiveDuration != time.Hour {
+		t.Errorf("durations %v %v", s.RequestedDuration, s.EffectiveDuration)
+	}
+	if s.State != StateIssued || s.Condition != "Approved,Issued" || len(s.Conditions) != 1 ||
+		s.Conditions[0].Type != "Approved" || s.Conditions[0].Status != "True" || s.Conditions[0].Message != "set by test" {
+		t.Errorf("status: %v %q %+v", s.State, s.Condition, s.Conditions)
+	}
+	if s.Request == nil || s.RequestErr != nil || s.Request.CommonName != "Jane" {
+		t.Errorf("request: %+v %v", s.Request, s.RequestErr)
+	}
+	if s.Certificate == nil || s.CertificateErr != nil || !s.Certificate.KeyMatchesRequest || len(s.CertificatePEM) == 0 {
+		t.Errorf("certificate: %+v %v", s.Certificate, s.CertificateErr)
+	}
+	if s.Search != "jane\x00jane\x00jane\x00dev\x00ops" {
+		t.Errorf("Search = %q", s.Search)
+	}
+	if s.Worst != SeverityBlock || s.Findings[0].ID != "decided" {
+		t.Errorf("findings: %+v", s.Findings)
+	}
+
+	// The summary owns its data: editing it leaves the cached object alone.
+	before := obj.DeepCopy()
+	s.Groups[0] = "x"
+	s.Usages[0] = "x"
+	s.Extra["scopes"][0] = "x"
+	s.Annotations["team"] = "x"
+	s.CertificatePEM[0] = 'x'
+	if !reflect.DeepEqual(obj, before) {
+		t.Fatal("summary shares memory with the object")
+	}
+}
+
+func TestSummarizeNeverMutates(t *testing.T) {
+	for name, c := range map[string]csrSpec{
+		"client": clientSpec(), "kubelet": kubeletClientSpec(), "serving": servingSpec(), "custom": customSpec(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c.request = c.req.pem(t)
+			c.cert = issue(t, c.request, false)
+			c.conds = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
+			c.extra = map[string]certificatesv1.ExtraValue{"k": {"v"}}
+			c.annots = map[string]string{"a": "b"}
+			obj := c.build(t)
+			before := obj.DeepCopy()
+			_ = Summarize(obj, DefaultPolicy(), goodFacts())
+			_ = Summarize(obj, DefaultPolicy(), ClusterFacts{})
+			if !reflect.DeepEqual(obj, before) {
+				t.Fatal("Summarize mutated its input")
+			}
+		})
+	}
+}
+
+func TestSummarizeOddObjects(t *testing.T) {
+	s := Summarize(nil, DefaultPolicy(), ClusterFacts{})
+	if s == nil || s.RequestErr == nil || findingByID(s.Findings, "unparsable") == nil {
+		t.Fatalf("nil object: %+v", s)
+	}
+	s = Summarize(&certificatesv1.CertificateSigningRequest{}, Policy{}, ClusterFacts{})
+	if s.RequestErr == nil || s.Condition != "Pending" {
+		t.Fatalf("empty object: %+v", s)
+	}
+	c := clientSpec()
+	c.exp = -5
+	c.cert = []byte("garbage")
+	s = Summarize(c.build(t), DefaultPolicy(), goodFacts())
+	if s.RequestedDuration != 0 || s.CertificateErr == nil || s.Certificate != nil {
+		t.Fatalf("odd values: %v %v", s.RequestedDuration, s.CertificateErr)
+	}
+	if s.RequestErr != nil || s.Request == nil {
+		t.Fatalf("a bad certificate must not hide a good request: %v", s.RequestErr)
+	}
+}
+
+func TestSort(t *testing.T) {
+	at := func(h int) time.Time { return time.Date(2026, 1, 1, h, 0, 0, 0, time.UTC) }
+	list := []*Summary{
+		{Name: "old-approved", State: StateApproved, Created: at(1)},
+		{Name: "new-denied", State: StateDenied, Created: at(9)},
+		{Name: "old-pending", State: StatePending, Created: at(2)},
+		{Name: "b-new-pending", State: StatePending, Created: at(8)},
+		{Name: "a-new-pending", State: StatePending, Created: at(8)},
+		{Name: "mid-issued", State: StateIssued, Created: at(5)},
+	}
+	Sort(list)
+	var got []string
+	for _, s := range list {
+		got = append(got, s.Name)
+	}
+	want := []string{"a-new-pending", "b-new-pending", "old-pending", "new-denied", "mid-issued", "old-approved"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("order = %q, want %q", got, want)
+	}
+}
+
+func TestMatches(t *testing.T) {
+	c := clientSpec()
+	c.name = "CSR-Jane"
+	c.username = "Admin"
+	c.req.orgs = []string{"Platform"}
+	s := Summarize(c.build(t), DefaultPolicy(), goodFacts())
+	for filter, want := range map[string]bool{
+		"": true, "csr-jane": true, "CSR-JANE": true, "admin": true, "jane": true, "platform": true,
+		"PLAT": true, "bob": false, "jane\x00admin": false, "digital": false,
+	} {
+		if got := s.Matches(filter); got != want {
+			t.Errorf("Matches(%q) = %v, want %v", filter, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = s.Matches("platform") }); n != 0 {
+		t.Errorf("Matches with a lower-case filter allocates %v times", n)
+	}
+}
+
+func FuzzParseRequest(f *testing.F) {
+	f.Add(reqSpec{cn: "jane", dns: []string{"a"}, ips: []string{"10.0.0.1"}}.pem(f))
+	f.Add(sha1CSR(f))
+	f.Add(unknownKeyCSR(f))
+	f.Add(brokenSignatureCSR(f))
+	f.Add(reqSpec{rawSubject: t61Subject(f, []byte("x\x9b"))}.pem(f))
+	f.Add([]byte("junk\n" + string(pemOf("CERTIFICATE REQUEST", []byte{0x30, 0}))))
+	f.Add(pemOf("RSA PRIVATE KEY", []byte{1}))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseRequest(data)
+		if (r == nil) == (err == nil) {
+			t.Fatalf("want exactly one of request and error: %v %v", r, err)
+		}
+		if err != nil {
+			assertSafe(t, Sanitize(err.Error()))
+			return
+		}
+		for _, a := range r.Subject {
+			assertSafe(t, Sanitize(a.Value))
+		}
+	})
+}
+
+func FuzzSummarize(f *testing.F) {
+	f.Add("jane", signerClient, "jane", "system:authenticated", "client auth", int32(3600), uint8(0),
+		reqSpec{cn: "jane", orgs: []string{"dev"}}.pem(f), []byte(nil))
+	f.Add("n", signerKubeletServing, "system:node:n1", "system:nodes", "digital signature,server auth", int32(0), uint8(5),
+		reqSpec{cn: "system:node:n1", orgs: []string{"system:nodes"}, dns: []string{"*.x"}, ips: []string{"127.0.0.1"}}.pem(f), []byte("x"))
+	f.Add("\x1b]0;t\x07", "example.com/x", "\u202e", "system:masters", "", int32(-1), uint8(7), sha1CSR(f), issue(f, reqSpec{cn: "c"}.pem(f), true))
+	f.Fuzz(func(t *testing.T, name, signer, username, group, usages string, exp int32, conds uint8, request, cert []byte) {
+		obj := &certificatesv1.CertificateSigningRequest{}
+		obj.Name = name
+		obj.Annotations = map[string]string{name: username}
+		obj.Spec = certificatesv1.CertificateSigningRequestSpec{
+			Request: request, SignerName: signer, Username: username, Groups: []string{group},
+			Extra: map[string]certificatesv1.ExtraValue{group: {name}},
+		}
+		for i := 0; i < len(usages); {
+			j := i
+			for j < len(usages) && usages[j] != ',' {
+				j++
+			}
+			obj.Spec.Usages = append(obj.Spec.Usages, certificatesv1.KeyUsage(usages[i:j]))
+			i = j + 1
+		}
+		if conds&8 == 0 {
+			obj.Spec.ExpirationSeconds = &exp
+		}
+		for i, typ := range []certificatesv1.RequestConditionType{"Approved", "Denied", "Failed"} {
+			if conds&(1<<i) != 0 {
+				obj.Status.Conditions = append(obj.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{Type: typ, Message: name})
+			}
+		}
+		obj.Status.Certificate = cert
+		facts := goodFacts()
+		if conds&16 != 0 {
+			facts = ClusterFacts{}
+		}
+		before := obj.DeepCopy()
+		s := Summarize(obj, DefaultPolicy(), facts)
+		if !reflect.DeepEqual(obj, before) {
+			t.Fatal("Summarize mutated its input")
+		}
+		if (s.Request == nil) == (s.RequestErr == nil) {
+			t.Fatalf("request %v and error %v", s.Request, s.RequestErr)
+		}
+		if s.Worst != worst(s.Findings) {
+			t.Fatalf("Worst %v", s.Worst)
+		}
+		for i, f := range s.Findings {
+			if f.ID == "" || f.Title == "" || f.Detail == "" || f.Severity <= SeverityNone || f.Severity > SeverityBlock {
+				t.Fatalf("bad finding %+v", f)
+			}
+			if i > 0 && s.Findings[i-1].Severity < f.Severity {
+				t.Fatalf("findings not worst first")
+			}
+			assertSafe(t, Sanitize(f.Title))
+		}
+		if (s.State != StatePending) != (findingByID(s.Findings, "decided") != nil) {
+			t.Fatalf("decided finding and state %v disagree", s.State)
+		}
+		_ = fmt.Sprint(s.Condition)
+	})
+}
+
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"", "plain", "\x1b]0;x\x07", "\u009b", "\u202e", "\ufeff", "\xff\xfe", `\`, "日本", "\u200d\U000e0041"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Sanitize(s)
+		assertSafe(t, out)
+		if back := unsanitize(t, out); back != s {
+			t.Fatalf("escaping is ambiguous: %q -> %q -> %q", s, out, back)
+		}
+		if firstUnsafe(s) == len(s) && out != s {
+			t.Fatalf("clean input changed: %q -> %q", s, out)
+		}
+		for _, c := range []int{0, 1, 5, 20} {
+			if w := Width(Truncate(out, c)); w > c {
+				t.Fatalf("Truncate(%q, %d) is %d cells", out, c, w)
+			}
+		}
+	})
+}
+
+// unsanitize reverses Sanitize: it proves the escaping is unambiguous.
+func unsanitize(t *testing.T, s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b = append(b, s[i])
+			continue
+		}
+		i++
+		if i >= len(s) {
+			t.Fatalf("dangling backslash in %q", s)
+		}
+		n := 0
+		switch s[i] {
+		case '\\':
+			b = append(b, '\\')
+		case 't':
+			b = append(b, '\t')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 'x':
+			n = 2
+		case 'u':
+			n = 4
+		case 'U':
+			n = 8
+		default:
+			t.Fatalf("unknown escape %q in %q", s[i], s)
+		}
+		if n == 0 {
+			continue
+		}
+		if i+n >= len(s) {
+			t.Fatalf("short escape in %q", s)
+		}
+		v, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32)
+		if err != nil {
+			t.Fatalf("bad escape in %q: %v", s, err)
+		}
+		if n == 2 {
+			b = append(b, byte(v))
+		} else {
+			b = utf8.AppendRune(b, rune(v))
+		}
+		i += n
+	}
+	return string(b)
+}
