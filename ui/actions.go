@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// Commands capture plain values, never the model: they run on other
+// goroutines while Update keeps going.
+
+// waitCmd waits for the Source to change and returns one snapshot. Update
+// re-arms it after each snapshot, so at most one is outstanding.
+func waitCmd(src Source) tea.Cmd {
+	ch := src.Changed()
+	return func() tea.Msg {
+		if _, ok := <-ch; !ok {
+			return nil // the source stopped
+		}
+		return snapshotMsg{summaries: src.Snapshot()}
+	}
+}
+
+func decideCmd(d Decider, approve bool, name, message string, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		var changed bool
+		var err error
+		if approve {
+			changed, err = d.Approve(ctx, name, message)
+		} else {
+			changed, err = d.Deny(ctx, name, message)
+		}
+		return decisionMsg{approve: approve, name: name, changed: changed, err: err, timeout: timeout}
+	}
+}
+
+func capabilitiesCmd(ins Inspector, uid, user string, groups []string, timeout time.Duration) tea.Cmd {
+	groups = append([]string(nil), groups...)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		caps, err := ins.Capabilities(ctx, user, groups)
+		return capabilitiesMsg{uid: uid, caps: caps, err: err}
+	}
+}
+
+func exportCmd(name, path string, pem []byte, overwrite bool) tea.Cmd {
+	return func() tea.Msg {
+		abs, err := expandPath(path)
+		if err != nil {
+			return exportMsg{name: name, path: path, err: err}
+		}
+		err = certs.WriteFile(abs, pem, 0o644, overwrite)
+		if !overwrite && errors.Is(err, certs.ErrFileExists) {
+			return exportMsg{name: name, path: abs, exists: true}
+		}
+		return exportMsg{name: name, path: abs, err: err}
+	}
+}
+
+// expandPath makes a typed path absolute, expanding a leading ~/.
+func expandPath(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return "", errors.New("no path given")
+	}
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		p = filepath.Join(home, strings.TrimPrefix(p, "~"))
+	}
+	return filepath.Abs(p)
+}

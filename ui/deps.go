@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// Source is the live list of CSRs, already decoded, linted and sorted.
+// Changed receives a value (capacity 1, so bursts coalesce) whenever Snapshot
+// would return something new. Summaries are shared and must not be mutated.
+type Source interface {
+	Snapshot() []*certs.Summary
+	Changed() <-chan struct{}
+}
+
+// Decider writes approve/deny decisions through the approval subresource.
+// changed is false when the same decision was already there (a no-op).
+// Errors carry a message an admin can act on (403 with the missing permission,
+// conflict, not found, timeout, already decided).
+type Decider interface {
+	Approve(ctx context.Context, name, message string) (changed bool, err error)
+	Deny(ctx context.Context, name, message string) (changed bool, err error)
+}
+
+// Inspector asks the cluster what an identity could do if a certificate for it
+// were issued (SubjectAccessReviews). The error says when the admin may not ask.
+type Inspector interface {
+	Capabilities(ctx context.Context, user string, groups []string) ([]certs.Capability, error)
+}
+
+// Cluster names where csrtui is connected, for the header.
+type Cluster struct {
+	Context string
+	Server  string
+	User    string
+	Demo    bool
+}

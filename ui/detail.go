@@ -1,0 +1,415 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// capState is what the cluster said about an identity, cached per CSR UID.
+type capState struct {
+	loading bool
+	caps    []certs.Capability
+	err     error
+}
+
+// detailModel shows one CSR, decoded, as scrollable lines. Lines are built in
+// Update (when the CSR, the size, the capabilities or the clock change), and
+// View only slices them.
+type detailModel struct {
+	s     *certs.Summary
+	gone  bool // the CSR is no longer in the cluster
+	lines []string
+
+	offset        int
+	width, height int
+}
+
+func (d *detailModel) SetSize(w, h int) {
+	d.width, d.height = w, h
+	d.clamp()
+}
+
+// show sets the CSR; a different CSR starts at the top.
+func (d *detailModel) show(s *certs.Summary) {
+	if d.s == nil || s == nil || d.s.Name != s.Name {
+		d.offset = 0
+	}
+	d.s = s
+	d.gone = false
+}
+
+func (d *detailModel) rebuild(st *styles, now time.Time, caps *capState, askCaps bool) {
+	if d.s == nil || d.width <= 0 {
+		d.lines = nil
+		return
+	}
+	w := detailWriter{st: st, width: d.width, now: now}
+	w.summary(d.s, d.gone, caps, askCaps)
+	d.lines = w.lines
+	d.clamp()
+}
+
+func (d *detailModel) scroll(delta int) {
+	d.offset += delta
+	d.clamp()
+}
+
+func (d *detailModel) top()    { d.offset = 0 }
+func (d *detailModel) bottom() { d.offset = len(d.lines); d.clamp() }
+
+func (d *detailModel) clamp() {
+	d.offset = min(d.offset, max(len(d.lines)-d.height, 0))
+	d.offset = max(d.offset, 0)
+}
+
+func (d *detailModel) View() string {
+	if d.height <= 0 {
+		return ""
+	}
+	end := min(d.offset+d.height, len(d.lines))
+	if d.offset >= end {
+		return ""
+	}
+	return strings.Join(d.lines[d.offset:end], "\n")
+}
+
+// scrollInfo says where in the detail the view is, for the help line.
+func (d *detailModel) scrollInfo() string {
+	if len(d.lines) <= d.height {
+		return ""
+	}
+	return fmt.Sprintf("lines %d-%d of %d", d.offset+1, min(d.offset+d.height, len(d.lines)), len(d.lines))
+}
+
+// detailWriter lays out the detail text: sections, label/value fields and
+// wrapped paragraphs. Every value it receives is already sanitized.
+type detailWriter struct {
+	st    *styles
+	width int
+	now   time.Time
+	lines []string
+}
+
+const labelWidth = 16
+
+func (w *detailWriter) blank() { w.lines = append(w.lines, "") }
+
+func (w *detailWriter) section(title string) {
+	if len(w.lines) > 0 {
+		w.blank()
+	}
+	w.lines = append(w.lines, w.st.section.Render(clip(title, w.width)))
+}
+
+// field writes "label  value", wrapping the value under itself.
+func (w *detailWriter) field(indent int, label, value string) {
+	lw := max(labelWidth-indent, certs.Width(label)+1)
+	vw := w.width - indent - lw
+	prefix := strings.Repeat(" ", indent) + w.st.label.Render(fit(label, certs.Width(label), lw))
+	if vw < 8 { // too narrow for columns: value on its own lines
+		w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.label.Render(clip(label, w.width-indent)))
+		w.para(indent+2, value)
+		return
+	}
+	if value == "" {
+		value = "-"
+	}
+	pad := strings.Repeat(" ", indent+lw)
+	for i, l := range wrap(value, vw) {
+		if i == 0 {
+			w.lines = append(w.lines, prefix+l)
+		} else {
+			w.lines = append(w.lines, pad+l)
+		}
+	}
+}
+
+// styledField is field for a value that carries its own style and fits.
+func (w *detailWriter) styledField(indent int, label, styled string) {
+	lw := max(labelWidth-indent, certs.Width(label)+1)
+	w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.label.Render(fit(label, certs.Width(label), lw))+styled)
+}
+
+// para writes wrapped text at an indent.
+func (w *detailWriter) para(indent int, text string) {
+	pad := strings.Repeat(" ", indent)
+	for _, l := range wrap(text, max(w.width-indent, 8)) {
+		w.lines = append(w.lines, pad+l)
+	}
+}
+
+func (w *detailWriter) summary(s *certs.Summary, gone bool, caps *capState, askCaps bool) {
+	name := certs.Sanitize(s.Name)
+	title := "CSR " + name
+	w.lines = append(w.lines, w.st.title.Render(clip(title, w.width)))
+	if gone {
+		w.lines = append(w.lines, w.st.bad.Render(clip("This CSR is no longer in the cluster (deleted or cleaned up).", w.width)))
+	}
+	cond := certs.Sanitize(s.Condition)
+	if cond == "" {
+		cond = "-"
+	}
+	w.field(0, "Condition", cond)
+	w.field(0, "Created", timeText(w.now, s.Created))
+
+	w.findings(s)
+	w.request(s)
+	w.spec(s)
+	w.conditions(s)
+	w.certificate(s)
+	if askCaps {
+		w.capabilities(s, caps)
+	}
+}
+
+func (w *detailWriter) findings(s *certs.Summary) {
+	if len(s.Findings) == 0 {
+		w.section("Findings")
+		w.para(2, "None.")
+		return
+	}
+	w.section(fmt.Sprintf("Findings (%d)", len(s.Findings)))
+	fs := append([]certs.Finding(nil), s.Findings...)
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
+	for _, f := range fs {
+		label := severityLabel(f.Severity)
+		title := certs.Sanitize(f.Title)
+		if f.ID != "" {
+			title += " [" + certs.Sanitize(f.ID) + "]"
+		}
+		tw := max(w.width-2-9, 8)
+		for i, l := range wrap(title, tw) {
+			if i == 0 {
+				w.lines = append(w.lines, "  "+w.st.severity[f.Severity].Render(fit(label, certs.Width(label), 9))+l)
+			} else {
+				w.lines = append(w.lines, strings.Repeat(" ", 11)+l)
+			}
+		}
+		if f.Detail != "" {
+			w.para(11, certs.Sanitize(f.Detail))
+		}
+	}
+}
+
+func (w *detailWriter) request(s *certs.Summary) {
+	w.section("Request")
+	r := s.Request
+	if r == nil {
+		why := "unknown error"
+		if s.RequestErr != nil {
+			why = certs.Sanitize(s.RequestErr.Error())
+		}
+		w.lines = append(w.lines, "  "+w.st.bad.Render("The request can't be decoded:"))
+		w.para(4, why)
+		return
+	}
+	if len(r.Subject) == 0 {
+		w.field(2, "Subject", "(empty)")
+	} else {
+		w.lines = append(w.lines, "  "+w.st.label.Render("Subject"))
+		for _, a := range r.Subject {
+			label := certs.Sanitize(a.Name)
+			if a.Name != a.OID && a.OID != "" && !knownAttribute(a.Name) {
+				label += " (" + certs.Sanitize(a.OID) + ")"
+			}
+			w.field(4, label, certs.Sanitize(a.Value))
+		}
+		w.field(4, "→ user", certs.Sanitize(r.CommonName))
+		w.field(4, "→ groups", joinSanitized(r.Organizations, ", "))
+	}
+	sans := []struct {
+		kind   string
+		values []string
+	}{{"DNS", r.DNSNames}, {"IP", r.IPAddresses}, {"Email", r.EmailAddresses}, {"URI", r.URIs}}
+	n := 0
+	for _, k := range sans {
+		n += len(k.values)
+	}
+	if n == 0 {
+		w.field(2, "SANs", "none")
+	} else {
+		w.lines = append(w.lines, "  "+w.st.label.Render("SANs"))
+		for _, k := range sans {
+			for _, v := range k.values {
+				w.field(4, k.kind, certs.Sanitize(v))
+			}
+		}
+	}
+	key := certs.Sanitize(r.PublicKeyAlgorithm)
+	switch {
+	case r.Curve != "":
+		key += " " + certs.Sanitize(r.Curve)
+	case r.KeyBits > 0:
+		key += fmt.Sprintf(" %d bits", r.KeyBits)
+	}
+	w.field(2, "Public key", key)
+	sig := certs.Sanitize(r.SignatureAlgorithm)
+	if r.SignatureErr == nil {
+		w.field(2, "Signature", sig+" (verifies)")
+	} else {
+		w.field(2, "Signature", sig+" (does NOT verify: "+certs.Sanitize(r.SignatureErr.Error())+")")
+	}
+	if len(r.Extensions) == 0 {
+		w.field(2, "Extensions", "none requested")
+		return
+	}
+	w.lines = append(w.lines, "  "+w.st.label.Render("Extensions"))
+	for _, e := range r.Extensions {
+		label := certs.Sanitize(e.Name)
+		if e.Critical {
+			label += " (critical)"
+		}
+		w.field(4, label, certs.Sanitize(e.Value))
+	}
+}
+
+func knownAttribute(name string) bool {
+	switch name {
+	case "CN", "O", "OU", "C", "L", "ST", "STREET", "POSTALCODE", "SERIALNUMBER", "UID", "DC", "E", "emailAddress":
+		return true
+	}
+	return false
+}
+
+func (w *detailWriter) spec(s *certs.Summary) {
+	w.section("Spec")
+	w.field(2, "Signer", certs.Sanitize(s.Signer))
+	w.field(2, "Usages", joinSanitized(s.Usages, ", "))
+	req := "not set (the signer's default)"
+	if s.RequestedDuration > 0 {
+		req = certs.HumanDuration(s.RequestedDuration)
+	}
+	w.field(2, "Requested", req)
+	eff := "unknown"
+	if s.EffectiveDuration > 0 {
+		eff = certs.HumanDuration(s.EffectiveDuration)
+	}
+	w.field(2, "Effective", eff)
+	w.field(2, "Username", certs.Sanitize(s.Username))
+	w.field(2, "UID", certs.Sanitize(s.UserUID))
+	w.field(2, "Groups", joinSanitized(s.Groups, ", "))
+	if len(s.Extra) == 0 {
+		w.field(2, "Extra", "none")
+		return
+	}
+	keys := make([]string, 0, len(s.Extra))
+	for k := range s.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	w.lines = append(w.lines, "  "+w.st.label.Render("Extra"))
+	for _, k := range keys {
+		w.field(4, certs.Sanitize(k), joinSanitized(s.Extra[k], ", "))
+	}
+}
+
+func (w *detailWriter) conditions(s *certs.Summary) {
+	w.section("Conditions")
+	if len(s.Conditions) == 0 {
+		w.para(2, "None: the request is pending.")
+		return
+	}
+	for _, c := range s.Conditions {
+		head := certs.Sanitize(c.Type)
+		if c.Status != "" && c.Status != "True" {
+			head += "=" + certs.Sanitize(c.Status)
+		}
+		w.field(2, head, timeText(w.now, c.LastUpdate))
+		w.field(4, "Reason", certs.Sanitize(c.Reason))
+		if c.Message != "" {
+			w.field(4, "Message", certs.Sanitize(c.Message))
+		}
+	}
+}
+
+func (w *detailWriter) certificate(s *certs.Summary) {
+	if s.Certificate == nil && s.CertificateErr == nil && len(s.CertificatePEM) == 0 {
+		return
+	}
+	w.section("Certificate")
+	c := s.Certificate
+	if c == nil {
+		why := "unknown error"
+		if s.CertificateErr != nil {
+			why = certs.Sanitize(s.CertificateErr.Error())
+		}
+		w.lines = append(w.lines, "  "+w.st.bad.Render("The certificate can't be decoded:"))
+		w.para(4, why)
+		return
+	}
+	w.field(2, "Serial", certs.Sanitize(c.Serial))
+	w.field(2, "Subject", certs.Sanitize(c.Subject))
+	w.field(2, "Issuer", certs.Sanitize(c.Issuer))
+	w.field(2, "Not before", timeText(w.now, c.NotBefore))
+	left := c.NotAfter.Sub(w.now)
+	after := c.NotAfter.UTC().Format("2006-01-02 15:04:05Z")
+	if left > 0 {
+		after += " (" + certs.HumanDuration(left) + " left)"
+	} else {
+		after += " (expired " + age(w.now, c.NotAfter) + " ago)"
+	}
+	w.field(2, "Not after", after)
+	w.field(2, "SHA-256", certs.Sanitize(c.SHA256))
+	if c.KeyMatchesRequest {
+		w.styledField(2, "Key matches", w.st.good.Render("yes, the request's public key"))
+	} else {
+		w.styledField(2, "Key matches", w.st.bad.Render("NO: not the request's public key"))
+	}
+	if c.IsCA {
+		w.styledField(2, "CA", w.st.bad.Render("yes"))
+	}
+	if len(c.Usages) > 0 {
+		w.field(2, "Usages", joinSanitized(c.Usages, ", "))
+	}
+}
+
+// wantsCapabilities reports whether the detail asks what a CSR's identity
+// could do: only pending client-certificate requests that decode.
+func wantsCapabilities(s *certs.Summary) bool {
+	return s != nil && s.State == certs.StatePending && s.Request != nil && containsString(s.Usages, "client auth")
+}
+
+func (w *detailWriter) capabilities(s *certs.Summary, cs *capState) {
+	w.section("If approved, this identity could")
+	switch {
+	case cs == nil || cs.loading:
+		w.para(2, "checking…")
+		return
+	case cs.err != nil:
+		w.lines = append(w.lines, "  "+w.st.bad.Render("Can't ask the cluster:"))
+		w.para(4, certs.Sanitize(cs.err.Error()))
+		return
+	case len(cs.caps) == 0:
+		w.para(2, "Nothing was checked.")
+		return
+	}
+	for _, c := range cs.caps {
+		verdict := w.st.good.Render("no ")
+		if c.Allowed {
+			verdict = w.st.bad.Render("YES")
+		}
+		what := certs.Sanitize(c.Label)
+		res := certs.Sanitize(c.Resource)
+		if c.Subresource != "" {
+			res += "/" + certs.Sanitize(c.Subresource)
+		}
+		if c.Group != "" {
+			res += "." + certs.Sanitize(c.Group)
+		}
+		what += " (" + certs.Sanitize(c.Verb) + " " + res + ")"
+		for i, l := range wrap(what, max(w.width-8, 8)) {
+			if i == 0 {
+				w.lines = append(w.lines, "  "+verdict+"   "+l)
+			} else {
+				w.lines = append(w.lines, "        "+l)
+			}
+		}
+		if c.Allowed && c.Reason != "" {
+			w.para(8, certs.Sanitize(c.Reason))
+		}
+	}
+}

@@ -1,0 +1,381 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// -update rewrites the golden files under testdata/. teatest's golden
+// package already defines the flag; define it only when nothing has.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata/")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// testNow is the fixed clock of every test.
+var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+type fakeSource struct {
+	mu      sync.Mutex
+	ss      []*certs.Summary
+	changed chan struct{}
+}
+
+func newFakeSource(ss []*certs.Summary) *fakeSource {
+	return &fakeSource{ss: ss, changed: make(chan struct{}, 1)}
+}
+
+func (f *fakeSource) Snapshot() []*certs.Summary {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.ss
+}
+
+func (f *fakeSource) Changed() <-chan struct{} { return f.changed }
+
+func (f *fakeSource) set(ss []*certs.Summary) {
+	f.mu.Lock()
+	f.ss = ss
+	f.mu.Unlock()
+}
+
+type decision struct {
+	approve       bool
+	name, message string
+}
+
+type fakeDecider struct {
+	mu      sync.Mutex
+	calls   []decision
+	err     error
+	changed bool
+}
+
+func (f *fakeDecider) Approve(_ context.Context, name, message string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, decision{true, name, message})
+	return f.changed, f.err
+}
+
+func (f *fakeDecider) Deny(_ context.Context, name, message string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, decision{false, name, message})
+	return f.changed, f.err
+}
+
+type fakeInspector struct {
+	mu    sync.Mutex
+	asked []string
+	caps  []certs.Capability
+	err   error
+}
+
+func (f *fakeInspector) Capabilities(_ context.Context, user string, groups []string) ([]certs.Capability, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, user+"|"+strings.Join(groups, ","))
+	return f.caps, f.err
+}
+
+type timer struct {
+	d  time.Duration
+	fn func(time.Time) tea.Msg
+}
+
+type harness struct {
+	t      testing.TB
+	timers []timer
+	m      *Model
+	src    *fakeSource
+	dec    *fakeDecider
+	ins    *fakeInspector
+}
+
+// newHarness builds a model of size w x h over ss, past Init and sizing.
+func newHarness(t testing.TB, w, h int, ss []*certs.Summary) *harness {
+	t.Helper()
+	hs := &harness{
+		t:   t,
+		src: newFakeSource(ss),
+		dec: &fakeDecider{changed: true},
+		ins: &fakeInspector{caps: testCapabilities()},
+	}
+	hs.m = New(Config{
+		Source:    hs.src,
+		Decider:   hs.dec,
+		Inspector: hs.ins,
+		Cluster:   Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
+		Now:       func() time.Time { return testNow },
+	})
+	// Timers are recorded, not run: tests fire them by hand.
+	hs.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		hs.timers = append(hs.timers, timer{d, fn})
+		return nil
+	}
+	// A closed Changed makes the wait for the next snapshot return at once.
+	close(hs.src.changed)
+	hs.m.Init()
+	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return hs
+}
+
+// send delivers msg and returns the command Update answered with.
+func (h *harness) send(msg tea.Msg) tea.Cmd {
+	h.t.Helper()
+	_, cmd := h.m.Update(msg)
+	return cmd
+}
+
+// press sends key presses, named as key.Binding names them, and returns the
+// last command.
+func (h *harness) press(keys ...string) tea.Cmd {
+	h.t.Helper()
+	var cmd tea.Cmd
+	for _, k := range keys {
+		cmd = h.send(keyPress(k))
+	}
+	return cmd
+}
+
+// typeText types each rune of s.
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	if len(r) != 1 {
+		panic("unknown key " + k)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// run executes cmd and feeds every message it produces back into the model.
+// Timers never reach here (see newHarness), so every command returns at once.
+func (h *harness) run(cmd tea.Cmd) {
+	h.t.Helper()
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	default:
+		h.run(h.send(msg))
+	}
+}
+
+func (h *harness) view() string {
+	return ansi.Strip(h.m.View().Content)
+}
+
+// golden compares the rendered screen with testdata/<Test>/<name>.golden.
+func (h *harness) golden(name string) {
+	h.t.Helper()
+	got := h.view()
+	path := filepath.Join("testdata", h.t.Name(), name+".golden")
+	if updating() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			h.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			h.t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		h.t.Fatalf("%v (run go test ./ui -update to create it)", err)
+	}
+	if got != string(want) {
+		h.t.Errorf("%s differs from the golden file (go test ./ui -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
+	}
+}
+
+// Fixtures: summaries as certs would build them.
+
+const clientSigner = "kubernetes.io/kube-apiserver-client"
+
+func request(cn string, orgs ...string) *certs.Request {
+	r := &certs.Request{
+		CommonName:         cn,
+		Organizations:      orgs,
+		PublicKeyAlgorithm: "ECDSA",
+		KeyBits:            256,
+		Curve:              "P-256",
+		SignatureAlgorithm: "ECDSA-SHA256",
+	}
+	r.Subject = append(r.Subject, certs.Attribute{OID: "2.5.4.3", Name: "CN", Value: cn})
+	for _, o := range orgs {
+		r.Subject = append(r.Subject, certs.Attribute{OID: "2.5.4.10", Name: "O", Value: o})
+	}
+	return r
+}
+
+func testSummaries() []*certs.Summary {
+	pending := func(name, signer, user string, age time.Duration, req *certs.Request) *certs.Summary {
+		return &certs.Summary{
+			Name: name, UID: "uid-" + name, Created: testNow.Add(-age),
+			Signer: signer, Username: user, Groups: []string{"system:authenticated"},
+			Usages: []string{"digital signature", "client auth"}, State: certs.StatePending,
+			Condition: "Pending", Request: req, RequestedDuration: 24 * time.Hour, EffectiveDuration: 24 * time.Hour,
+			Search: strings.ToLower(name + " " + user + " " + req.CommonName + " " + strings.Join(req.Organizations, " ")),
+		}
+	}
+	alice := pending("csr-alice", clientSigner, "alice", 45*time.Second, request("alice", "dev"))
+	alice.Findings = []certs.Finding{{ID: "other-identity", Severity: certs.SeverityInfo, Title: "Requested by its own user", Detail: "The requester's username equals the CN."}}
+	alice.Worst = certs.SeverityInfo
+
+	masters := pending("csr-masters", "example.com/any", "mallory", 5*time.Minute, request("root", "system:masters"))
+	masters.RequestedDuration, masters.EffectiveDuration = 0, 365*24*time.Hour
+	masters.Findings = []certs.Finding{
+		{ID: "masters", Severity: certs.SeverityCritical, Title: "O=system:masters: the certificate would be cluster-admin", Detail: "Members of system:masters bypass RBAC; a certificate can't be revoked. CSR-RULES section 6."},
+		{ID: "other-identity", Severity: certs.SeverityHigh, Title: "mallory asks for a certificate as root", Detail: "The requester mints an identity that is not its own."},
+		{ID: "custom-signer", Severity: certs.SeverityInfo, Title: "Custom signer example.com/any", Detail: "Built-in checks don't apply."},
+	}
+	masters.Worst = certs.SeverityCritical
+
+	node := pending("csr-node-x", "kubernetes.io/kube-apiserver-client-kubelet", "system:node:x", 3*time.Hour, request("system:node:x", "system:nodes"))
+	node.Usages = []string{"digital signature", "client auth", "server auth"}
+	node.Findings = []certs.Finding{{ID: "signer-reject", Severity: certs.SeverityBlock, Title: "The kubelet client signer rejects usage server auth: approval would only produce Failed", Detail: "pkg/apis/certificates/helpers.go."}}
+	node.Worst = certs.SeverityBlock
+
+	broken := &certs.Summary{
+		Name: "csr-broken", UID: "uid-csr-broken", Created: testNow.Add(-50 * time.Minute), Signer: clientSigner,
+		Username: "bob", Usages: []string{"client auth"}, State: certs.StatePending, Condition: "Pending",
+		RequestErr: errors.New(`PEM block type is "CERTIFICATE", want "CERTIFICATE REQUEST"`),
+		Findings:   []certs.Finding{{ID: "unparsable", Severity: certs.SeverityBlock, Title: "The request can't be decoded"}},
+		Worst:      certs.SeverityBlock, Search: "csr-broken bob",
+	}
+
+	web := &certs.Summary{
+		Name: "csr-web-1", UID: "uid-csr-web-1", Created: testNow.Add(-12 * 24 * time.Hour), Signer: "kubernetes.io/kubelet-serving",
+		Username: "system:node:web-1", Groups: []string{"system:nodes", "system:authenticated"},
+		Usages: []string{"digital signature", "server auth"}, State: certs.StateIssued, Condition: "Approved,Issued",
+		Request: request("system:node:web-1", "system:nodes"), RequestedDuration: 0, EffectiveDuration: 365 * 24 * time.Hour,
+		Conditions:     []certs.Condition{{Type: "Approved", Status: "True", Reason: "CSRTUIApprove", Message: "Approved with csrtui.", LastUpdate: testNow.Add(-12 * 24 * time.Hour)}},
+		CertificatePEM: []byte("-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUfake\n-----END CERTIFICATE-----\n"),
+		Certificate: &certs.Certificate{
+			Serial: "4f:2a:91", Subject: "CN=system:node:web-1,O=system:nodes", Issuer: "CN=kubernetes",
+			NotBefore: testNow.Add(-12 * 24 * time.Hour), NotAfter: testNow.Add(353 * 24 * time.Hour),
+			SHA256: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89", KeyMatchesRequest: true,
+			Usages: []string{"digital signature", "server auth"},
+		},
+		Search: "csr-web-1 system:node:web-1 system:nodes",
+	}
+	web.Request.DNSNames = []string{"web-1.example.internal"}
+	web.Request.IPAddresses = []string{"10.0.0.7"}
+
+	denied := &certs.Summary{
+		Name: "csr-denied", UID: "uid-csr-denied", Created: testNow.Add(-2 * 24 * time.Hour), Signer: clientSigner,
+		Username: "eve", Usages: []string{"client auth"}, State: certs.StateDenied, Condition: "Denied",
+		Request:    request("eve"),
+		Conditions: []certs.Condition{{Type: "Denied", Status: "True", Reason: "CSRTUIDeny", Message: "not ours", LastUpdate: testNow.Add(-47 * time.Hour)}},
+		Search:     "csr-denied eve",
+	}
+	waiting := &certs.Summary{
+		Name: "csr-waiting", UID: "uid-csr-waiting", Created: testNow.Add(-90 * time.Minute), Signer: "example.com/nobody",
+		Username: "carol", Usages: []string{"client auth"}, State: certs.StateApproved, Condition: "Approved",
+		Request:    request("carol"),
+		Conditions: []certs.Condition{{Type: "Approved", Status: "True", Reason: "CSRTUIApprove", LastUpdate: testNow.Add(-80 * time.Minute)}},
+		Search:     "csr-waiting carol",
+	}
+	failed := &certs.Summary{
+		Name: "csr-failed", UID: "uid-csr-failed", Created: testNow.Add(-4 * time.Hour), Signer: "kubernetes.io/kube-apiserver-client-kubelet",
+		Username: "system:node:y", Usages: []string{"client auth", "server auth"}, State: certs.StateFailed, Condition: "Approved,Failed",
+		Request: request("system:node:y", "system:nodes"),
+		Conditions: []certs.Condition{
+			{Type: "Approved", Status: "True", Reason: "KubectlApprove", LastUpdate: testNow.Add(-4 * time.Hour)},
+			{Type: "Failed", Status: "True", Reason: "SignerValidationFailure", Message: "invalid usage for client certificate: server auth", LastUpdate: testNow.Add(-4 * time.Hour)},
+		},
+		Search: "csr-failed system:node:y",
+	}
+	return []*certs.Summary{alice, masters, broken, node, waiting, failed, denied, web}
+}
+
+func testCapabilities() []certs.Capability {
+	return []certs.Capability{
+		{Label: "do everything", Verb: "*", Group: "*", Resource: "*", Allowed: true, Reason: `RBAC: allowed by ClusterRoleBinding "cluster-admin"`},
+		{Label: "read secrets cluster-wide", Verb: "list", Resource: "secrets", Allowed: true},
+		{Label: "create pods", Verb: "create", Resource: "pods"},
+		{Label: "impersonate users", Verb: "impersonate", Resource: "users"},
+		{Label: "approve CSRs", Verb: "update", Group: "certificates.k8s.io", Resource: "certificatesigningrequests", Subresource: "approval"},
+	}
+}
+
+// manySummaries returns n pending and issued summaries for benchmarks.
+func manySummaries(n int) []*certs.Summary {
+	base := testSummaries()
+	out := make([]*certs.Summary, n)
+	for i := range out {
+		c := *base[i%len(base)]
+		c.Name = fmt.Sprintf("%s-%05d", c.Name, i)
+		c.UID = "uid-" + c.Name
+		c.Created = testNow.Add(-time.Duration(i) * time.Minute)
+		c.Search = strings.ToLower(c.Name + " " + c.Username)
+		out[i] = &c
+	}
+	return out
+}
+
+// stubbed reports, and skips the test, when certs still has its contract
+// stubs instead of the real behaviour a test relies on.
+
+var contextDeadlineExceeded = context.DeadlineExceeded
+
+func ansiStrip(s string) string { return ansi.Strip(s) }
+
+type teaMsg = tea.Msg
+
+var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)

@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// headerView is two lines: where csrtui is connected, then the counts, the
+// view and the filter (or the filter being typed).
+func (m *Model) headerView() string {
+	c := m.cfg.Cluster
+	parts := []string{}
+	add := func(label, v string) {
+		if v != "" {
+			parts = append(parts, label+" "+certs.Sanitize(v))
+		}
+	}
+	add("context", c.Context)
+	add("server", c.Server)
+	add("user", c.User)
+	title := m.st.title.Render("csrtui")
+	badge := ""
+	bw := 0
+	if c.Demo {
+		badge = " " + m.st.badge.Render(" DEMO ")
+		bw = 7
+	}
+	line1 := title + badge + "  " + m.st.muted.Render(clip(strings.Join(parts, " · "), max(m.width-8-bw, 0)))
+
+	var line2 string
+	if m.state == stateFilter {
+		line2 = m.filter.View()
+	} else {
+		counts := strconv.Itoa(m.list.pending) + " pending / " + strconv.Itoa(m.list.total) + " total"
+		view := "showing all"
+		if m.list.pendingOnly {
+			view = "showing pending only"
+		}
+		if len(m.list.shown) != m.list.total {
+			view += " (" + strconv.Itoa(len(m.list.shown)) + ")"
+		}
+		text := counts + " · " + view
+		if m.list.filter != "" {
+			text += " · filter: " + certs.Sanitize(m.list.filter)
+		}
+		if info := m.detail.scrollInfo(); m.state == stateDetail && info != "" {
+			text += " · " + info
+		}
+		line2 = clip(text, m.width)
+	}
+	return line1 + "\n" + line2
+}

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// helpView is the help bar: the keys that apply now, or all of them.
+func (m *Model) helpView() string {
+	return m.help.View(m.helpKeys())
+}
+
+func (m *Model) helpKeys() helpKeys {
+	k := m.keys
+	switch m.state {
+	case stateFilter:
+		up := withHelp(k.Up, "↑/↓", "move")
+		return helpKeys{short: []key.Binding{k.KeepFilter, k.ClearFilter, up}, full: [][]key.Binding{{k.KeepFilter, k.ClearFilter, up}}}
+	case stateConfirm:
+		switch {
+		case m.confirm.disabled():
+			b := []key.Binding{withHelp(k.Cancel, "esc", "close"), k.Deny}
+			return helpKeys{short: b, full: [][]key.Binding{b}}
+		case m.confirm.needsName():
+			b := []key.Binding{withHelp(k.Submit, "enter", "approve"), k.Cancel}
+			return helpKeys{short: b, full: [][]key.Binding{b}}
+		}
+		b := []key.Binding{k.Yes, k.No}
+		return helpKeys{short: b, full: [][]key.Binding{b}}
+	case statePrompt:
+		word := "deny"
+		if m.prompt.kind == promptExport {
+			word = "write"
+		}
+		b := []key.Binding{withHelp(k.Submit, "enter", word), k.Cancel}
+		return helpKeys{short: b, full: [][]key.Binding{b}}
+	case stateOverwrite:
+		b := []key.Binding{withHelp(k.Yes, "y", "overwrite"), k.No}
+		return helpKeys{short: b, full: [][]key.Binding{b}}
+	}
+
+	acts := m.actionKeys(m.current())
+	if m.state == stateDetail {
+		short := append([]key.Binding{withHelp(k.Up, "↑/↓", "scroll"), k.Back}, acts...)
+		short = append(short, k.Help, k.Quit)
+		return helpKeys{short: short, full: [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+			append([]key.Binding{k.Back}, acts...),
+			{k.Help, k.Quit, k.Interrupt},
+		}}
+	}
+	var short []key.Binding
+	if len(m.list.shown) > 0 {
+		short = append(short, k.Open)
+	}
+	short = append(short, acts...)
+	short = append(short, k.Filter, k.Pending)
+	if m.list.filter != "" {
+		short = append(short, withHelp(k.Back, "esc", "clear filter"))
+	}
+	short = append(short, k.Help, k.Quit)
+	return helpKeys{short: short, full: [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		append(m.listKeys(), acts...),
+		{k.Filter, k.Pending, k.Help, k.Quit, k.Interrupt},
+		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
+			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
+	}}
+}
+
+func (m *Model) listKeys() []key.Binding {
+	b := []key.Binding{m.keys.Open}
+	if m.list.filter != "" {
+		b = append(b, withHelp(m.keys.Back, "esc", "clear filter"))
+	}
+	return b
+}
+
+// legend is a help entry that explains a severity marker; it binds no key.
+func legend(sev certs.Severity, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys("\x00legend"+strconv.Itoa(int(sev))), key.WithHelp(strings.TrimSpace(markerText(sev)), desc))
+}
+
+// actionKeys are the actions that make sense for s right now.
+func (m *Model) actionKeys(s *certs.Summary) []key.Binding {
+	if s == nil {
+		return nil
+	}
+	var b []key.Binding
+	if m.cfg.Decider != nil && s.State == certs.StatePending {
+		b = append(b, m.keys.Approve, m.keys.Deny)
+	}
+	if s.State == certs.StateIssued && len(s.CertificatePEM) > 0 {
+		b = append(b, m.keys.Export)
+	}
+	return b
+}

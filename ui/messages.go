@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// Messages the model sends itself. Each carries values, never the model.
+type (
+	// snapshotMsg carries a new sorted list of CSRs from the Source.
+	snapshotMsg struct {
+		summaries []*certs.Summary
+	}
+
+	// tickMsg re-renders the relative times on screen. gen ties it to the
+	// tick that was scheduled last, so a superseded tick is ignored.
+	tickMsg struct {
+		gen int
+	}
+
+	// decisionMsg is the outcome of an approve or deny.
+	decisionMsg struct {
+		approve bool
+		name    string // raw
+		changed bool
+		err     error
+		timeout time.Duration
+	}
+
+	// capabilitiesMsg answers "what could this identity do" for one CSR.
+	capabilitiesMsg struct {
+		uid  string
+		caps []certs.Capability
+		err  error
+	}
+
+	// inspectMsg fires after the cursor rests on a CSR in the side panel, so
+	// that scrolling through the list does not ask the cluster about every row.
+	inspectMsg struct {
+		uid string
+	}
+
+	// exportMsg is the outcome of writing a certificate to a file.
+	exportMsg struct {
+		name   string // raw CSR name
+		path   string // absolute path tried
+		err    error
+		exists bool // the file exists and overwrite was not asked for
+	}
+)

@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+type statusKind int
+
+const (
+	statusNone statusKind = iota
+	statusInfo
+	statusOK
+	statusErr
+)
+
+// status is the one-line outcome of the last action. Its text is already
+// sanitized when set.
+type status struct {
+	kind statusKind
+	text string
+}
+
+// maxStatusLines keeps a long error from pushing the list off the screen.
+const maxStatusLines = 3
+
+// lines wraps the text to the width, at most maxStatusLines.
+func (s status) lines(width int) []string {
+	if s.kind == statusNone || width <= 0 {
+		return nil
+	}
+	ls := wrap(s.text, width)
+	if len(ls) > maxStatusLines {
+		ls = ls[:maxStatusLines]
+		ls[maxStatusLines-1] = clip(ls[maxStatusLines-1]+" …", width)
+	}
+	return ls
+}
+
+func (s status) View(st *styles, width int) string {
+	style := st.statusInfo
+	switch s.kind {
+	case statusNone:
+		return ""
+	case statusOK:
+		style = st.statusOK
+	case statusErr:
+		style = st.statusErr
+	}
+	ls := s.lines(width)
+	for i, l := range ls {
+		ls[i] = style.Render(l)
+	}
+	return strings.Join(ls, "\n")
+}
+
+func infoStatus(text string) status { return status{kind: statusInfo, text: text} }
+func okStatus(text string) status   { return status{kind: statusOK, text: text} }
+func errStatus(text string) status  { return status{kind: statusErr, text: text} }
+
+// decisionStatus says what an approve or deny did. The Decider's errors
+// already name the cause (403 with the missing permission, conflict, not
+// found, already decided); a timeout is said in plain words.
+func decisionStatus(msg decisionMsg) status {
+	name := certs.Sanitize(msg.name)
+	verb, done, word := "deny", "Denied", "denied"
+	if msg.approve {
+		verb, done, word = "approve", "Approved", "approved"
+	}
+	switch {
+	case msg.err != nil && errors.Is(msg.err, context.DeadlineExceeded):
+		return errStatus("Could not " + verb + " " + name + ": the cluster did not answer within " +
+			certs.HumanDuration(msg.timeout.Round(time.Second)) + " (it may still apply; the list will show it).")
+	case msg.err != nil:
+		return errStatus("Could not " + verb + " " + name + ": " + certs.Sanitize(msg.err.Error()))
+	case !msg.changed:
+		return infoStatus(name + " was already " + word + ": nothing to do.")
+	default:
+		return okStatus(done + " " + name + ".")
+	}
+}
+
+// exportStatus says where a certificate was written, or why not.
+func exportStatus(msg exportMsg) status {
+	name := certs.Sanitize(msg.name)
+	if msg.err != nil {
+		return errStatus("Could not export " + name + ": " + certs.Sanitize(msg.err.Error()))
+	}
+	return okStatus("Wrote the certificate of " + name + " to " + certs.Sanitize(msg.path))
+}
+
+// noCertificateText says why a CSR has no certificate to export.
+func noCertificateText(s *certs.Summary) string {
+	name := certs.Sanitize(s.Name)
+	switch s.State {
+	case certs.StatePending:
+		return name + " is pending: there is no certificate until it is approved and signed."
+	case certs.StateDenied:
+		return name + " was denied: no certificate will be issued."
+	case certs.StateFailed:
+		why := ""
+		for _, c := range s.Conditions {
+			if c.Type == "Failed" {
+				why = certs.Sanitize(c.Reason)
+				if c.Message != "" {
+					why += ": " + certs.Sanitize(c.Message)
+				}
+			}
+		}
+		if why != "" {
+			return name + " failed, so there is no certificate (" + why + ")."
+		}
+		return name + " failed: the signer refused it, so there is no certificate."
+	case certs.StateApproved:
+		return name + " is approved, but no signer has issued a certificate yet (signer " + certs.Sanitize(s.Signer) + ")."
+	default:
+		if s.CertificateErr != nil {
+			return name + ": the certificate can't be read: " + certs.Sanitize(s.CertificateErr.Error())
+		}
+		return name + " has no certificate."
+	}
+}

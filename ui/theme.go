@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// theme holds the semantic colours; styles are built from it once.
+type theme struct {
+	accent   color.Color // titles, the selected row
+	muted    color.Color // labels, secondary text
+	text     color.Color // selected row text
+	ok       color.Color // success
+	warn     color.Color // medium findings, timeouts
+	high     color.Color // high findings
+	danger   color.Color // critical and block findings, errors
+	info     color.Color // low and info findings
+	badgeFg  color.Color
+	badgeBg  color.Color
+	selectBg color.Color
+}
+
+func newTheme(isDark bool) theme {
+	ld := lipgloss.LightDark(isDark)
+	return theme{
+		accent:   ld(lipgloss.Color("#5A56E0"), lipgloss.Color("#8E8BFF")),
+		muted:    ld(lipgloss.Color("#6C6C6C"), lipgloss.Color("#8A8A8A")),
+		text:     ld(lipgloss.Color("#1A1A1A"), lipgloss.Color("#F2F2F2")),
+		ok:       ld(lipgloss.Color("#1E7F3C"), lipgloss.Color("#5FD787")),
+		warn:     ld(lipgloss.Color("#8A6D00"), lipgloss.Color("#E5C07B")),
+		high:     ld(lipgloss.Color("#B35900"), lipgloss.Color("#FF9F43")),
+		danger:   ld(lipgloss.Color("#C0162E"), lipgloss.Color("#FF5F6D")),
+		info:     ld(lipgloss.Color("#2F6FA8"), lipgloss.Color("#7FB8E6")),
+		badgeFg:  lipgloss.Color("#1A1A1A"),
+		badgeBg:  ld(lipgloss.Color("#E5C07B"), lipgloss.Color("#E5C07B")),
+		selectBg: ld(lipgloss.Color("#D9D7FF"), lipgloss.Color("#3A3870")),
+	}
+}
+
+// styles are built once per theme, never inside View.
+type styles struct {
+	title     lipgloss.Style
+	header    lipgloss.Style
+	muted     lipgloss.Style
+	badge     lipgloss.Style
+	colHeader lipgloss.Style
+	selected  lipgloss.Style
+	section   lipgloss.Style
+	label     lipgloss.Style
+	box       lipgloss.Style
+	boxTitle  lipgloss.Style
+	good      lipgloss.Style
+	bad       lipgloss.Style
+
+	statusInfo lipgloss.Style
+	statusOK   lipgloss.Style
+	statusErr  lipgloss.Style
+
+	severity [certs.SeverityBlock + 1]lipgloss.Style
+	// marker holds the list's severity marker, rendered once per theme.
+	marker [certs.SeverityBlock + 1]string
+
+	help help.Styles
+}
+
+func newStyles(t theme, isDark bool) styles {
+	s := styles{
+		title:      lipgloss.NewStyle().Bold(true).Foreground(t.accent),
+		header:     lipgloss.NewStyle(),
+		muted:      lipgloss.NewStyle().Foreground(t.muted),
+		badge:      lipgloss.NewStyle().Bold(true).Foreground(t.badgeFg).Background(t.badgeBg),
+		colHeader:  lipgloss.NewStyle().Bold(true).Foreground(t.muted),
+		selected:   lipgloss.NewStyle().Bold(true).Foreground(t.text).Background(t.selectBg),
+		section:    lipgloss.NewStyle().Bold(true).Foreground(t.accent),
+		label:      lipgloss.NewStyle().Foreground(t.muted),
+		box:        lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.accent).Padding(0, 1),
+		boxTitle:   lipgloss.NewStyle().Bold(true).Foreground(t.accent),
+		good:       lipgloss.NewStyle().Foreground(t.ok),
+		bad:        lipgloss.NewStyle().Bold(true).Foreground(t.danger),
+		statusInfo: lipgloss.NewStyle().Foreground(t.info),
+		statusOK:   lipgloss.NewStyle().Foreground(t.ok),
+		statusErr:  lipgloss.NewStyle().Bold(true).Foreground(t.danger),
+		help:       help.DefaultStyles(isDark),
+	}
+	sev := func(c color.Color, bold bool) lipgloss.Style { return lipgloss.NewStyle().Foreground(c).Bold(bold) }
+	s.severity[certs.SeverityNone] = lipgloss.NewStyle()
+	s.severity[certs.SeverityInfo] = sev(t.info, false)
+	s.severity[certs.SeverityLow] = sev(t.info, false)
+	s.severity[certs.SeverityMedium] = sev(t.warn, false)
+	s.severity[certs.SeverityHigh] = sev(t.high, true)
+	s.severity[certs.SeverityCritical] = sev(t.danger, true)
+	s.severity[certs.SeverityBlock] = sev(t.danger, true)
+	for i := range s.marker {
+		s.marker[i] = s.severity[i].Render(markerText(certs.Severity(i)))
+	}
+	return s
+}
+
+// markerText is the two-cell list marker of a CSR's worst finding.
+func markerText(sev certs.Severity) string {
+	switch sev {
+	case certs.SeverityBlock:
+		return "XX"
+	case certs.SeverityCritical:
+		return "!!"
+	case certs.SeverityHigh:
+		return "! "
+	case certs.SeverityMedium:
+		return "~ "
+	case certs.SeverityLow, certs.SeverityInfo:
+		return ". "
+	default:
+		return "  "
+	}
+}
+
+// severityLabel names a severity for the detail and the confirmation.
+func severityLabel(sev certs.Severity) string {
+	switch sev {
+	case certs.SeverityBlock:
+		return "BLOCK"
+	case certs.SeverityCritical:
+		return "CRITICAL"
+	case certs.SeverityHigh:
+		return "HIGH"
+	case certs.SeverityMedium:
+		return "MEDIUM"
+	case certs.SeverityLow:
+		return "LOW"
+	case certs.SeverityInfo:
+		return "INFO"
+	default:
+		return ""
+	}
+}
