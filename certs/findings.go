@@ -123,7 +123,7 @@ func (l *linter) decided() {
 	if l.s.State == StatePending {
 		return
 	}
-	l.add("decided", SeverityBlock, "already "+l.s.Condition+": the decision is final",
+	l.add(FindingDecided, SeverityBlock, "already "+l.s.Condition+": the decision is final",
 		"Approved, Denied and Failed conditions can never be removed, and Approved and Denied never "+
 			"appear together (pkg/apis/certificates/validation/validation.go); the signer ignores failed "+
 			"requests (pkg/controller/certificates/signer/signer.go). Decided requests are deleted after an "+

@@ -148,6 +148,21 @@ func compareKeys(a, b sortKey) int {
 	return strings.Compare(a.s.Name, b.s.Name)
 }
 
+// FindingDecided is the id of the finding that blocks a second decision.
+const FindingDecided = "decided"
+
+// Risk is the worst severity of what the request itself asks for: every finding
+// but FindingDecided, which only restates the CSR's condition. The list shows it, so
+// that an issued certificate keeps the marker of the risk it was approved with.
+func (s *Summary) Risk() Severity {
+	for _, f := range s.Findings { // worst first
+		if f.ID != FindingDecided {
+			return f.Severity
+		}
+	}
+	return SeverityNone
+}
+
 // Matches reports whether the summary matches a filter typed by the admin
 // (case-insensitive substring of name, requester, subject CN and O). An
 // already lower-cased filter costs no allocation.

@@ -305,3 +305,21 @@ func unsanitize(t *testing.T, s string) string {
 	}
 	return string(b)
 }
+
+func TestRiskIgnoresTheDecision(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		findings []Finding
+		want     Severity
+	}{
+		{"none", nil, SeverityNone},
+		{"only decided", []Finding{{ID: FindingDecided, Severity: SeverityBlock}}, SeverityNone},
+		{"decided then critical", []Finding{{ID: FindingDecided, Severity: SeverityBlock}, {ID: "masters", Severity: SeverityCritical}}, SeverityCritical},
+		{"signer-reject stays", []Finding{{ID: "signer-reject", Severity: SeverityBlock}, {ID: FindingDecided, Severity: SeverityBlock}}, SeverityBlock},
+	} {
+		s := &Summary{Findings: tc.findings}
+		if got := s.Risk(); got != tc.want {
+			t.Errorf("%s: Risk() = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

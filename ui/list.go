@@ -352,7 +352,7 @@ func (l *listModel) layout() {
 // The selected row has a ">" before its name, so the selection shows even
 // without colours.
 func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selected bool) {
-	b.WriteString(markerText(r.s.Worst))
+	b.WriteString(markerText(r.s.Risk()))
 	n := markerWidth
 	cell := func(c int, s string, sw int) {
 		if !l.show[c] {
@@ -405,9 +405,9 @@ func (l *listModel) View(st *styles, now time.Time) string {
 			b.WriteString(st.selected.Render(line.String()))
 			continue
 		}
-		if r.s.Worst != certs.SeverityNone {
+		if risk := r.s.Risk(); risk != certs.SeverityNone {
 			// The marker is coloured; the rest of the row is plain text.
-			b.WriteString(st.marker[r.s.Worst])
+			b.WriteString(st.marker[risk])
 			line.Reset()
 			l.renderRow(&line, r, now, false)
 			b.WriteString(line.String()[markerWidth:])
