@@ -1,0 +1,22 @@
+//go:build !linux
+
+package controlplane
+
+import (
+	"os"
+	"syscall"
+)
+
+// sysProcAttr: only Linux can tie a child's life to its parent's; elsewhere Stop is the only
+// thing that ends the processes.
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+func signalGroup(p *os.Process, kill bool) {
+	if kill {
+		_ = p.Kill()
+		return
+	}
+	if err := p.Signal(os.Interrupt); err != nil {
+		_ = p.Kill()
+	}
+}
