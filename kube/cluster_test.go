@@ -1,0 +1,436 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csrtui/csrtui/certs"
+	"github.com/csrtui/csrtui/e2e/controlplane"
+
+	authorizationv1 "k8s.io/api/authorization/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// TestOnControlPlane runs csrtui's cluster code against a real etcd,
+// kube-apiserver and kube-controller-manager: one control plane, shared by the
+// subtests, which run in order (the last one stops it).
+func TestOnControlPlane(t *testing.T) {
+	cp := controlplane.StartForTest(t)
+	ctx := t.Context()
+	admin, err := kubernetes.NewForConfig(cp.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Connect(ctx, flagsFor(cp.AdminKubeconfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Watch(ctx, certs.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	create := func(t *testing.T, name, cn string, orgs ...string) {
+		t.Helper()
+		_, err := controlplane.CreateCSR(ctx, admin, name, certificatesv1.KubeAPIServerClientSignerName,
+			requestPEM(t, cn, orgs...), []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageClientAuth}, 3600)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := func(name string, want certs.State) func([]*certs.Summary) bool {
+		return func(s []*certs.Summary) bool {
+			x := find(s, name)
+			return x != nil && x.State == want
+		}
+	}
+
+	t.Run("Connect", func(t *testing.T) {
+		if c.Server != cp.Server || c.Context != "csrtui" || c.User != controlplane.AdminUser || c.Demo {
+			t.Errorf("header = %q %q %q %v; want the admin kubeconfig's", c.Context, c.Server, c.User, c.Demo)
+		}
+		raw, err := clientcmd.LoadFromFile(cp.AdminKubeconfig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		// A kubeconfig that does not trust the cluster CA, and one whose
+		// credentials the apiserver does not know.
+		untrusting := raw.DeepCopy()
+		for _, cl := range untrusting.Clusters {
+			cl.CertificateAuthorityData = nil
+		}
+		stranger := raw.DeepCopy()
+		for _, u := range stranger.AuthInfos {
+			*u = clientcmdapi.AuthInfo{Token: "not-a-token"}
+		}
+		for name, tc := range map[string]struct {
+			cfg  *clientcmdapi.Config
+			want string
+		}{
+			"tls": {untrusting, "unknown authority"},
+			"401": {stranger, "401 Unauthorized"},
+		} {
+			p := filepath.Join(dir, name)
+			if err := clientcmd.WriteToFile(*tc.cfg, p); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Connect(ctx, flagsFor(p))
+			t.Logf("%s: %v", name, err)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), cp.Server) || !strings.Contains(err.Error(), `"csrtui"`) {
+				t.Errorf("%s: Connect = %v, want %q naming the server and context", name, err, tc.want)
+			}
+		}
+	})
+
+	t.Run("WatchSeesCreatedRequests", func(t *testing.T) {
+		for _, n := range []string{"watch-a", "watch-b", "watch-c"} {
+			create(t, n, n, "dev")
+		}
+		s := waitSnapshot(t, w, "the three requests", func(s []*certs.Summary) bool {
+			return find(s, "watch-a") != nil && find(s, "watch-b") != nil && find(s, "watch-c") != nil
+		})
+		x := find(s, "watch-b")
+		if x.Request == nil || x.Request.CommonName != "watch-b" || x.Condition != "Pending" || x.Username != controlplane.AdminUser {
+			t.Errorf("watch-b = %+v", x)
+		}
+		// Nothing changed: the same slice comes back.
+		if again := w.Snapshot(); len(again) != len(s) || &again[0] != &s[0] {
+			t.Error("an unchanged Snapshot rebuilt the slice")
+		}
+		if err := admin.CertificatesV1().CertificateSigningRequests().Delete(ctx, "watch-c", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		waitSnapshot(t, w, "watch-c gone", func(s []*certs.Summary) bool { return find(s, "watch-c") == nil })
+	})
+
+	t.Run("ApproveIsIssued", func(t *testing.T) {
+		create(t, "approve-me", "approve-me")
+		changed, err := c.Approve(ctx, "approve-me", "ticket 42")
+		if err != nil || !changed {
+			t.Fatalf("Approve = %v, %v", changed, err)
+		}
+		s := waitSnapshot(t, w, "approve-me issued", state("approve-me", certs.StateIssued))
+		x := find(s, "approve-me")
+		if x.Condition != "Approved,Issued" || x.Certificate == nil || !x.Certificate.KeyMatchesRequest {
+			t.Errorf("approve-me = %q %+v", x.Condition, x.Certificate)
+		}
+		got := x.Conditions[0]
+		if got.Reason != certs.ReasonApprove || got.Message != "ticket 42" {
+			t.Errorf("condition = %+v", got)
+		}
+
+		changed, err = c.Approve(ctx, "approve-me", "again")
+		if err != nil || changed {
+			t.Errorf("second Approve = %v, %v; want a no-op", changed, err)
+		}
+		_, err = c.Deny(ctx, "approve-me", "")
+		if !errors.Is(err, certs.ErrAlreadyDecided) || !strings.Contains(err.Error(), "already Approved") {
+			t.Errorf("Deny of an approved request = %v, want ErrAlreadyDecided", err)
+		}
+	})
+
+	t.Run("Deny", func(t *testing.T) {
+		create(t, "deny-me", "deny-me")
+		changed, err := c.Deny(ctx, "deny-me", "not yours")
+		if err != nil || !changed {
+			t.Fatalf("Deny = %v, %v", changed, err)
+		}
+		waitSnapshot(t, w, "deny-me denied", state("deny-me", certs.StateDenied))
+		csr, err := admin.CertificatesV1().CertificateSigningRequests().Get(ctx, "deny-me", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := csr.Status.Conditions[0]; got.Type != certificatesv1.CertificateDenied || got.Reason != certs.ReasonDeny || got.Message != "not yours" {
+			t.Errorf("condition = %+v", got)
+		}
+		if _, err := c.Approve(ctx, "deny-me", ""); !errors.Is(err, certs.ErrAlreadyDecided) {
+			t.Errorf("Approve of a denied request = %v, want ErrAlreadyDecided", err)
+		}
+	})
+
+	t.Run("NotFound", func(t *testing.T) {
+		_, err := c.Approve(ctx, "no-such-request", "")
+		if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "no longer exists") {
+			t.Errorf("Approve = %v, want not found, said so", err)
+		}
+	})
+
+	t.Run("Forbidden", func(t *testing.T) {
+		create(t, "forbidden-target", "forbidden-target")
+		waitSnapshot(t, w, "forbidden-target", func(s []*certs.Summary) bool { return find(s, "forbidden-target") != nil })
+
+		// nobody may do nothing.
+		nobody := userClient(t, cp, "nobody")
+		_, err := nobody.Approve(ctx, "forbidden-target", "")
+		t.Logf("nobody approves: %v", err)
+		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "get on certificatesigningrequests") {
+			t.Errorf("nobody: Approve = %v, want 403 naming get", err)
+		}
+		if _, err := nobody.Watch(ctx, certs.DefaultPolicy()); !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "list and watch on certificatesigningrequests") {
+			t.Errorf("nobody: Watch = %v, want 403 naming list and watch", err)
+		}
+		ok, reason, err := nobody.CanApprove(ctx, certificatesv1.KubeAPIServerClientSignerName)
+		if err != nil || ok || !strings.Contains(reason, "certificatesigningrequests/approval") {
+			t.Errorf("nobody: CanApprove = %v, %q, %v", ok, reason, err)
+		}
+		if _, err := nobody.Capabilities(ctx, "someone", nil); !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "subjectaccessreviews") {
+			t.Errorf("nobody: Capabilities = %v, want 403 naming subjectaccessreviews", err)
+		}
+
+		// reader may read and write approvals, but approve for no signer.
+		reader := grant(t, cp, admin, "reader",
+			rbacv1.PolicyRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}},
+			rbacv1.PolicyRule{Verbs: []string{"update"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}})
+		_, err = reader.Approve(ctx, "forbidden-target", "")
+		t.Logf("reader approves: %v", err)
+		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `approve on signers`) || !strings.Contains(err.Error(), `"kubernetes.io/kube-apiserver-client"`) {
+			t.Errorf("reader: Approve = %v, want 403 naming approve on the signer", err)
+		}
+		ok, reason, err = reader.CanApprove(ctx, certificatesv1.KubeAPIServerClientSignerName)
+		if err != nil || ok || !strings.Contains(reason, "approve on signers") {
+			t.Errorf("reader: CanApprove = %v, %q, %v", ok, reason, err)
+		}
+		// The CertificateApproval admission plugin guards every write to the
+		// approval subresource: denying needs the signer permission too.
+		if _, err := reader.Deny(ctx, "forbidden-target", "by reader"); !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `approve on signers`) {
+			t.Errorf("reader: Deny = %v, want 403 naming approve on the signer", err)
+		}
+		// The reader can watch, but not nodes nor bindings: those facts are unknown.
+		rw, err := reader.Watch(ctx, certs.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := rw.facts.current(); f.NodesKnown || f.NodesErr != "no permission to list nodes" || f.AdminGroupsKnown || f.AdminGroupsErr == "" {
+			t.Errorf("reader's facts = %+v", f)
+		}
+		rw.Stop()
+
+		// getter may read but not write approvals.
+		getter := grant(t, cp, admin, "getter",
+			rbacv1.PolicyRule{Verbs: []string{"get"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}})
+		create(t, "forbidden-target-2", "forbidden-target-2")
+		_, err = getter.Approve(ctx, "forbidden-target-2", "")
+		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "update on certificatesigningrequests/approval") {
+			t.Errorf("getter: Approve = %v, want 403 naming the approval subresource", err)
+		}
+	})
+
+	t.Run("CanApprove", func(t *testing.T) {
+		ok, reason, err := c.CanApprove(ctx, "example.com/anything")
+		if err != nil || !ok {
+			t.Errorf("admin: CanApprove = %v, %q, %v", ok, reason, err)
+		}
+		approver := grant(t, cp, admin, "domain-approver",
+			rbacv1.PolicyRule{Verbs: []string{"update"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}},
+			rbacv1.PolicyRule{Verbs: []string{"approve"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"signers"}, ResourceNames: []string{"example.com/*"}})
+		ok, reason, err = approver.CanApprove(ctx, "example.com/team-ca")
+		if err != nil || !ok {
+			t.Errorf("domain-approver: CanApprove = %v, %q, %v; want allowed through example.com/*", ok, reason, err)
+		}
+	})
+
+	t.Run("Capabilities", func(t *testing.T) {
+		caps, err := c.Capabilities(ctx, "mallory", []string{"system:masters"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(caps) != len(certs.CapabilityProbes()) {
+			t.Fatalf("%d answers for %d probes", len(caps), len(certs.CapabilityProbes()))
+		}
+		for _, p := range caps {
+			if !p.Allowed {
+				t.Errorf("system:masters may not %s %s", p.Verb, p.Resource)
+			}
+		}
+		caps, err = c.Capabilities(ctx, "nobody-at-all", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range caps {
+			if p.Allowed {
+				t.Errorf("a nobody may %s %s (%s)", p.Verb, p.Resource, p.Reason)
+			}
+		}
+	})
+
+	t.Run("Facts", func(t *testing.T) {
+		if f := w.facts.current(); !f.NodesKnown || !f.AdminGroupsKnown || !f.AdminGroups["system:masters"] {
+			t.Errorf("admin's facts = %+v", f)
+		}
+		names := w.facts.current().APIServerNames
+		for _, want := range []string{"kubernetes.default.svc", "127.0.0.1", "10.0.0.1"} {
+			if !contains(names, want) {
+				t.Errorf("APIServerNames %v lack %s", names, want)
+			}
+		}
+		if _, err := controlplane.CreateNode(ctx, admin, "node-a", corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: "192.0.2.10"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "ops-admins"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "ops"}},
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		// A change of facts makes the next Snapshot look at every request again.
+		waitSnapshot(t, w, "the new node and binding in the facts", func([]*certs.Summary) bool {
+			f := w.known
+			return contains(f.NodeAddresses["node-a"], "192.0.2.10") && f.AdminGroups["ops"]
+		})
+	})
+
+	// Last: it stops the control plane.
+	t.Run("ErrWhenTheServerGoes", func(t *testing.T) {
+		if err := w.Err(); err != nil {
+			t.Fatalf("healthy watch: Err = %v", err)
+		}
+		if err := cp.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		waitSnapshot(t, w, "a connection error", func([]*certs.Summary) bool { return w.Err() != nil })
+		t.Logf("Err: %v", w.Err())
+		if msg := w.Err().Error(); !strings.Contains(msg, cp.Server) || strings.Contains(msg, "\n") {
+			t.Errorf("Err = %q, want one line naming the server", msg)
+		}
+	})
+}
+
+func TestConnectErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, cfg *clientcmdapi.Config) string {
+		p := filepath.Join(dir, name)
+		if err := clientcmd.WriteToFile(*cfg, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	kubeconfig := func(server string) *clientcmdapi.Config {
+		cfg := clientcmdapi.NewConfig()
+		cfg.Clusters["c"] = &clientcmdapi.Cluster{Server: server}
+		cfg.AuthInfos["u"] = &clientcmdapi.AuthInfo{Token: "t"}
+		cfg.Contexts["lab"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "u"}
+		cfg.CurrentContext = "lab"
+		return cfg
+	}
+	garbage := filepath.Join(dir, "garbage")
+	if err := os.WriteFile(garbage, []byte("clusters: [this is not: a kubeconfig"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unreachable := write("unreachable", kubeconfig("https://127.0.0.1:1"))
+
+	for _, tc := range []struct {
+		name    string
+		flags   *genericclioptions.ConfigFlags
+		want    []string
+		notWant string
+	}{
+		{name: "unreachable", flags: flagsFor(unreachable), want: []string{`"lab"`, "https://127.0.0.1:1", "connection refused"}},
+		{name: "garbage", flags: flagsFor(garbage), want: []string{"cannot load the kubeconfig"}},
+		{name: "missing file", flags: flagsFor(filepath.Join(dir, "nope")), want: []string{"kubeconfig", "nope"}},
+		{name: "no such context", flags: withContext(flagsFor(unreachable), "prod"), want: []string{`context "prod" is not in the kubeconfig`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), waitTimeout)
+			defer cancel()
+			_, err := Connect(ctx, tc.flags)
+			t.Logf("%v", err)
+			if err == nil {
+				t.Fatal("Connect succeeded")
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error spans lines: %q", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+// flagsFor are kubectl's flags with --kubeconfig set, as main builds them.
+func flagsFor(kubeconfig string) *genericclioptions.ConfigFlags {
+	f := genericclioptions.NewConfigFlags(true)
+	f.KubeConfig = &kubeconfig
+	return f
+}
+
+func withContext(f *genericclioptions.ConfigFlags, name string) *genericclioptions.ConfigFlags {
+	f.Context = &name
+	return f
+}
+
+// userClient is a client for a new user with a certificate from the cluster CA.
+func userClient(t *testing.T, cp *controlplane.ControlPlane, name string, groups ...string) *Client {
+	t.Helper()
+	_, cfg, err := cp.MintUser(name, groups...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(rest.CopyConfig(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClient(cs)
+	c.Server = cp.Server
+	return c
+}
+
+// grant gives user a ClusterRole with rules and returns a client for the user,
+// once the apiserver's authorizer applies the first rule.
+func grant(t *testing.T, cp *controlplane.ControlPlane, admin kubernetes.Interface, user string, rules ...rbacv1.PolicyRule) *Client {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := admin.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: user}, Rules: rules}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: user},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: user},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c := userClient(t, cp, user)
+	r := rules[0]
+	attrs := authorizationv1.ResourceAttributes{Verb: r.Verbs[0], Group: r.APIGroups[0]}
+	attrs.Resource, attrs.Subresource, _ = strings.Cut(r.Resources[0], "/")
+	if len(r.ResourceNames) > 0 {
+		attrs.Name = r.ResourceNames[0]
+	}
+	err := wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, waitTimeout, true, func(ctx context.Context) (bool, error) {
+		return c.selfAllowed(ctx, attrs)
+	})
+	if err != nil {
+		t.Fatalf("RBAC for %s not in effect: %v", user, err)
+	}
+	return c
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

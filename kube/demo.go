@@ -1,0 +1,368 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	authorizationv1 "k8s.io/api/authorization/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/rand"
+	"k8s.io/apimachinery/pkg/util/uuid"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+)
+
+// Demo starts an in-process cluster for trying csrtui without one: client-go's
+// fake clientset made to behave like an apiserver where csrtui looks (resource
+// versions, UIDs, conflicts, the approval and status subresources), an in-memory
+// CA with a signer that issues certificates for approved requests of the built-in
+// signers, a kubelet-client auto-approver, two nodes, RBAC bindings, and
+// requesters that submit realistic (and some risky) requests every few seconds.
+//
+// Access reviews are simulated: SelfSubjectAccessReviews always allow (the demo
+// admin is in system:masters), and SubjectAccessReviews are answered by matching
+// the demo's own ClusterRoleBindings and ClusterRoles, so the capability table
+// shows plausible answers. Everything stops when ctx is done.
+func Demo(ctx context.Context) (*Client, error) {
+	d, err := startDemo(ctx, 3*time.Second, 40)
+	if err != nil {
+		return nil, err
+	}
+	return d.client(), nil
+}
+
+// demo is the in-process cluster.
+type demo struct {
+	cs  *fake.Clientset
+	ca  *demoCA
+	rv  atomic.Int64
+	now func() time.Time
+}
+
+// startDemo builds the demo cluster and starts its controllers. Requesters submit
+// one request every interval, up to limit in all.
+func startDemo(ctx context.Context, interval time.Duration, limit int) (*demo, error) {
+	now := time.Now()
+	ca, err := newDemoCA(now)
+	if err != nil {
+		return nil, fmt.Errorf("demo CA: %w", err)
+	}
+	d := &demo{ca: ca, now: time.Now}
+	d.rv.Store(1000)
+
+	objects, err := d.initialObjects(now)
+	if err != nil {
+		return nil, fmt.Errorf("demo objects: %w", err)
+	}
+	d.cs = fake.NewClientset(objects...)
+	// Reactors run in the reverse order they are prepended: the access
+	// reviews answer first, then the stamping, then the fake's object tracker.
+	d.cs.PrependReactor("create", "*", d.onCreate)
+	d.cs.PrependReactor("update", "*", d.onUpdate)
+	d.cs.PrependReactor("create", "selfsubjectaccessreviews", d.onSelfAccessReview)
+	d.cs.PrependReactor("create", "subjectaccessreviews", d.onAccessReview)
+
+	if err := d.runSigner(ctx); err != nil {
+		return nil, err
+	}
+	go d.runRequesters(ctx, interval, limit)
+	return d, nil
+}
+
+func (d *demo) client() *Client {
+	return &Client{
+		Interface: d.cs,
+		Context:   "demo",
+		Server:    "in-process",
+		User:      "demo-admin",
+		Demo:      true,
+	}
+}
+
+func (d *demo) nextRV() string { return strconv.FormatInt(d.rv.Add(1), 10) }
+
+// stamp gives a new object what the apiserver would: a UID, a resource version,
+// a creation time and a name from generateName.
+func (d *demo) stamp(obj runtime.Object, created time.Time) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return
+	}
+	if m.GetName() == "" && m.GetGenerateName() != "" {
+		m.SetName(m.GetGenerateName() + rand.String(5))
+	}
+	m.SetUID(uuid.NewUUID())
+	m.SetResourceVersion(d.nextRV())
+	if ts := m.GetCreationTimestamp(); ts.IsZero() {
+		m.SetCreationTimestamp(metav1.NewTime(created))
+	}
+}
+
+// onCreate stamps the object, then lets the tracker store it. The object in the
+// action is the fake's own copy, so it may be changed here.
+func (d *demo) onCreate(action k8stesting.Action) (bool, runtime.Object, error) {
+	if a, ok := action.(k8stesting.CreateActionImpl); ok && a.GetSubresource() == "" {
+		d.stamp(a.GetObject(), d.now())
+	}
+	return false, nil, nil
+}
+
+// onUpdate refuses stale writes with a conflict, as the apiserver does, keeps
+// what a subresource may not change, and gives the object a new resource version.
+func (d *demo) onUpdate(action k8stesting.Action) (bool, runtime.Object, error) {
+	a, ok := action.(k8stesting.UpdateActionImpl)
+	if !ok {
+		return false, nil, nil
+	}
+	obj := a.GetObject()
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return false, nil, nil
+	}
+	gvr := a.GetResource()
+	stored, err := d.cs.Tracker().Get(gvr, a.GetNamespace(), m.GetName())
+	if err != nil {
+		return false, nil, nil // the tracker answers NotFound
+	}
+	sm, err := meta.Accessor(stored)
+	if err != nil {
+		return false, nil, nil
+	}
+	if rv := m.GetResourceVersion(); rv != "" && rv != sm.GetResourceVersion() {
+		return true, nil, apierrors.NewConflict(gvr.GroupResource(), m.GetName(),
+			errors.New("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	in, ok := obj.(*certificatesv1.CertificateSigningRequest)
+	if old, ok2 := stored.(*certificatesv1.CertificateSigningRequest); ok && ok2 {
+		merged := old.DeepCopy()
+		switch a.GetSubresource() {
+		case "approval":
+			merged.Status.Conditions = in.Status.Conditions
+		case "status":
+			merged.Status = in.Status
+		default:
+			merged = in.DeepCopy()
+			merged.Status = old.Status
+		}
+		*in = *merged
+	}
+	m.SetUID(sm.GetUID())
+	m.SetCreationTimestamp(sm.GetCreationTimestamp())
+	m.SetResourceVersion(d.nextRV())
+	return false, nil, nil
+}
+
+// onSelfAccessReview allows everything: the demo admin is in system:masters.
+func (d *demo) onSelfAccessReview(action k8stesting.Action) (bool, runtime.Object, error) {
+	a, ok := action.(k8stesting.CreateActionImpl)
+	if !ok {
+		return false, nil, nil
+	}
+	review, ok := a.GetObject().(*authorizationv1.SelfSubjectAccessReview)
+	if !ok {
+		return false, nil, nil
+	}
+	out := review.DeepCopy()
+	out.Status = authorizationv1.SubjectAccessReviewStatus{Allowed: true, Reason: "demo: the demo admin is in system:masters"}
+	return true, out, nil
+}
+
+// onAccessReview answers a SubjectAccessReview from the demo's RBAC objects.
+func (d *demo) onAccessReview(action k8stesting.Action) (bool, runtime.Object, error) {
+	a, ok := action.(k8stesting.CreateActionImpl)
+	if !ok {
+		return false, nil, nil
+	}
+	review, ok := a.GetObject().(*authorizationv1.SubjectAccessReview)
+	if !ok {
+		return false, nil, nil
+	}
+	out := review.DeepCopy()
+	out.Status.Allowed, out.Status.Reason = d.authorize(review.Spec)
+	return true, out, nil
+}
+
+// authorize is a small RBAC evaluator over the demo's ClusterRoleBindings and
+// ClusterRoles, enough for the capability table.
+func (d *demo) authorize(spec authorizationv1.SubjectAccessReviewSpec) (bool, string) {
+	if slices.Contains(spec.Groups, "system:masters") {
+		return true, "demo: system:masters may do anything, whatever RBAC says"
+	}
+	attrs := spec.ResourceAttributes
+	if attrs == nil {
+		return false, "demo: only resource requests are simulated"
+	}
+	resource := attrs.Resource
+	if attrs.Subresource != "" {
+		resource += "/" + attrs.Subresource
+	}
+	tracker := d.cs.Tracker()
+	bindings, err := tracker.List(rbacv1.SchemeGroupVersion.WithResource("clusterrolebindings"), rbacv1.SchemeGroupVersion.WithKind("ClusterRoleBinding"), "")
+	if err != nil {
+		return false, "demo: " + err.Error()
+	}
+	for _, b := range bindings.(*rbacv1.ClusterRoleBindingList).Items {
+		if !bindingCovers(b.Subjects, spec.User, spec.Groups) || b.RoleRef.Kind != "ClusterRole" {
+			continue
+		}
+		obj, err := tracker.Get(rbacv1.SchemeGroupVersion.WithResource("clusterroles"), "", b.RoleRef.Name)
+		if err != nil {
+			continue
+		}
+		for _, r := range obj.(*rbacv1.ClusterRole).Rules {
+			if matches(r.Verbs, attrs.Verb) && matches(r.APIGroups, attrs.Group) && matches(r.Resources, resource) &&
+				(len(r.ResourceNames) == 0 || slices.Contains(r.ResourceNames, attrs.Name)) {
+				return true, fmt.Sprintf("demo RBAC: allowed by ClusterRoleBinding %q of ClusterRole %q", b.Name, b.RoleRef.Name)
+			}
+		}
+	}
+	return false, ""
+}
+
+func bindingCovers(subjects []rbacv1.Subject, user string, groups []string) bool {
+	for _, s := range subjects {
+		if (s.Kind == rbacv1.UserKind && s.Name == user) || (s.Kind == rbacv1.GroupKind && slices.Contains(groups, s.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
+func matches(allowed []string, v string) bool {
+	return slices.Contains(allowed, "*") || slices.Contains(allowed, v)
+}
+
+// initialObjects are the cluster as the demo starts: nodes, the kubernetes
+// Service, RBAC, and CSRs in every state.
+func (d *demo) initialObjects(now time.Time) ([]runtime.Object, error) {
+	objs := []runtime.Object{
+		demoNode("demo-node-1", "10.0.0.11"),
+		demoNode("demo-node-2", "10.0.0.12"),
+		&corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: "kubernetes", Namespace: metav1.NamespaceDefault},
+			Spec:       corev1.ServiceSpec{ClusterIP: "10.96.0.1", ClusterIPs: []string{"10.96.0.1"}},
+		},
+		clusterRole("cluster-admin", rbacv1.PolicyRule{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}),
+		clusterRole("developer",
+			rbacv1.PolicyRule{Verbs: []string{"get", "list", "watch", "create", "delete"}, APIGroups: []string{""}, Resources: []string{"pods", "pods/log", "services", "configmaps"}},
+			rbacv1.PolicyRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{"apps"}, Resources: []string{"deployments"}}),
+		clusterRole("csr-approver",
+			rbacv1.PolicyRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}},
+			rbacv1.PolicyRule{Verbs: []string{"update"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}},
+			rbacv1.PolicyRule{Verbs: []string{"approve"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"signers"}, ResourceNames: []string{"kubernetes.io/kube-apiserver-client"}}),
+		clusterRoleBinding("cluster-admin", "cluster-admin", "system:masters"),
+		clusterRoleBinding("ops-admins", "cluster-admin", "ops:admins"),
+		clusterRoleBinding("developers", "developer", "dev"),
+		clusterRoleBinding("security-approvers", "csr-approver", "security"),
+	}
+	for _, o := range objs {
+		d.stamp(o, now.Add(-30*24*time.Hour))
+	}
+	for _, r := range initialRequests() {
+		csr, err := r.build()
+		if err != nil {
+			return nil, err
+		}
+		d.stamp(csr, now.Add(-r.age))
+		if err := d.settle(csr, r, now); err != nil {
+			return nil, err
+		}
+		objs = append(objs, csr)
+	}
+	return objs, nil
+}
+
+// settle gives an initial request the history it claims: decided, and issued or
+// failed as the signer would have done.
+func (d *demo) settle(csr *certificatesv1.CertificateSigningRequest, r demoRequest, now time.Time) error {
+	if r.decision == "" {
+		return nil
+	}
+	at := metav1.NewTime(now.Add(-r.age + 30*time.Second))
+	typ := certificatesv1.CertificateApproved
+	if r.decision == "KubectlDeny" {
+		typ = certificatesv1.CertificateDenied
+	}
+	csr.Status.Conditions = append(csr.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
+		Type: typ, Status: corev1.ConditionTrue, Reason: r.decision, Message: r.message,
+		LastUpdateTime: at, LastTransitionTime: at,
+	})
+	if typ != certificatesv1.CertificateApproved {
+		return nil
+	}
+	req, err := parseDemoRequest(csr.Spec.Request)
+	if err != nil {
+		return err
+	}
+	if err := signerCheck(csr.Spec.SignerName, req, csr.Spec.Usages); err != nil {
+		csr.Status.Conditions = append(csr.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
+			Type: certificatesv1.CertificateFailed, Status: corev1.ConditionTrue, Reason: "SignerValidationFailure",
+			Message: err.Error(), LastUpdateTime: at, LastTransitionTime: at,
+		})
+		return nil
+	}
+	cert, err := d.ca.sign(req, csr.Spec, at.Time)
+	if err != nil {
+		return err
+	}
+	csr.Status.Certificate = cert
+	return nil
+}
+
+// runRequesters submits a new request every interval, up to limit.
+func (d *demo) runRequesters(ctx context.Context, interval time.Duration, limit int) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	templates := laterRequests()
+	for i := 0; i < limit; i++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		r := templates[i%len(templates)]
+		if i >= len(templates) {
+			r.name = fmt.Sprintf("%s-%d", r.name, i/len(templates)+1)
+		}
+		csr, err := r.build()
+		if err != nil {
+			continue
+		}
+		_, _ = d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{})
+		// The fake records every call it serves; the demo never reads them.
+		d.cs.ClearActions()
+	}
+}
+
+func demoNode(name, ip string) *corev1.Node {
+	return &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"kubernetes.io/hostname": name}},
+		Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{
+			{Type: corev1.NodeInternalIP, Address: ip},
+			{Type: corev1.NodeHostName, Address: name},
+		}},
+	}
+}
+
+func clusterRole(name string, rules ...rbacv1.PolicyRule) *rbacv1.ClusterRole {
+	return &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: rules}
+}
+
+func clusterRoleBinding(name, role, group string) *rbacv1.ClusterRoleBinding {
+	return &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: group}},
+	}
+}
