@@ -1,0 +1,144 @@
+// Command csrtui is a terminal console for Kubernetes CertificateSigningRequests:
+// every CSR live, the decoded request and its risks, approve, deny and export by
+// keystroke.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/go-logr/logr"
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
+
+	"github.com/csrtui/csrtui/certs"
+	"github.com/csrtui/csrtui/kube"
+	"github.com/csrtui/csrtui/ui"
+)
+
+// version is set at release time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// options are the command line, kubectl's connection flags included.
+type options struct {
+	kube   *genericclioptions.ConfigFlags
+	demo   bool
+	policy certs.Policy
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	silenceClientGo()
+	kube.Version = version
+
+	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
+	cmd := newRootCommand(o)
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		_, _ = fmt.Fprintf(stderr, "csrtui: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func newRootCommand(o *options) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "csrtui",
+		Short: "A console for Kubernetes CertificateSigningRequests",
+		Long: `csrtui shows every CertificateSigningRequest of a cluster live, decodes what each
+one asks for, says what is risky, and approves, denies or exports by keystroke.
+
+It connects like kubectl: the current kubeconfig context, or --kubeconfig, --context,
+--as and the other kubectl connection flags. --demo runs without a cluster.`,
+		Version:       version,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.runConsole(cmd.Context())
+		},
+	}
+	cmd.SetVersionTemplate("csrtui {{.Version}}\n")
+
+	f := cmd.Flags()
+	o.kube.AddFlags(f)
+	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
+	f.DurationVar(&o.policy.MaxClientDuration, "max-client-duration", o.policy.MaxClientDuration,
+		"longest client-certificate lifetime accepted without a finding")
+	f.IntVar(&o.policy.MinRSABits, "min-rsa-bits", o.policy.MinRSABits,
+		"smallest RSA key accepted without a finding")
+	f.DurationVar(&o.policy.ClusterSigningDuration, "cluster-signing-duration", o.policy.ClusterSigningDuration,
+		"the cluster's kube-controller-manager --cluster-signing-duration (the longest certificate it issues)")
+	return cmd
+}
+
+// runConsole connects, starts the informer and runs the console until the admin quits.
+func (o *options) runConsole(ctx context.Context) error {
+	if o.policy.MinRSABits < 0 || o.policy.MaxClientDuration <= 0 || o.policy.ClusterSigningDuration <= 0 {
+		return errors.New("--min-rsa-bits must be >= 0, and --max-client-duration and --cluster-signing-duration > 0")
+	}
+
+	var (
+		client *kube.Client
+		err    error
+	)
+	if o.demo {
+		client, err = kube.Demo(ctx)
+	} else {
+		client, err = kube.Connect(ctx, o.kube)
+	}
+	if err != nil {
+		return err
+	}
+
+	watcher, err := client.Watch(ctx, o.policy)
+	if err != nil {
+		return err
+	}
+
+	model := ui.New(ui.Config{
+		Source:    watcher,
+		Decider:   client,
+		Inspector: client,
+		Cluster:   ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
+	})
+
+	// Draw on the terminal even when stdout is piped, as gum does.
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if !term.IsTerminal(os.Stdout.Fd()) {
+		opts = append(opts, tea.WithOutput(os.Stderr))
+	}
+	_, err = tea.NewProgram(model, opts...).Run()
+	// Ctrl+C in the console, or SIGINT/SIGTERM to the process, is an ordinary way out.
+	if errors.Is(err, tea.ErrInterrupted) || (errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {
+		return nil
+	}
+	return err
+}
+
+// silenceClientGo keeps client-go's logs and server warnings off the admin's
+// terminal: the console owns the screen, and problems reach it as values.
+func silenceClientGo() {
+	klog.SetLogger(logr.Discard())
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
+	rest.SetDefaultWarningHandler(rest.NoWarnings{})
+}
