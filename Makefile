@@ -1,0 +1,40 @@
+# csrtui's everyday commands. `make help` lists them.
+GO ?= go
+GOLANGCI_LINT_VERSION := v2.15.0
+GORELEASER_VERSION := v2.15.1
+
+.PHONY: help run demo build test lint release-check binaries cluster bench fuzz
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+demo: ## run csrtui against the built-in demo cluster
+	$(GO) run . --demo
+
+run: ## run csrtui against the current kubeconfig context
+	$(GO) run .
+
+build: ## build ./csrtui
+	$(GO) build -o csrtui .
+
+test: ## everything CI runs: format, vet, lint, release config, unit and e2e tests on a real control plane
+	bash hack/test.sh
+
+lint: ## golangci-lint, pinned
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+
+release-check: ## check .goreleaser.yaml, pinned goreleaser
+	$(GO) run github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION) check
+
+binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager and kubectl
+	@bash hack/build-k8s.sh
+
+cluster: ## a local control plane in the foreground, seeded with CSRs; Ctrl+C stops it
+	CSRTUI_K8S_BIN=$$(bash hack/build-k8s.sh) $(GO) run ./hack/cluster --seed
+
+bench: ## benchmarks of the decoder, the store (also on a real apiserver) and the console
+	CSRTUI_K8S_BIN=$$(bash hack/build-k8s.sh) $(GO) test -run='^$$' -bench=. -benchmem ./certs/ ./kube/ ./ui/
+
+fuzz: ## run each fuzzer for FUZZTIME (default 1m)
+	@for f in $$($(GO) test -list 'Fuzz.*' ./certs/ | grep ^Fuzz); do \
+		$(GO) test ./certs/ -run='^$$' -fuzz="^$$f$$" -fuzztime=$${FUZZTIME:-1m} || exit 1; done
