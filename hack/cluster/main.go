@@ -32,6 +32,7 @@ func run() error {
 	seed := flag.Bool("seed", false, "create users, nodes and certificate signing requests to look at")
 	dir := flag.String("dir", "", "folder for certificates, data and logs, kept on exit (default: a temporary one, removed on exit)")
 	kubeconfigOut := flag.String("kubeconfig-out", defaultKubeconfigPath(), "where to write the admin kubeconfig")
+	bulk := flag.Int("bulk", 0, "also create this many pending client-certificate requests (a large cluster)")
 	signingDuration := flag.String("signing-duration", "", "the signer's longest certificate lifetime (kube-controller-manager's --cluster-signing-duration; default 8760h)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: %s [flags]\n\nRuns etcd, kube-apiserver and kube-controller-manager on 127.0.0.1 until Ctrl+C.\nThe binaries come from $%s (make binaries).\n\n", os.Args[0], controlplane.EnvBinDir)
@@ -73,6 +74,14 @@ func run() error {
 			return fmt.Errorf("seed: %w", err)
 		}
 		fmt.Fprint(os.Stderr, summary)
+	}
+
+	if *bulk > 0 {
+		took, err := seedBulk(ctx, cp, *bulk)
+		if err != nil {
+			return fmt.Errorf("bulk seed: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "created %d pending requests in %v\n", *bulk, took.Round(100*time.Millisecond))
 	}
 
 	fmt.Fprintf(os.Stderr, "\nTo use it (as %s, in system:masters):\n\n", controlplane.AdminUser)
