@@ -121,8 +121,12 @@ func (o *options) runConsole(ctx context.Context) error {
 		Cluster:   ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
 	})
 
+	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
+	// even when nothing changes (upstream charmbracelet/bubbletea#1796 would stop
+	// that). 30 frames a second still keeps up with key repeat and halves the
+	// wakeups of the default 60 while the console sits idle.
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30)}
 	// Draw on the terminal even when stdout is piped, as gum does.
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if !term.IsTerminal(os.Stdout.Fd()) {
 		opts = append(opts, tea.WithOutput(os.Stderr))
 	}
