@@ -22,6 +22,8 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
+
+	"github.com/csrtui/csrtui/certs"
 )
 
 // demoCA is the demo cluster's certificate authority, in memory.
@@ -233,11 +235,10 @@ func (d *demo) runSigner(ctx context.Context) error {
 
 // handle moves one CSR along: auto-approval, then signing.
 func (d *demo) handle(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) {
-	approved, denied, failed := conditionsOf(csr)
-	switch {
-	case denied || failed || len(csr.Status.Certificate) > 0:
+	switch state, _ := certs.StatusOf(csr); state {
+	case certs.StateDenied, certs.StateFailed, certs.StateIssued:
 		return
-	case !approved:
+	case certs.StatePending:
 		if csr.Spec.SignerName != signerKubeletClient {
 			return
 		}
@@ -278,22 +279,4 @@ func (d *demo) handle(ctx context.Context, csr *certificatesv1.CertificateSignin
 		}
 		_, _ = d.cs.CertificatesV1().CertificateSigningRequests().UpdateStatus(ctx, out, metav1.UpdateOptions{FieldManager: "csrsigning-controller"})
 	}
-}
-
-// conditionsOf reads a CSR's decision conditions.
-func conditionsOf(csr *certificatesv1.CertificateSigningRequest) (approved, denied, failed bool) {
-	for _, c := range csr.Status.Conditions {
-		if c.Status != corev1.ConditionTrue {
-			continue
-		}
-		switch c.Type {
-		case certificatesv1.CertificateApproved:
-			approved = true
-		case certificatesv1.CertificateDenied:
-			denied = true
-		case certificatesv1.CertificateFailed:
-			failed = true
-		}
-	}
-	return approved, denied, failed
 }
