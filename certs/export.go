@@ -2,7 +2,9 @@ package certs
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -66,6 +68,33 @@ func SafeFileName(name string) string {
 		out = "_" + out
 	}
 	return out
+}
+
+// CertificateFile turns a CSR's status.certificate into the text of a .crt file:
+// every CERTIFICATE block, checked to parse, re-encoded from its DER. The field is
+// written by whoever may update the status subresource (a custom signer, say), so
+// anything else it holds (text around the blocks, PEM headers, other block types)
+// stays out of a file the admin may later print on a terminal.
+func CertificateFile(status []byte) ([]byte, error) {
+	var out []byte
+	for rest := status; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+			return nil, fmt.Errorf("status.certificate holds a certificate that does not parse: %w", err)
+		}
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: block.Bytes})...)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("status.certificate holds no PEM CERTIFICATE block")
+	}
+	return out, nil
 }
 
 // ErrFileExists is returned (wrapped) by WriteFile when the file exists and

@@ -186,3 +186,34 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Fatalf("folder holds %q, want %q", got, names)
 	}
 }
+
+func TestCertificateFile(t *testing.T) {
+	one := string(issue(t, reqSpec{cn: "one"}.pem(t), false))
+	two := string(issue(t, reqSpec{cn: "two"}.pem(t), false))
+	for _, tc := range []struct {
+		name    string
+		status  string
+		want    string
+		wantErr string
+	}{
+		{"one", one, one, ""},
+		{"a chain", one + two, one + two, ""},
+		{"text around and between", "\x1b]0;pwned\x07\n" + one + "junk\x9b\n" + two + "\x1b[2J", one + two, ""},
+		{"other block types dropped", "-----BEGIN NOTE-----\nZXZpbA==\n-----END NOTE-----\n" + one, one, ""},
+		{"headers dropped", strings.Replace(one, "-----\n", "-----\nNote: \x1b]0;x\x07\n\n", 1), one, ""},
+		{"empty", "", "", "no PEM CERTIFICATE block"},
+		{"no certificate", "-----BEGIN NOTE-----\nZXZpbA==\n-----END NOTE-----\n", "", "no PEM CERTIFICATE block"},
+		{"not a certificate", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", "", "does not parse"},
+	} {
+		got, err := CertificateFile([]byte(tc.status))
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: err = %v, want %q", tc.name, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || string(got) != tc.want {
+			t.Errorf("%s: got %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+}

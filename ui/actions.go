@@ -59,7 +59,11 @@ func exportCmd(name, path string, pem []byte, overwrite bool) tea.Cmd {
 		if err != nil {
 			return exportMsg{name: name, path: path, err: err}
 		}
-		err = certs.WriteFile(abs, pem, 0o644, overwrite)
+		data, err := certs.CertificateFile(pem)
+		if err != nil {
+			return exportMsg{name: name, path: abs, err: err}
+		}
+		err = certs.WriteFile(abs, data, 0o644, overwrite)
 		if !overwrite && errors.Is(err, certs.ErrFileExists) {
 			return exportMsg{name: name, path: abs, exists: true}
 		}

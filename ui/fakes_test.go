@@ -2,9 +2,14 @@ package ui
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -305,7 +310,7 @@ func testSummaries() []*certs.Summary {
 		Usages: []string{"digital signature", "server auth"}, State: certs.StateIssued, Condition: "Approved,Issued",
 		Request: request("system:node:web-1", "system:nodes"), RequestedDuration: 0, EffectiveDuration: 365 * 24 * time.Hour,
 		Conditions:     []certs.Condition{{Type: "Approved", Status: "True", Reason: "CSRTUIApprove", Message: "Approved with csrtui.", LastUpdate: testNow.Add(-12 * 24 * time.Hour)}},
-		CertificatePEM: []byte("-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIUfake\n-----END CERTIFICATE-----\n"),
+		CertificatePEM: testCertificatePEM,
 		Certificate: &certs.Certificate{
 			Serial: "4f:2a:91", Subject: "CN=system:node:web-1,O=system:nodes", Issuer: "CN=kubernetes",
 			NotBefore: testNow.Add(-12 * 24 * time.Hour), NotAfter: testNow.Add(353 * 24 * time.Hour),
@@ -379,3 +384,20 @@ func ansiStrip(s string) string { return ansi.Strip(s) }
 type teaMsg = tea.Msg
 
 var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)
+
+// testCertificatePEM is a real certificate, the same on every run (ed25519 from a
+// fixed seed signs deterministically), for export to check and write.
+var testCertificatePEM = func() []byte {
+	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(0x4f2a91),
+		Subject:      pkix.Name{CommonName: "system:node:web-1", Organization: []string{"system:nodes"}},
+		NotBefore:    testNow.Add(-12 * 24 * time.Hour),
+		NotAfter:     testNow.Add(353 * 24 * time.Hour),
+	}
+	der, err := x509.CreateCertificate(nil, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		panic(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}()

@@ -393,6 +393,38 @@ func TestExport(t *testing.T) {
 	h.wantStatus(statusOK, path)
 }
 
+// status.certificate is written by whoever may update the status subresource: only
+// the certificates in it, re-encoded, reach the file.
+func TestExportWritesOnlyTheCertificate(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	summaries := testSummaries()
+	web := *summaries[7]
+	web.CertificatePEM = append([]byte("\x1b]0;pwned\x07 hello\n"), testCertificatePEM...)
+	web.CertificatePEM = append(web.CertificatePEM, "\n-----BEGIN NOTE-----\nZXZpbA==\n-----END NOTE-----\n\x1b[2J"...)
+	summaries[7] = &web
+	h := newHarness(t, 80, 24, summaries)
+	h.press("G", "e")
+	h.run(h.press("enter"))
+	data, err := os.ReadFile(filepath.Join(dir, "csr-web-1.crt"))
+	if err != nil || string(data) != string(testCertificatePEM) {
+		t.Fatalf("export wrote %q, %v; want exactly the certificate", data, err)
+	}
+
+	// Nothing that parses as a certificate: nothing is written, and the admin is told why.
+	if err := os.Remove(filepath.Join(dir, "csr-web-1.crt")); err != nil {
+		t.Fatal(err)
+	}
+	web.CertificatePEM = []byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+	h = newHarness(t, 80, 24, summaries)
+	h.press("G", "e")
+	h.run(h.press("enter"))
+	h.wantStatus(statusErr, "does not parse")
+	if _, err := os.Stat(filepath.Join(dir, "csr-web-1.crt")); err == nil {
+		t.Fatal("a file was written")
+	}
+}
+
 func TestExportWithoutCertificate(t *testing.T) {
 	cases := map[string]string{
 		"csr-alice":   "is pending",
