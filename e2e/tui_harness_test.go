@@ -51,6 +51,7 @@ type terminal struct {
 	t      *testing.T
 	socket string
 	target string
+	status string // file the program's exit status is written to
 }
 
 // startTerminal runs argv in a new tmux session of the given size, in dir, with env
@@ -64,11 +65,16 @@ func startTerminal(t *testing.T, width, height int, dir string, env []string, ar
 		t:      t,
 		socket: fmt.Sprintf("csrtui-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()),
 		target: "console",
+		status: filepath.Join(t.TempDir(), "exit-status"),
 	}
 	// The command runs under env(1) so the session sees exactly the environment the
-	// test chose, whatever the tmux server inherited. remain-on-exit keeps the last
-	// screen readable after the program ends.
-	cmd := append([]string{"env", "-i", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm-256color", "LANG=C.UTF-8"}, env...)
+	// test chose, whatever the tmux server inherited. A shell waits for it and writes
+	// its exit status to a file: tmux 3.3a now and then misses the SIGCHLD of a pane's
+	// process and never reports the status. remain-on-exit keeps the last screen
+	// readable after the program ends.
+	cmd := []string{"sh", "-c", `"$@"; echo $? > "$0"`, term.status,
+		"env", "-i", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm-256color", "LANG=C.UTF-8"}
+	cmd = append(cmd, env...)
 	cmd = append(cmd, argv...)
 	args := []string{"-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-s", term.target,
 		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "-c", dir}
@@ -151,9 +157,11 @@ func (term *terminal) waitForText(texts ...string) string {
 	})
 }
 
-// exited reports whether the program has ended, and its status.
+// exited reports whether the program has ended, and its exit status.
 func (term *terminal) exited() (bool, string) {
-	out := strings.TrimSpace(term.tmux("display-message", "-p", "-t", term.target, "#{pane_dead} #{pane_dead_status}"))
-	dead, status, _ := strings.Cut(out, " ")
-	return dead == "1", status
+	data, err := os.ReadFile(term.status)
+	if err != nil || !strings.HasSuffix(string(data), "\n") {
+		return false, "" // still running, or the status is being written
+	}
+	return true, strings.TrimSpace(string(data))
 }
