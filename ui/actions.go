@@ -16,8 +16,11 @@ import (
 // Commands capture plain values, never the model: they run on other
 // goroutines while Update keeps going.
 
+// coalesceInterval is the shortest time between two snapshots on screen.
+const coalesceInterval = 50 * time.Millisecond
+
 // waitCmd waits for the Source to change and returns one snapshot. Update
-// re-arms it after each snapshot, so at most one is outstanding.
+// re-arms it after each snapshot and a pause, so at most one is outstanding.
 func waitCmd(src Source) tea.Cmd {
 	ch := src.Changed()
 	return func() tea.Msg {

@@ -13,6 +13,10 @@ type (
 		summaries []*certs.Summary
 	}
 
+	// listenMsg ends the pause after a snapshot: the model waits for the
+	// Source's next change again.
+	listenMsg struct{}
+
 	// tickMsg re-renders the relative times on screen. gen ties it to the
 	// tick that was scheduled last, so a superseded tick is ignored.
 	tickMsg struct {

@@ -154,6 +154,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setTheme(msg.IsDark())
 	case snapshotMsg:
 		m.setSnapshot(msg.summaries)
+		// Changes during the pause wait in the Source's one-slot channel, so a burst
+		// of informer events reaches the screen at most once per interval; the first
+		// change after a quiet spell shows at once.
+		cmds = append(cmds, m.after(coalesceInterval, func(time.Time) tea.Msg { return listenMsg{} }))
+	case listenMsg:
 		cmds = append(cmds, waitCmd(m.cfg.Source))
 	case tickMsg:
 		if msg.gen != m.tickGen {

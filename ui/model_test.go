@@ -116,7 +116,14 @@ func TestCursorFollowsCSRAcrossSnapshots(t *testing.T) {
 func TestSourceFlow(t *testing.T) {
 	src := newFakeSource(testSummaries()[:2])
 	m := New(Config{Source: src, Now: func() time.Time { return testNow }})
-	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	var pauses []time.Duration
+	var resume func(time.Time) tea.Msg
+	m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		if _, ok := fn(testNow).(listenMsg); ok {
+			pauses, resume = append(pauses, d), fn
+		}
+		return nil // other timers (the AGE tick) are not this test's business
+	}
 	cmd := m.Init()
 	if m.list.total != 2 {
 		t.Fatalf("Init took no snapshot: total %d", m.list.total)
@@ -132,15 +139,31 @@ func TestSourceFlow(t *testing.T) {
 	if !ok || len(snap.summaries) != 8 {
 		t.Fatalf("wait returned %T", msg)
 	}
-	_, next := m.Update(snap)
-	if m.list.total != 8 || next == nil {
-		t.Fatalf("snapshot not stored (total %d) or wait not re-armed", m.list.total)
+	m.Update(snap)
+	if m.list.total != 8 {
+		t.Fatalf("snapshot not stored (total %d)", m.list.total)
 	}
-	close(src.changed)
-	if got := next(); got != nil {
-		if _, ok := got.(tea.BatchMsg); !ok {
-			t.Fatalf("re-armed wait returned %T", got)
-		}
+
+	// After a snapshot the model pauses before it listens again; a change during
+	// the pause waits in the channel and is taken when the pause ends.
+	if len(pauses) == 0 || pauses[0] != coalesceInterval || resume == nil {
+		t.Fatalf("no pause of %v after a snapshot: %v", coalesceInterval, pauses)
+	}
+	src.set(testSummaries()[:5])
+	src.changed <- struct{}{}
+	_, listen := m.Update(resume(testNow))
+	if listen == nil {
+		t.Fatal("the pause ended without a wait for the next change")
+	}
+	var next snapshotMsg
+	switch got := listen().(type) {
+	case snapshotMsg:
+		next = got
+	case tea.BatchMsg:
+		next, _ = got[0]().(snapshotMsg)
+	}
+	if len(next.summaries) != 5 {
+		t.Fatalf("the change made during the pause was not delivered: %d summaries", len(next.summaries))
 	}
 }
 
