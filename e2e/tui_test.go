@@ -417,3 +417,18 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("csrtui --version: %v: %s", err, out)
 	}
 }
+
+// The apiserver goes away under a running console: the header says the list may be
+// out of date and names the server, instead of passing stale rows off as live.
+func TestConsoleSaysWhenTheApiserverIsGone(t *testing.T) {
+	cp := controlplane.StartForTest(t) // its own: this test stops it
+	createClientCSR(t, clientFor(t, cp.Admin), "tui-before-the-outage", "kim")
+	term := console(t, cp, t.TempDir(), 120, 40)
+	term.waitForText("tui-before-the-outage")
+
+	if err := cp.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	term.waitForText("may be out of date", cp.Server)
+	term.waitForText("tui-before-the-outage") // what was known stays on screen
+}

@@ -27,7 +27,7 @@ func waitCmd(src Source) tea.Cmd {
 		if _, ok := <-ch; !ok {
 			return nil // the source stopped
 		}
-		return snapshotMsg{summaries: src.Snapshot()}
+		return snapshotMsg{summaries: src.Snapshot(), err: src.Err()}
 	}
 }
 

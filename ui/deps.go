@@ -8,10 +8,13 @@ import (
 
 // Source is the live list of CSRs, already decoded, linted and sorted.
 // Changed receives a value (capacity 1, so bursts coalesce) whenever Snapshot
-// would return something new. Summaries are shared and must not be mutated.
+// or Err would return something new. Summaries are shared and must not be mutated.
+// Err says what keeps the list from being live (the apiserver unreachable, say),
+// nil when it is.
 type Source interface {
 	Snapshot() []*certs.Summary
 	Changed() <-chan struct{}
+	Err() error
 }
 
 // Decider writes approve/deny decisions through the approval subresource.

@@ -43,6 +43,7 @@ var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 type fakeSource struct {
 	mu      sync.Mutex
 	ss      []*certs.Summary
+	err     error
 	changed chan struct{}
 }
 
@@ -57,6 +58,12 @@ func (f *fakeSource) Snapshot() []*certs.Summary {
 }
 
 func (f *fakeSource) Changed() <-chan struct{} { return f.changed }
+
+func (f *fakeSource) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
 
 func (f *fakeSource) set(ss []*certs.Summary) {
 	f.mu.Lock()

@@ -30,9 +30,15 @@ func (m *Model) headerView() string {
 	line1 := title + badge + "  " + m.st.muted.Render(clip(strings.Join(parts, " · "), max(m.width-8-bw, 0)))
 
 	var line2 string
-	if m.state == stateFilter {
+	switch {
+	case m.state == stateFilter:
 		line2 = m.filter.View()
-	} else {
+	case m.sourceErr != nil:
+		// Until the watch is back, every row may be out of date: say so where
+		// the counts would be, and say it first.
+		text := "! may be out of date: " + certs.Sanitize(m.sourceErr.Error())
+		line2 = m.st.bad.Render(clip(text, m.width))
+	default:
 		counts := strconv.Itoa(m.list.pending) + " pending / " + strconv.Itoa(m.list.total) + " total"
 		view := "showing all"
 		if m.list.pendingOnly {

@@ -11,6 +11,7 @@ type (
 	// snapshotMsg carries a new sorted list of CSRs from the Source.
 	snapshotMsg struct {
 		summaries []*certs.Summary
+		err       error // Source.Err at the time of the snapshot
 	}
 
 	// listenMsg ends the pause after a snapshot: the model waits for the

@@ -79,6 +79,8 @@ type Model struct {
 
 	caps map[string]*capState // by CSR UID
 
+	// sourceErr is why the list is not live right now (nil when it is).
+	sourceErr   error
 	tickGen     int
 	tickPending bool
 	tickDue     time.Time
@@ -138,6 +140,7 @@ func (m *Model) setTheme(isDark bool) {
 // Init takes the first snapshot and starts waiting for the next one.
 func (m *Model) Init() tea.Cmd {
 	m.setSnapshot(m.cfg.Source.Snapshot())
+	m.sourceErr = m.cfg.Source.Err()
 	return tea.Batch(waitCmd(m.cfg.Source), tea.RequestBackgroundColor)
 }
 
@@ -154,6 +157,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setTheme(msg.IsDark())
 	case snapshotMsg:
 		m.setSnapshot(msg.summaries)
+		m.sourceErr = msg.err
 		// Changes during the pause wait in the Source's one-slot channel, so a burst
 		// of informer events reaches the screen at most once per interval; the first
 		// change after a quiet spell shows at once.

@@ -637,3 +637,24 @@ func TestAge(t *testing.T) {
 		}
 	}
 }
+
+// A watch that stopped working is said where the counts were, so a stale list
+// never passes for a live one; it goes once the watch is back.
+func TestSourceErrorShown(t *testing.T) {
+	h := newHarness(t, 80, 24, testSummaries())
+	if strings.Contains(h.view(), "out of date") {
+		t.Fatal("a healthy source is reported out of date")
+	}
+	h.send(snapshotMsg{summaries: testSummaries(), err: errors.New("not receiving updates from https://10.0.0.1:6443: connection refused\x1b[2J (retrying)")})
+	screen := h.view()
+	if !strings.Contains(screen, "not receiving updates from https://10.0.0.1:6443") || !strings.Contains(screen, "out of date") {
+		t.Fatalf("the watch error is not on screen:\n%s", screen)
+	}
+	if strings.ContainsRune(screen, 0x1b) {
+		t.Fatal("the error reached the screen unsanitized")
+	}
+	h.send(snapshotMsg{summaries: testSummaries()})
+	if strings.Contains(h.view(), "out of date") {
+		t.Fatal("the warning stayed after the watch recovered")
+	}
+}
