@@ -65,31 +65,22 @@ func ApplyDecision(csr *certificatesv1.CertificateSigningRequest, d Decision, me
 	}
 	var want certificatesv1.RequestConditionType
 	var reason string
-	var mustNot []certificatesv1.RequestConditionType
 	switch d {
 	case Approve:
 		want, reason = certificatesv1.CertificateApproved, ReasonApprove
-		mustNot = []certificatesv1.RequestConditionType{certificatesv1.CertificateDenied, certificatesv1.CertificateFailed}
 	case Deny:
 		want, reason = certificatesv1.CertificateDenied, ReasonDeny
-		mustNot = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
 	default:
 		return nil, false, fmt.Errorf("unknown decision %d", int(d))
 	}
 
-	already := false
-	for _, c := range csr.Status.Conditions {
-		for _, m := range mustNot {
-			if c.Type == m {
-				return nil, false, &alreadyDecidedError{name: csr.Name, cond: c.Type}
-			}
-		}
-		if c.Type == want {
-			already = true
-		}
+	state, _ := StatusOf(csr)
+	noop, err := CheckDecision(csr.Name, state, d)
+	if err != nil {
+		return nil, false, err
 	}
 	out = csr.DeepCopy()
-	if already {
+	if noop {
 		return out, false, nil
 	}
 	out.Status.Conditions = append(out.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
@@ -100,4 +91,34 @@ func ApplyDecision(csr *certificatesv1.CertificateSigningRequest, d Decision, me
 		LastUpdateTime: metav1.NewTime(now),
 	})
 	return out, true, nil
+}
+
+// CheckDecision applies kubectl's rules (section 5 of the rules) to a CSR in state s:
+// noop when the decision is already made, an error wrapping ErrAlreadyDecided when
+// the opposite one, or Failed, is final. ApplyDecision and the console's keys both
+// ask it, so a refusal reads the same wherever it comes from.
+func CheckDecision(name string, s State, d Decision) (noop bool, err error) {
+	switch d {
+	case Approve:
+		switch s {
+		case StateApproved, StateIssued:
+			return true, nil
+		case StateDenied:
+			return false, &alreadyDecidedError{name: name, cond: certificatesv1.CertificateDenied}
+		case StateFailed:
+			return false, &alreadyDecidedError{name: name, cond: certificatesv1.CertificateFailed}
+		}
+	case Deny:
+		switch s {
+		case StateDenied:
+			return true, nil
+		case StateApproved, StateIssued, StateFailed:
+			// The signer fails only approved requests, so Failed means Approved too:
+			// kubectl, which looks for the opposite condition, says Approved.
+			return false, &alreadyDecidedError{name: name, cond: certificatesv1.CertificateApproved}
+		}
+	default:
+		return false, fmt.Errorf("unknown decision %d", int(d))
+	}
+	return false, nil
 }

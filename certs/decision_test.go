@@ -98,3 +98,34 @@ func TestReasons(t *testing.T) {
 		t.Fatal("reasons changed: audits rely on them")
 	}
 }
+
+func TestCheckDecision(t *testing.T) {
+	for _, tc := range []struct {
+		state   State
+		d       Decision
+		noop    bool
+		refusal string // "" when the decision may be made
+	}{
+		{StatePending, Approve, false, ""},
+		{StatePending, Deny, false, ""},
+		{StateApproved, Approve, true, ""},
+		{StateIssued, Approve, true, ""},
+		{StateDenied, Approve, false, `certificate signing request "n" is already Denied`},
+		{StateFailed, Approve, false, `certificate signing request "n" is already Failed`},
+		{StateDenied, Deny, true, ""},
+		{StateApproved, Deny, false, `certificate signing request "n" is already Approved`},
+		{StateIssued, Deny, false, `certificate signing request "n" is already Approved`},
+		{StateFailed, Deny, false, `certificate signing request "n" is already Approved`},
+	} {
+		noop, err := CheckDecision("n", tc.state, tc.d)
+		if noop != tc.noop {
+			t.Errorf("%v on %v: noop = %v", tc.d, tc.state, noop)
+		}
+		switch {
+		case tc.refusal == "" && err != nil:
+			t.Errorf("%v on %v: unexpected refusal %v", tc.d, tc.state, err)
+		case tc.refusal != "" && (err == nil || err.Error() != tc.refusal || !errors.Is(err, ErrAlreadyDecided)):
+			t.Errorf("%v on %v: err = %v, want %q wrapping ErrAlreadyDecided", tc.d, tc.state, err, tc.refusal)
+		}
+	}
+}

@@ -462,17 +462,14 @@ func (m *Model) action(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) startApprove(s *certs.Summary) tea.Cmd {
 	name := certs.Sanitize(s.Name)
-	switch {
-	case m.cfg.Decider == nil:
+	if m.cfg.Decider == nil {
 		m.setStatus(errStatus("csrtui runs read-only here: approving is not possible."))
 		return nil
-	case s.State == certs.StateDenied:
-		m.setStatus(errStatus(name + " is already Denied: a decision is final, it can't be approved."))
+	}
+	if noop, err := certs.CheckDecision(s.Name, s.State, certs.Approve); err != nil {
+		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be approved."))
 		return nil
-	case s.State == certs.StateFailed:
-		m.setStatus(errStatus(name + " has Failed: it can't be approved."))
-		return nil
-	case s.State == certs.StateApproved || s.State == certs.StateIssued:
+	} else if noop {
 		m.setStatus(infoStatus(name + " is already approved: nothing to do."))
 		return nil
 	}
@@ -488,14 +485,14 @@ func (m *Model) startApprove(s *certs.Summary) tea.Cmd {
 
 func (m *Model) startDeny(s *certs.Summary) tea.Cmd {
 	name := certs.Sanitize(s.Name)
-	switch {
-	case m.cfg.Decider == nil:
+	if m.cfg.Decider == nil {
 		m.setStatus(errStatus("csrtui runs read-only here: denying is not possible."))
 		return nil
-	case s.State == certs.StateApproved || s.State == certs.StateIssued || s.State == certs.StateFailed:
-		m.setStatus(errStatus(name + " is already Approved: a decision is final, it can't be denied."))
+	}
+	if noop, err := certs.CheckDecision(s.Name, s.State, certs.Deny); err != nil {
+		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be denied."))
 		return nil
-	case s.State == certs.StateDenied:
+	} else if noop {
 		m.setStatus(infoStatus(name + " is already denied: nothing to do."))
 		return nil
 	}
