@@ -49,7 +49,7 @@ func (m *Model) helpKeys() helpKeys {
 		short = append(short, k.Help, k.Quit)
 		return helpKeys{short: short, full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-			append([]key.Binding{k.Back}, acts...),
+			append([]key.Binding{k.Back}, m.everyAction()...),
 			{k.Help, k.Quit, k.Interrupt},
 		}}
 	}
@@ -65,7 +65,7 @@ func (m *Model) helpKeys() helpKeys {
 	short = append(short, k.Help, k.Quit)
 	return helpKeys{short: short, full: [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		append(m.listKeys(), acts...),
+		append(m.listKeys(), m.everyAction()...),
 		{k.Filter, k.Pending, k.Help, k.Quit, k.Interrupt},
 		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
 			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
@@ -83,6 +83,15 @@ func (m *Model) listKeys() []key.Binding {
 // legend is a help entry that explains a severity marker; it binds no key.
 func legend(sev certs.Severity, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys("\x00legend"+strconv.Itoa(int(sev))), key.WithHelp(strings.TrimSpace(markerText(sev)), desc))
+}
+
+// everyAction is every action key, for the full help: it documents the keys,
+// where the help bar shows only those that apply to the selected CSR.
+func (m *Model) everyAction() []key.Binding {
+	if m.cfg.Decider == nil {
+		return []key.Binding{m.keys.Export}
+	}
+	return []key.Binding{m.keys.Approve, m.keys.Deny, m.keys.Export}
 }
 
 // actionKeys are the actions that make sense for s right now.
