@@ -195,16 +195,21 @@ func (w *detailWriter) findings(s *certs.Summary) {
 	}
 }
 
+// undecodable says that something from the API can't be decoded, and why.
+func (w *detailWriter) undecodable(what string, err error) {
+	why := "unknown error"
+	if err != nil {
+		why = certs.Sanitize(err.Error())
+	}
+	w.lines = append(w.lines, "  "+w.st.bad.Render(what))
+	w.para(4, why)
+}
+
 func (w *detailWriter) request(s *certs.Summary) {
 	w.section("Request")
 	r := s.Request
 	if r == nil {
-		why := "unknown error"
-		if s.RequestErr != nil {
-			why = certs.Sanitize(s.RequestErr.Error())
-		}
-		w.lines = append(w.lines, "  "+w.st.bad.Render("The request can't be decoded:"))
-		w.para(4, why)
+		w.undecodable("The request can't be decoded:", s.RequestErr)
 		return
 	}
 	if len(r.Subject) == 0 {
@@ -333,12 +338,7 @@ func (w *detailWriter) certificate(s *certs.Summary) {
 	w.section("Certificate")
 	c := s.Certificate
 	if c == nil {
-		why := "unknown error"
-		if s.CertificateErr != nil {
-			why = certs.Sanitize(s.CertificateErr.Error())
-		}
-		w.lines = append(w.lines, "  "+w.st.bad.Render("The certificate can't be decoded:"))
-		w.para(4, why)
+		w.undecodable("The certificate can't be decoded:", s.CertificateErr)
 		return
 	}
 	w.field(2, "Serial", certs.Sanitize(c.Serial))
