@@ -217,3 +217,28 @@ func TestCertificateFile(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCertificateFile: whatever status.certificate holds, the file written is PEM
+// armour and base64 only (no byte a terminal would act on), and re-reading it gives
+// the same file.
+func FuzzCertificateFile(f *testing.F) {
+	cert := issue(f, reqSpec{cn: "fuzz"}.pem(f), false)
+	f.Add(cert)
+	f.Add(append([]byte("\x1b]0;title\x07"), cert...))
+	f.Add([]byte("-----BEGIN CERTIFICATE-----\nH: \x9b\n\nAAAA\n-----END CERTIFICATE-----\n"))
+	f.Fuzz(func(t *testing.T, status []byte) {
+		out, err := CertificateFile(status)
+		if err != nil {
+			return
+		}
+		for i, c := range out {
+			if c != '\n' && (c < 0x20 || c > 0x7e) {
+				t.Fatalf("byte %#x at %d of %q", c, i, out)
+			}
+		}
+		again, err := CertificateFile(out)
+		if err != nil || string(again) != string(out) {
+			t.Fatalf("re-reading the file gave %q, %v", again, err)
+		}
+	})
+}
