@@ -29,8 +29,8 @@ release-check: ## check .goreleaser.yaml, pinned goreleaser
 binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager and kubectl
 	@bash hack/build-k8s.sh
 
-cluster: ## a local control plane in the foreground, seeded with CSRs; Ctrl+C stops it
-	CSRTUI_K8S_BIN=$$(bash hack/build-k8s.sh) $(GO) run ./hack/cluster --seed
+cluster: ## a local control plane in the foreground, seeded with CSRs (more flags: ARGS=...); Ctrl+C stops it
+	CSRTUI_K8S_BIN=$$(bash hack/build-k8s.sh) $(GO) run ./hack/cluster --seed $(ARGS)
 
 bench: ## benchmarks of the decoder, the store (also on a real apiserver) and the console
 	CSRTUI_K8S_BIN=$$(bash hack/build-k8s.sh) $(GO) test -run='^$$' -bench=. -benchmem ./certs/ ./kube/ ./ui/
