@@ -460,17 +460,32 @@ func (m *Model) action(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) startApprove(s *certs.Summary) tea.Cmd {
-	name := certs.Sanitize(s.Name)
-	if m.cfg.Decider == nil {
-		m.setStatus(errStatus("csrtui runs read-only here: approving is not possible."))
-		return nil
+// refuseDecision says, on the status line, why decision d can't start on s: csrtui
+// is read-only here, the opposite decision is final, or d is already made. It
+// reports whether it refused.
+func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
+	doing, done := "approving", "approved"
+	if d == certs.Deny {
+		doing, done = "denying", "denied"
 	}
-	if noop, err := certs.CheckDecision(s.Name, s.State, certs.Approve); err != nil {
-		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be approved."))
-		return nil
-	} else if noop {
-		m.setStatus(infoStatus(name + " is already approved: nothing to do."))
+	if m.cfg.Decider == nil {
+		m.setStatus(errStatus("csrtui runs read-only here: " + doing + " is not possible."))
+		return true
+	}
+	noop, err := certs.CheckDecision(s.Name, s.State, d)
+	switch {
+	case err != nil:
+		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be " + done + "."))
+	case noop:
+		m.setStatus(infoStatus(certs.Sanitize(s.Name) + " is already " + done + ": nothing to do."))
+	default:
+		return false
+	}
+	return true
+}
+
+func (m *Model) startApprove(s *certs.Summary) tea.Cmd {
+	if m.refuseDecision(s, certs.Approve) {
 		return nil
 	}
 	m.confirm = newConfirm(s, m.newInput())
@@ -484,16 +499,7 @@ func (m *Model) startApprove(s *certs.Summary) tea.Cmd {
 }
 
 func (m *Model) startDeny(s *certs.Summary) tea.Cmd {
-	name := certs.Sanitize(s.Name)
-	if m.cfg.Decider == nil {
-		m.setStatus(errStatus("csrtui runs read-only here: denying is not possible."))
-		return nil
-	}
-	if noop, err := certs.CheckDecision(s.Name, s.State, certs.Deny); err != nil {
-		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be denied."))
-		return nil
-	} else if noop {
-		m.setStatus(infoStatus(name + " is already denied: nothing to do."))
+	if m.refuseDecision(s, certs.Deny) {
 		return nil
 	}
 	m.prompt = newPrompt(promptDeny, s, m.newInput())
