@@ -1,0 +1,207 @@
+package certs
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	certificatesv1 "k8s.io/api/certificates/v1"
+)
+
+// Signer names served by kube-controller-manager
+// (pkg/controller/certificates/signer/signer.go).
+const (
+	signerClient         = certificatesv1.KubeAPIServerClientSignerName
+	signerKubeletClient  = certificatesv1.KubeAPIServerClientKubeletSignerName
+	signerKubeletServing = certificatesv1.KubeletServingSignerName
+	signerLegacy         = "kubernetes.io/legacy-unknown"
+)
+
+// minSignerDuration is the floor the built-in signer applies to
+// spec.expirationSeconds (signer.go duration: "10 min (2x hard coded backdate)").
+const minSignerDuration = 10 * time.Minute
+
+func isBuiltinSigner(s string) bool {
+	switch s {
+	case signerClient, signerKubeletClient, signerKubeletServing, signerLegacy:
+		return true
+	}
+	return false
+}
+
+// effectiveDuration is the lifetime the signer will give, following
+// (*signer).duration in pkg/controller/certificates/signer/signer.go: unset
+// means --cluster-signing-duration, longer is capped to it, shorter than 10
+// minutes is raised to 10 minutes. A custom signer's choice is unknown: it is
+// the requested value, or 0 when none was requested. A kubernetes.io name that
+// no controller serves never issues anything: 0.
+func effectiveDuration(signer string, requested time.Duration, p Policy) time.Duration {
+	if !isBuiltinSigner(signer) {
+		if strings.HasPrefix(signer, "kubernetes.io/") {
+			return 0
+		}
+		return requested
+	}
+	csd := p.ClusterSigningDuration
+	if csd <= 0 { // an unset policy means kube-controller-manager's default
+		csd = DefaultPolicy().ClusterSigningDuration
+	}
+	if requested <= 0 || requested > csd {
+		return csd
+	}
+	if requested < minSignerDuration {
+		return minSignerDuration
+	}
+	return requested
+}
+
+// signerCheck predicts what kube-controller-manager's signer will say after
+// approval. It replays, in upstream order and with upstream wording,
+// isKubeAPIServerClient / ValidateKubeletClientCSR / ValidateKubeletServingCSR
+// (pkg/controller/certificates/signer/signer.go, pkg/apis/certificates/helpers.go).
+// An empty result means the signer accepts the request.
+func signerCheck(signer string, req *Request, usages []string) string {
+	switch signer {
+	case signerClient:
+		hasClientAuth := false
+		for _, u := range usages {
+			switch u {
+			case "digital signature", "key encipherment":
+			case "client auth":
+				hasClientAuth = true
+			default:
+				return "invalid usage for client certificate: " + u
+			}
+		}
+		if !hasClientAuth {
+			return "missing required usage for client certificate: client auth"
+		}
+	case signerKubeletClient:
+		switch {
+		case !slices.Equal(req.Organizations, []string{"system:nodes"}):
+			return "subject organization is not system:nodes"
+		case len(req.DNSNames) > 0:
+			return "DNS subjectAltNames are not allowed"
+		case len(req.EmailAddresses) > 0:
+			return "Email subjectAltNames are not allowed"
+		case len(req.IPAddresses) > 0:
+			return "IP subjectAltNames are not allowed"
+		case len(req.URIs) > 0:
+			return "URI subjectAltNames are not allowed"
+		case !strings.HasPrefix(req.CommonName, "system:node:"):
+			return "subject common name does not begin with system:node:"
+		case !usageSetIs(usages, "digital signature", "key encipherment", "client auth") &&
+			!usageSetIs(usages, "digital signature", "client auth"):
+			return "usages did not match [client auth digital signature key encipherment]"
+		}
+	case signerKubeletServing:
+		switch {
+		case !slices.Equal(req.Organizations, []string{"system:nodes"}):
+			return "subject organization is not system:nodes"
+		case len(req.DNSNames) == 0 && len(req.IPAddresses) == 0:
+			return "DNS or IP subjectAltName is required"
+		case len(req.EmailAddresses) > 0:
+			return "Email subjectAltNames are not allowed"
+		case len(req.URIs) > 0:
+			return "URI subjectAltNames are not allowed"
+		case !usageSetIs(usages, "digital signature", "key encipherment", "server auth") &&
+			!usageSetIs(usages, "digital signature", "server auth"):
+			return "usages did not match [digital signature key encipherment server auth]"
+		case !strings.HasPrefix(req.CommonName, "system:node:"):
+			return "subject common name does not begin with system:node:"
+		}
+	}
+	return ""
+}
+
+// usageSetIs compares as sets, like sets.String.Equal upstream.
+func usageSetIs(usages []string, want ...string) bool {
+	for _, u := range usages {
+		if !slices.Contains(want, u) {
+			return false
+		}
+	}
+	for _, w := range want {
+		if !slices.Contains(usages, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *linter) signerReject() {
+	if l.req == nil || !isBuiltinSigner(l.s.Signer) {
+		return
+	}
+	msg := signerCheck(l.s.Signer, l.req, l.s.Usages)
+	if msg == "" {
+		return
+	}
+	l.add("signer-reject", SeverityBlock, "approval would only produce Failed: "+msg,
+		"After approval, kube-controller-manager's signer for "+l.s.Signer+" validates the request and marks it "+
+			"Failed (reason SignerValidationFailure) with exactly this message, issuing nothing; the Failed "+
+			"condition can never be removed (pkg/controller/certificates/signer/signer.go, "+
+			"pkg/apis/certificates/helpers.go). Ask the requester for a new request instead.")
+}
+
+// issuesClientCerts reports whether approving could produce a certificate that
+// authenticates any identity the request names: the client signer, the legacy
+// signer when client auth is asked for, and any custom signer (its CA may be in
+// the apiserver's --client-ca-file; csrtui can't tell). The kubelet signers are
+// excluded: their signer forces O=[system:nodes] and CN=system:node:*.
+func issuesClientCerts(signer string, usages []string) bool {
+	switch {
+	case signer == signerClient:
+		return true
+	case signer == signerLegacy:
+		return slices.Contains(usages, "client auth") || slices.Contains(usages, "any")
+	case isBuiltinSigner(signer) || strings.HasPrefix(signer, "kubernetes.io/"):
+		return false
+	default:
+		return true
+	}
+}
+
+// clientUsage reports whether the certificate would authenticate to the apiserver.
+func clientUsage(signer string, usages []string) bool {
+	return signer == signerClient || signer == signerKubeletClient ||
+		slices.Contains(usages, "client auth") || slices.Contains(usages, "any")
+}
+
+func (l *linter) legacyUnknown() {
+	if l.s.Signer != signerLegacy {
+		return
+	}
+	l.add("legacy-unknown", SeverityMedium, "signer kubernetes.io/legacy-unknown: no constraints, undefined trust",
+		"This signer can't be requested through certificates.k8s.io/v1 (pkg/apis/certificates/validation/validation.go), "+
+			"so this object predates it or was written around it. kube-controller-manager signs it with the cluster "+
+			"CA while checking nothing: subject, SANs and usages are taken as requested "+
+			"(pkg/controller/certificates/signer/signer.go isLegacyUnknown), and who trusts the result is undefined.")
+}
+
+func (l *linter) customSigner() {
+	sig := l.s.Signer
+	if isBuiltinSigner(sig) {
+		return
+	}
+	if strings.HasPrefix(sig, "kubernetes.io/") {
+		l.add("custom-signer", SeverityMedium, "no built-in signer serves "+quote(sig),
+			"kube-controller-manager only serves kube-apiserver-client, kube-apiserver-client-kubelet, "+
+				"kubelet-serving and legacy-unknown (pkg/controller/certificates/signer/signer.go): approving "+
+				"leaves this request Approved with no certificate, forever.")
+		return
+	}
+	sev, title := SeverityInfo, "custom signer "+quote(sig)+": its own controller decides"
+	if l.req != nil && l.req.RequestedCA {
+		sev, title = SeverityMedium, title+"; the request asks for CA:true"
+	}
+	lifetime := "no lifetime requested: the signer picks one"
+	if l.s.RequestedDuration > 0 {
+		lifetime = "requested lifetime " + HumanDuration(l.s.RequestedDuration) + ", which the signer may ignore"
+	}
+	l.add("custom-signer", sev, title,
+		"Built-in checks (pkg/controller/certificates/signer/signer.go) don't apply: the controller serving "+
+			"this signerName decides subject, extensions, usages and lifetime, and approval may be all it "+
+			"waits for. A signer that honours requested extensions would issue a CA when asked. "+lifetime+". "+
+			"If no controller serves it, the request stays Approved with no certificate.")
+}
