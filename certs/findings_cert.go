@@ -7,7 +7,7 @@ import (
 
 func (l *linter) longLived() {
 	s, p := l.s, l.p
-	builtin := isBuiltinSigner(s.Signer)
+	builtin := IsBuiltinSigner(s.Signer)
 	const src = " (pkg/controller/certificates/signer/signer.go duration; spec.expirationSeconds, KEP-2784). " +
 		"A certificate can't be revoked: its lifetime is how long a mistake lasts."
 	switch {
@@ -60,7 +60,7 @@ func (l *linter) sha1() {
 
 func (l *linter) ignoredExtensions() {
 	r := l.req
-	if r == nil || !isBuiltinSigner(l.s.Signer) || len(r.Extensions) == 0 {
+	if r == nil || !IsBuiltinSigner(l.s.Signer) || len(r.Extensions) == 0 {
 		return
 	}
 	var what []string

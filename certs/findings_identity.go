@@ -11,10 +11,10 @@ func (l *linter) masters() {
 	}
 	why := ""
 	switch l.s.Signer {
-	case signerClient:
-		why = " The CertificateSubjectRestriction admission plugin refuses this for " + signerClient +
+	case KubeAPIServerClientSignerName:
+		why = " The CertificateSubjectRestriction admission plugin refuses this for " + KubeAPIServerClientSignerName +
 			" at creation, so it is off on this cluster or was bypassed."
-	case signerLegacy:
+	case LegacyUnknownSignerName:
 		why = " The legacy signer checks nothing."
 	default:
 		why = " No admission plugin guards custom signers."
@@ -84,7 +84,7 @@ func (l *linter) adminGroup() {
 }
 
 func (l *linter) wrongRequester() {
-	if l.req == nil || (l.s.Signer != signerKubeletClient && l.s.Signer != signerKubeletServing) {
+	if l.req == nil || (l.s.Signer != KubeAPIServerClientKubeletSignerName && l.s.Signer != KubeletServingSignerName) {
 		return
 	}
 	var why []string
@@ -104,7 +104,7 @@ func (l *linter) wrongRequester() {
 		"(plugin/pkg/admission/noderestriction/admission.go) enforces CN=system:node:<that node> for node " +
 		"requesters, and the automatic approver only covers a node renewing its own client certificate " +
 		"(pkg/controller/certificates/approver/sarapprove.go)."
-	if l.s.Signer == signerKubeletClient && strings.HasPrefix(l.s.Username, "system:bootstrap:") {
+	if l.s.Signer == KubeAPIServerClientKubeletSignerName && strings.HasPrefix(l.s.Username, "system:bootstrap:") {
 		detail += " A bootstrap token requester (system:bootstrap:<id>) is how a new node asks for its first " +
 			"client certificate: expected only when that node is joining now."
 	}
@@ -115,7 +115,7 @@ func (l *linter) otherIdentity() {
 	if l.req == nil {
 		return
 	}
-	client := l.s.Signer == signerClient || (l.s.Signer == signerLegacy && issuesClientCerts(l.s.Signer, l.s.Usages))
+	client := l.s.Signer == KubeAPIServerClientSignerName || (l.s.Signer == LegacyUnknownSignerName && issuesClientCerts(l.s.Signer, l.s.Usages))
 	if !client || l.s.Username == l.req.CommonName {
 		return
 	}

@@ -46,7 +46,7 @@ func sameName(a, b string) bool {
 }
 
 func (l *linter) servingSAN() {
-	if l.req == nil || l.s.Signer != signerKubeletServing {
+	if l.req == nil || l.s.Signer != KubeletServingSignerName {
 		return
 	}
 	sans := append(append([]string(nil), l.req.DNSNames...), l.req.IPAddresses...)

@@ -175,7 +175,7 @@ func TestRuleSignerReject(t *testing.T) {
 		{name: "serving no O", fire: true, sev: SeverityBlock, title: "subject organization is not system:nodes",
 			spec: with(servingSpec, func(c *csrSpec) { c.req.orgs = nil })},
 		{name: "legacy checks nothing", spec: with(clientSpec, func(c *csrSpec) {
-			c.signer, c.usages = signerLegacy, []string{"server auth", "code signing"}
+			c.signer, c.usages = LegacyUnknownSignerName, []string{"server auth", "code signing"}
 		})},
 		{name: "custom signer is not predicted", spec: with(customSpec, func(c *csrSpec) { c.usages = []string{"code signing"} })},
 	})
@@ -188,11 +188,11 @@ func TestRuleMasters(t *testing.T) {
 		{name: "custom signer", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(customSpec, masters)},
 		{name: "legacy client", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(clientSpec, func(c *csrSpec) {
 			masters(c)
-			c.signer = signerLegacy
+			c.signer = LegacyUnknownSignerName
 		})},
 		{name: "legacy serving only", spec: with(servingSpec, func(c *csrSpec) {
 			masters(c)
-			c.signer = signerLegacy
+			c.signer = LegacyUnknownSignerName
 		})},
 		{name: "kubelet client (signer rejects instead)", spec: with(kubeletClientSpec, masters)},
 		{name: "look-alike is not masters", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"system:masters "} })},
@@ -282,7 +282,7 @@ func TestRuleOtherIdentity(t *testing.T) {
 		{name: "admin asks for jane", fire: true, sev: SeverityHigh, title: `requester "admin" asks for a certificate as "jane"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.username = "admin" })},
 		{name: "legacy client", fire: true, sev: SeverityHigh, title: `as "jane"`,
-			spec: with(clientSpec, func(c *csrSpec) { c.username, c.signer = "admin", signerLegacy })},
+			spec: with(clientSpec, func(c *csrSpec) { c.username, c.signer = "admin", LegacyUnknownSignerName })},
 		{name: "self", spec: same(clientSpec)},
 		{name: "serving", spec: with(servingSpec, func(c *csrSpec) { c.username = "system:node:n1" })},
 		{name: "custom signer", spec: same(customSpec)},
@@ -386,7 +386,7 @@ func TestRuleSANOdd(t *testing.T) {
 func TestRuleLegacyUnknown(t *testing.T) {
 	runRuleCases(t, "legacy-unknown", []ruleCase{
 		{name: "legacy", fire: true, sev: SeverityMedium, title: "legacy-unknown",
-			spec: with(clientSpec, func(c *csrSpec) { c.signer = signerLegacy })},
+			spec: with(clientSpec, func(c *csrSpec) { c.signer = LegacyUnknownSignerName })},
 		{name: "client", spec: same(clientSpec)},
 	})
 }
@@ -437,7 +437,7 @@ func TestRuleCustomSigner(t *testing.T) {
 				return c
 			}},
 		{name: "client", spec: same(clientSpec)},
-		{name: "legacy", spec: with(clientSpec, func(c *csrSpec) { c.signer = signerLegacy })},
+		{name: "legacy", spec: with(clientSpec, func(c *csrSpec) { c.signer = LegacyUnknownSignerName })},
 		{name: "serving", spec: same(servingSpec)},
 	})
 }
@@ -490,7 +490,7 @@ func TestRulePEMJunk(t *testing.T) {
 
 func TestFindingsWorstFirst(t *testing.T) {
 	c := clientSpec()
-	c.signer = signerLegacy
+	c.signer = LegacyUnknownSignerName
 	c.exp = 0
 	c.username = "admin"
 	c.req.orgs = []string{"system:masters"}
@@ -517,17 +517,33 @@ func TestEffectiveDuration(t *testing.T) {
 		requested time.Duration
 		want      time.Duration
 	}{
-		{signerClient, 0, year},
-		{signerClient, time.Hour, time.Hour},
-		{signerClient, 2 * year, year},
-		{signerKubeletServing, 5 * time.Minute, 10 * time.Minute},
-		{signerLegacy, 10 * time.Minute, 10 * time.Minute},
+		{KubeAPIServerClientSignerName, 0, year},
+		{KubeAPIServerClientSignerName, time.Hour, time.Hour},
+		{KubeAPIServerClientSignerName, 2 * year, year},
+		{KubeletServingSignerName, 5 * time.Minute, 10 * time.Minute},
+		{LegacyUnknownSignerName, 10 * time.Minute, 10 * time.Minute},
 		{"example.com/x", 0, 0},
 		{"example.com/x", 2 * year, 2 * year},
 		{"kubernetes.io/nobody", time.Hour, 0},
 	} {
 		if got := effectiveDuration(tc.signer, tc.requested, p); got != tc.want {
 			t.Errorf("effectiveDuration(%s, %v) = %v, want %v", tc.signer, tc.requested, got, tc.want)
+		}
+	}
+}
+
+func TestIsBuiltinSigner(t *testing.T) {
+	for _, s := range []string{KubeAPIServerClientSignerName, KubeAPIServerClientKubeletSignerName, KubeletServingSignerName, LegacyUnknownSignerName} {
+		if !IsBuiltinSigner(s) {
+			t.Errorf("IsBuiltinSigner(%q) = false", s)
+		}
+	}
+	if len(BuiltinSigners) != 4 {
+		t.Errorf("BuiltinSigners = %v, want the four kube-controller-manager serves", BuiltinSigners)
+	}
+	for _, s := range []string{"", "kubernetes.io/nobody", "example.com/kube-apiserver-client", "kubernetes.io/kube-apiserver-client/", "Kubernetes.io/kubelet-serving"} {
+		if IsBuiltinSigner(s) {
+			t.Errorf("IsBuiltinSigner(%q) = true", s)
 		}
 	}
 }

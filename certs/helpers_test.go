@@ -161,7 +161,7 @@ func (c csrSpec) build(t testing.TB) *certificatesv1.CertificateSigningRequest {
 
 func clientSpec() csrSpec {
 	return csrSpec{
-		name: "jane", signer: signerClient, username: "jane", groups: []string{"system:authenticated"},
+		name: "jane", signer: KubeAPIServerClientSignerName, username: "jane", groups: []string{"system:authenticated"},
 		usages: []string{"digital signature", "client auth"}, exp: 3600,
 		req:     reqSpec{cn: "jane", orgs: []string{"dev"}},
 		created: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
@@ -170,7 +170,7 @@ func clientSpec() csrSpec {
 
 func kubeletClientSpec() csrSpec {
 	return csrSpec{
-		name: "node-csr-n1", signer: signerKubeletClient, username: "system:node:n1",
+		name: "node-csr-n1", signer: KubeAPIServerClientKubeletSignerName, username: "system:node:n1",
 		groups: []string{"system:nodes", "system:authenticated"},
 		usages: []string{"digital signature", "client auth"}, exp: 3600,
 		req:     reqSpec{cn: "system:node:n1", orgs: []string{"system:nodes"}},
@@ -180,7 +180,7 @@ func kubeletClientSpec() csrSpec {
 
 func servingSpec() csrSpec {
 	return csrSpec{
-		name: "csr-serving-n1", signer: signerKubeletServing, username: "system:node:n1",
+		name: "csr-serving-n1", signer: KubeletServingSignerName, username: "system:node:n1",
 		groups: []string{"system:nodes", "system:authenticated"},
 		usages: []string{"digital signature", "server auth"}, exp: 30 * 24 * 3600,
 		req:     reqSpec{cn: "system:node:n1", orgs: []string{"system:nodes"}, dns: []string{"n1.example.com"}, ips: []string{"10.0.0.1"}},

@@ -8,26 +8,37 @@ import (
 	certificatesv1 "k8s.io/api/certificates/v1"
 )
 
-// Signer names served by kube-controller-manager
-// (pkg/controller/certificates/signer/signer.go).
+// The signers kube-controller-manager serves (pkg/controller/certificates/signer/signer.go).
 const (
-	signerClient         = certificatesv1.KubeAPIServerClientSignerName
-	signerKubeletClient  = certificatesv1.KubeAPIServerClientKubeletSignerName
-	signerKubeletServing = certificatesv1.KubeletServingSignerName
-	signerLegacy         = "kubernetes.io/legacy-unknown"
+	KubeAPIServerClientSignerName        = certificatesv1.KubeAPIServerClientSignerName
+	KubeAPIServerClientKubeletSignerName = certificatesv1.KubeAPIServerClientKubeletSignerName
+	KubeletServingSignerName             = certificatesv1.KubeletServingSignerName
+	// LegacyUnknownSignerName can't be requested through certificates.k8s.io/v1
+	// (pkg/apis/certificates/types.go LegacyUnknownSignerName), but older objects
+	// still carry it and the signer still serves it.
+	LegacyUnknownSignerName = "kubernetes.io/legacy-unknown"
 )
+
+// BuiltinSigners are the signers kube-controller-manager serves, in the order
+// upstream documents them (https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#kubernetes-signers).
+// Read it; don't modify it.
+var BuiltinSigners = []string{
+	KubeAPIServerClientSignerName,
+	KubeAPIServerClientKubeletSignerName,
+	KubeletServingSignerName,
+	LegacyUnknownSignerName,
+}
+
+// IsBuiltinSigner reports whether kube-controller-manager serves signer. Any
+// other name, kubernetes.io/ ones included, is served by its own controller or
+// by none.
+func IsBuiltinSigner(signer string) bool {
+	return slices.Contains(BuiltinSigners, signer)
+}
 
 // minSignerDuration is the floor the built-in signer applies to
 // spec.expirationSeconds (signer.go duration: "10 min (2x hard coded backdate)").
 const minSignerDuration = 10 * time.Minute
-
-func isBuiltinSigner(s string) bool {
-	switch s {
-	case signerClient, signerKubeletClient, signerKubeletServing, signerLegacy:
-		return true
-	}
-	return false
-}
 
 // effectiveDuration is the lifetime the signer will give, following
 // (*signer).duration in pkg/controller/certificates/signer/signer.go: unset
@@ -36,7 +47,7 @@ func isBuiltinSigner(s string) bool {
 // the requested value, or 0 when none was requested. A kubernetes.io name that
 // no controller serves never issues anything: 0.
 func effectiveDuration(signer string, requested time.Duration, p Policy) time.Duration {
-	if !isBuiltinSigner(signer) {
+	if !IsBuiltinSigner(signer) {
 		if strings.HasPrefix(signer, "kubernetes.io/") {
 			return 0
 		}
@@ -55,14 +66,18 @@ func effectiveDuration(signer string, requested time.Duration, p Policy) time.Du
 	return requested
 }
 
-// signerCheck predicts what kube-controller-manager's signer will say after
-// approval. It replays, in upstream order and with upstream wording,
-// isKubeAPIServerClient / ValidateKubeletClientCSR / ValidateKubeletServingCSR
-// (pkg/controller/certificates/signer/signer.go, pkg/apis/certificates/helpers.go).
-// An empty result means the signer accepts the request.
-func signerCheck(signer string, req *Request, usages []string) string {
+// SignerCheck predicts what kube-controller-manager's signer will say after
+// approving a request for signer with these spec.usages. It replays, in upstream
+// order and with upstream wording, isKubeAPIServerClient /
+// ValidateKubeletClientCSR / ValidateKubeletServingCSR
+// (pkg/controller/certificates/signer/signer.go, pkg/apis/certificates/helpers.go):
+// a non-empty result is the exact message of the Failed condition (reason
+// SignerValidationFailure) the signer would set. An empty result means the
+// signer accepts the request, and so does any signer it does not serve. req is
+// the decoded spec.request and must not be nil.
+func SignerCheck(signer string, req *Request, usages []string) string {
 	switch signer {
-	case signerClient:
+	case KubeAPIServerClientSignerName:
 		hasClientAuth := false
 		for _, u := range usages {
 			switch u {
@@ -76,7 +91,7 @@ func signerCheck(signer string, req *Request, usages []string) string {
 		if !hasClientAuth {
 			return "missing required usage for client certificate: client auth"
 		}
-	case signerKubeletClient:
+	case KubeAPIServerClientKubeletSignerName:
 		switch {
 		case !slices.Equal(req.Organizations, []string{"system:nodes"}):
 			return "subject organization is not system:nodes"
@@ -94,7 +109,7 @@ func signerCheck(signer string, req *Request, usages []string) string {
 			!usageSetIs(usages, "digital signature", "client auth"):
 			return "usages did not match [client auth digital signature key encipherment]"
 		}
-	case signerKubeletServing:
+	case KubeletServingSignerName:
 		switch {
 		case !slices.Equal(req.Organizations, []string{"system:nodes"}):
 			return "subject organization is not system:nodes"
@@ -130,10 +145,10 @@ func usageSetIs(usages []string, want ...string) bool {
 }
 
 func (l *linter) signerReject() {
-	if l.req == nil || !isBuiltinSigner(l.s.Signer) {
+	if l.req == nil || !IsBuiltinSigner(l.s.Signer) {
 		return
 	}
-	msg := signerCheck(l.s.Signer, l.req, l.s.Usages)
+	msg := SignerCheck(l.s.Signer, l.req, l.s.Usages)
 	if msg == "" {
 		return
 	}
@@ -151,11 +166,11 @@ func (l *linter) signerReject() {
 // excluded: their signer forces O=[system:nodes] and CN=system:node:*.
 func issuesClientCerts(signer string, usages []string) bool {
 	switch {
-	case signer == signerClient:
+	case signer == KubeAPIServerClientSignerName:
 		return true
-	case signer == signerLegacy:
+	case signer == LegacyUnknownSignerName:
 		return slices.Contains(usages, "client auth") || slices.Contains(usages, "any")
-	case isBuiltinSigner(signer) || strings.HasPrefix(signer, "kubernetes.io/"):
+	case IsBuiltinSigner(signer) || strings.HasPrefix(signer, "kubernetes.io/"):
 		return false
 	default:
 		return true
@@ -164,15 +179,15 @@ func issuesClientCerts(signer string, usages []string) bool {
 
 // clientUsage reports whether the certificate would authenticate to the apiserver.
 func clientUsage(signer string, usages []string) bool {
-	return signer == signerClient || signer == signerKubeletClient ||
+	return signer == KubeAPIServerClientSignerName || signer == KubeAPIServerClientKubeletSignerName ||
 		slices.Contains(usages, "client auth") || slices.Contains(usages, "any")
 }
 
 func (l *linter) legacyUnknown() {
-	if l.s.Signer != signerLegacy {
+	if l.s.Signer != LegacyUnknownSignerName {
 		return
 	}
-	l.add("legacy-unknown", SeverityMedium, "signer kubernetes.io/legacy-unknown: no constraints, undefined trust",
+	l.add("legacy-unknown", SeverityMedium, "signer "+LegacyUnknownSignerName+": no constraints, undefined trust",
 		"This signer can't be requested through certificates.k8s.io/v1 (pkg/apis/certificates/validation/validation.go), "+
 			"so this object predates it or was written around it. kube-controller-manager signs it with the cluster "+
 			"CA while checking nothing: subject, SANs and usages are taken as requested "+
@@ -181,7 +196,7 @@ func (l *linter) legacyUnknown() {
 
 func (l *linter) customSigner() {
 	sig := l.s.Signer
-	if isBuiltinSigner(sig) {
+	if IsBuiltinSigner(sig) {
 		return
 	}
 	if strings.HasPrefix(sig, "kubernetes.io/") {

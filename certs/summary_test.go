@@ -29,7 +29,7 @@ func TestSummarizeFields(t *testing.T) {
 	if s.Name != "jane" || s.UID != "4c4a3a4e-uid" || s.ResourceVersion != "42" || !s.Created.Equal(c.created) {
 		t.Errorf("metadata: %q %q %q %v", s.Name, s.UID, s.ResourceVersion, s.Created)
 	}
-	if s.Signer != signerClient || s.Username != "Jane" || s.UserUID != "u-1" ||
+	if s.Signer != KubeAPIServerClientSignerName || s.Username != "Jane" || s.UserUID != "u-1" ||
 		!slices.Equal(s.Groups, c.groups) || !slices.Equal(s.Usages, c.usages) ||
 		!reflect.DeepEqual(s.Extra, map[string][]string{"scopes": {"a", "b"}}) || s.Annotations["team"] != "blue" {
 		t.Errorf("spec: %+v", s)
@@ -173,9 +173,9 @@ func FuzzParseRequest(f *testing.F) {
 }
 
 func FuzzSummarize(f *testing.F) {
-	f.Add("jane", signerClient, "jane", "system:authenticated", "client auth", int32(3600), uint8(0),
+	f.Add("jane", KubeAPIServerClientSignerName, "jane", "system:authenticated", "client auth", int32(3600), uint8(0),
 		reqSpec{cn: "jane", orgs: []string{"dev"}}.pem(f), []byte(nil))
-	f.Add("n", signerKubeletServing, "system:node:n1", "system:nodes", "digital signature,server auth", int32(0), uint8(5),
+	f.Add("n", KubeletServingSignerName, "system:node:n1", "system:nodes", "digital signature,server auth", int32(0), uint8(5),
 		reqSpec{cn: "system:node:n1", orgs: []string{"system:nodes"}, dns: []string{"*.x"}, ips: []string{"127.0.0.1"}}.pem(f), []byte("x"))
 	f.Add("\x1b]0;t\x07", "example.com/x", "\u202e", "system:masters", "", int32(-1), uint8(7), sha1CSR(f), issue(f, reqSpec{cn: "c"}.pem(f), true))
 	f.Fuzz(func(t *testing.T, name, signer, username, group, usages string, exp int32, conds uint8, request, cert []byte) {
