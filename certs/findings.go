@@ -4,6 +4,30 @@ import (
 	"slices"
 )
 
+// Finding IDs: stable names an admin can search for and tests can compare, one
+// per rule, in the order the rules run.
+const (
+	FindingUnparsable        = "unparsable"         // spec.request can't be decoded or its signature fails
+	FindingDecided           = "decided"            // already Approved, Denied or Failed: blocks a second decision
+	FindingSignerReject      = "signer-reject"      // the built-in signer would fail it after approval
+	FindingMasters           = "masters"            // O=system:masters on a certificate that can authenticate
+	FindingSystemIdentity    = "system-identity"    // a client certificate for a system: user or group
+	FindingAdminGroup        = "admin-group"        // an O bound to cluster-admin
+	FindingServingSAN        = "serving-san"        // kubelet serving SANs that aren't the node's, or name the apiserver
+	FindingWrongRequester    = "wrong-requester"    // a node certificate not requested by that node
+	FindingOtherIdentity     = "other-identity"     // a client certificate for someone other than the requester
+	FindingLongLived         = "long-lived"         // the signer's default year, or a client lifetime above the policy's maximum
+	FindingControlChars      = "control-chars"      // control, bidi or zero-width characters in any field
+	FindingWeakKey           = "weak-key"           // RSA below the policy's minimum, ECDSA below 256 bits
+	FindingSHA1              = "sha1"               // request signed with SHA-1
+	FindingSubjectOdd        = "subject-odd"        // several CNs, empty CN, UID attribute, look-alike text
+	FindingSANOdd            = "san-odd"            // non-RFC 1123 names, wildcards, special IPs, email or URI on client certificates
+	FindingLegacyUnknown     = "legacy-unknown"     // the legacy signer: no constraints
+	FindingIgnoredExtensions = "ignored-extensions" // extensions the built-in signer drops
+	FindingCustomSigner      = "custom-signer"      // a signer kube-controller-manager doesn't serve
+	FindingPEMJunk           = "pem-junk"           // text before the PEM block
+)
+
 // linter collects findings for one summary.
 type linter struct {
 	s   *Summary
@@ -17,8 +41,9 @@ func (l *linter) add(id string, sev Severity, title, detail string) {
 	l.out = append(l.out, Finding{ID: id, Severity: sev, Title: title, Detail: detail})
 }
 
-// findings runs every rule of CSR-RULES section 6 on the raw values of s and
-// returns them worst first.
+// findings runs every rule on the raw values of s, never on display text, and
+// returns them worst first. Each finding's Detail names the Kubernetes source
+// of the fact it rests on.
 func findings(s *Summary, p Policy, f ClusterFacts) []Finding {
 	l := &linter{s: s, req: s.Request, p: p, f: f}
 	l.unparsable()
@@ -51,10 +76,10 @@ func (l *linter) unparsable() {
 		"so the signer can't act on this one either."
 	switch {
 	case l.s.RequestErr != nil:
-		l.add("unparsable", SeverityBlock, "request can't be decoded: "+l.s.RequestErr.Error(),
+		l.add(FindingUnparsable, SeverityBlock, "request can't be decoded: "+l.s.RequestErr.Error(),
 			"Nothing in this request can be checked: subject, key and names are unknown."+src)
 	case l.req != nil && l.req.SignatureErr != nil:
-		l.add("unparsable", SeverityBlock, "request signature does not verify: "+l.req.SignatureErr.Error(),
+		l.add(FindingUnparsable, SeverityBlock, "request signature does not verify: "+l.req.SignatureErr.Error(),
 			"The signature proves the requester holds the private key of the public key to certify; "+
 				"without it the request could carry someone else's key."+src)
 	}
@@ -75,7 +100,7 @@ func (l *linter) pemJunk() {
 	if l.req == nil || l.req.BytesBeforePEM == 0 {
 		return
 	}
-	l.add("pem-junk", SeverityLow, itoa(l.req.BytesBeforePEM)+" bytes of text before the PEM block",
+	l.add(FindingPEMJunk, SeverityLow, itoa(l.req.BytesBeforePEM)+" bytes of text before the PEM block",
 		"Go's pem.Decode, and so the apiserver, skips anything before the first block (encoding/pem, "+
 			"pkg/apis/certificates/v1/helpers.go ParseCSR): harmless to the signer, but a human reading the "+
 			"raw request may see something other than what is signed.")

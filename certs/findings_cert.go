@@ -12,7 +12,7 @@ func (l *linter) longLived() {
 		"A certificate can't be revoked: its lifetime is how long a mistake lasts."
 	switch {
 	case builtin && s.RequestedDuration <= 0:
-		l.add("long-lived", SeverityHigh, "no expirationSeconds: the certificate would be valid for "+HumanDuration(s.EffectiveDuration),
+		l.add(FindingLongLived, SeverityHigh, "no expirationSeconds: the certificate would be valid for "+HumanDuration(s.EffectiveDuration),
 			"Without spec.expirationSeconds the built-in signer uses --cluster-signing-duration (365 days by "+
 				"default), bounded only by the CA's own expiry"+src)
 	case clientUsage(s.Signer, s.Usages) && p.MaxClientDuration > 0 && s.EffectiveDuration > p.MaxClientDuration:
@@ -23,7 +23,7 @@ func (l *linter) longLived() {
 			detail = "The signer caps the requested " + HumanDuration(s.RequestedDuration) +
 				" to --cluster-signing-duration; still above the configured maximum"
 		}
-		l.add("long-lived", SeverityHigh, title, detail+src)
+		l.add(FindingLongLived, SeverityHigh, title, detail+src)
 	}
 }
 
@@ -34,11 +34,11 @@ func (l *linter) weakKey() {
 	}
 	switch {
 	case r.PublicKeyAlgorithm == "RSA" && r.KeyBits < l.p.MinRSABits:
-		l.add("weak-key", SeverityHigh, "RSA key of "+itoa(r.KeyBits)+" bits, below "+itoa(l.p.MinRSABits),
+		l.add(FindingWeakKey, SeverityHigh, "RSA key of "+itoa(r.KeyBits)+" bits, below "+itoa(l.p.MinRSABits),
 			"RSA keys under 2048 bits are below NIST SP 800-57's minimum and can be factored with enough effort; "+
 				"the built-in signer certifies whatever key it is given (pkg/controller/certificates/authority/authority.go).")
 	case r.PublicKeyAlgorithm == "ECDSA" && r.KeyBits < 256:
-		l.add("weak-key", SeverityMedium, "ECDSA key on "+orUnknown(r.Curve)+" ("+itoa(r.KeyBits)+" bits)",
+		l.add(FindingWeakKey, SeverityMedium, "ECDSA key on "+orUnknown(r.Curve)+" ("+itoa(r.KeyBits)+" bits)",
 			"Curves under 256 bits (P-224) give about 112-bit security, below current recommendations "+
 				"(NIST SP 800-57) and unsupported by many TLS clients; the signer certifies it anyway "+
 				"(pkg/controller/certificates/authority/authority.go).")
@@ -51,7 +51,7 @@ func (l *linter) sha1() {
 	}
 	switch l.req.SignatureAlgorithm {
 	case "SHA1-RSA", "ECDSA-SHA1", "DSA-SHA1":
-		l.add("sha1", SeverityMedium, "request signed with SHA-1 ("+l.req.SignatureAlgorithm+")",
+		l.add(FindingSHA1, SeverityMedium, "request signed with SHA-1 ("+l.req.SignatureAlgorithm+")",
 			"Go's crypto/x509 still accepts SHA-1 on requests (CertificateRequest.CheckSignature) though it refuses "+
 				"it on certificates; SHA-1 collisions are practical, so the proof that the requester holds the key "+
 				"is weak, and tooling that made it is outdated. The signer signs the certificate with its own algorithm.")
@@ -85,7 +85,7 @@ func (l *linter) ignoredExtensions() {
 	if len(what) == 0 {
 		return
 	}
-	l.add("ignored-extensions", SeverityLow, "the signer ignores what the request asks for: "+strings.Join(what, "; "),
+	l.add(FindingIgnoredExtensions, SeverityLow, "the signer ignores what the request asks for: "+strings.Join(what, "; "),
 		"Built-in signers drop the request's own extensions, never issue a CA, and take usages from spec.usages "+
 			"only (pkg/controller/certificates/authority/policies.go PermissiveSigningPolicy). The mismatch says "+
 			"the requester expected a different certificate than the one it would get.")

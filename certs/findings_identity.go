@@ -19,7 +19,7 @@ func (l *linter) masters() {
 	default:
 		why = " No admission plugin guards custom signers."
 	}
-	l.add("masters", SeverityCritical, "O=system:masters: the certificate would be cluster-admin beyond RBAC's reach",
+	l.add(FindingMasters, SeverityCritical, "O=system:masters: the certificate would be cluster-admin beyond RBAC's reach",
 		"Members of system:masters bypass authorization entirely, no RoleBinding grants or removes it, and a "+
 			"client certificate can't be revoked: only rotating the cluster CA ends it "+
 			"(plugin/pkg/admission/certificates/subjectrestriction/admission.go)."+why)
@@ -48,7 +48,7 @@ func (l *linter) systemIdentity() {
 	if len(what) == 0 {
 		return
 	}
-	l.add("system-identity", SeverityCritical, "client certificate for a system identity: "+strings.Join(what, ", "),
+	l.add(FindingSystemIdentity, SeverityCritical, "client certificate for a system identity: "+strings.Join(what, ", "),
 		"Names starting with system: belong to Kubernetes components (kube-controller-manager, kube-scheduler, "+
 			"nodes, service accounts) and come with their built-in roles; system:nodes is trusted by the Node "+
 			"authorizer, system:bootstrappers may request node certificates, kubeadm:cluster-admins is bound to "+
@@ -61,7 +61,7 @@ func (l *linter) adminGroup() {
 		return
 	}
 	if !l.f.AdminGroupsKnown {
-		l.add("admin-group", SeverityMedium, "can't check whether O groups are bound to cluster-admin: "+orUnknown(l.f.AdminGroupsErr),
+		l.add(FindingAdminGroup, SeverityMedium, "can't check whether O groups are bound to cluster-admin: "+orUnknown(l.f.AdminGroupsErr),
 			"Each O of a client certificate becomes a group of the user. csrtui reads ClusterRoleBindings to "+
 				"see which groups are bound to cluster-admin and could not here, so this check was not made "+
 				"(groups come from O: k8s.io/apiserver/pkg/authentication/request/x509/x509.go).")
@@ -77,7 +77,7 @@ func (l *linter) adminGroup() {
 	if len(hits) == 0 {
 		return
 	}
-	l.add("admin-group", SeverityCritical, "O names a group bound to cluster-admin: "+strings.Join(hits, ", "),
+	l.add(FindingAdminGroup, SeverityCritical, "O names a group bound to cluster-admin: "+strings.Join(hits, ", "),
 		"Each O of a client certificate becomes a group of the user (k8s.io/apiserver/pkg/authentication/"+
 			"request/x509/x509.go CommonNameUserConversion), and a ClusterRoleBinding gives this group "+
 			"cluster-admin. The certificate can't be revoked; removing the binding is the only way back.")
@@ -108,7 +108,7 @@ func (l *linter) wrongRequester() {
 		detail += " A bootstrap token requester (system:bootstrap:<id>) is how a new node asks for its first " +
 			"client certificate: expected only when that node is joining now."
 	}
-	l.add("wrong-requester", SeverityHigh, "node certificate not requested by that node: "+strings.Join(why, "; "), detail)
+	l.add(FindingWrongRequester, SeverityHigh, "node certificate not requested by that node: "+strings.Join(why, "; "), detail)
 }
 
 func (l *linter) otherIdentity() {
@@ -119,7 +119,7 @@ func (l *linter) otherIdentity() {
 	if !client || l.s.Username == l.req.CommonName {
 		return
 	}
-	l.add("other-identity", SeverityHigh, "requester "+quote(l.s.Username)+" asks for a certificate as "+quote(l.req.CommonName),
+	l.add(FindingOtherIdentity, SeverityHigh, "requester "+quote(l.s.Username)+" asks for a certificate as "+quote(l.req.CommonName),
 		"The CN becomes the username of whoever holds the key (k8s.io/apiserver/pkg/authentication/request/x509/x509.go). "+
 			"Expected when an admin requests a certificate for someone else; otherwise someone is minting an "+
 			"identity that is not their own.")

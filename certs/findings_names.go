@@ -62,21 +62,21 @@ func (l *linter) servingSAN() {
 		"approvers compare them with the Node object (postfinance/kubelet-csr-approver, " +
 		"openshift/cluster-machine-approver)."
 	if len(apiNames) > 0 {
-		l.add("serving-san", SeverityCritical, "serving certificate would name the apiserver: "+strings.Join(apiNames, ", "),
+		l.add(FindingServingSAN, SeverityCritical, "serving certificate would name the apiserver: "+strings.Join(apiNames, ", "),
 			"The holder could pose as the Kubernetes API to any client that trusts the cluster CA."+src)
 	}
 	if !isNode || len(sans) == 0 {
 		return // signer-reject already says why this can't be issued
 	}
 	if !l.f.NodesKnown {
-		l.add("serving-san", SeverityMedium, "can't check the SANs against node "+quote(node)+": "+orUnknown(l.f.NodesErr),
+		l.add(FindingServingSAN, SeverityMedium, "can't check the SANs against node "+quote(node)+": "+orUnknown(l.f.NodesErr),
 			"csrtui compares each DNS and IP SAN with the Node's .status.addresses and could not read nodes, "+
 				"so this check was not made."+src)
 		return
 	}
 	addrs, ok := l.f.NodeAddresses[node]
 	if !ok {
-		l.add("serving-san", SeverityCritical, "no node named "+quote(node)+" exists",
+		l.add(FindingServingSAN, SeverityCritical, "no node named "+quote(node)+" exists",
 			"The request asks for a serving certificate for a node the cluster doesn't know."+src)
 		return
 	}
@@ -89,7 +89,7 @@ func (l *linter) servingSAN() {
 		}
 	}
 	if len(foreign) > 0 {
-		l.add("serving-san", SeverityCritical, "SANs not among node "+quote(node)+"'s addresses: "+strings.Join(foreign, ", "),
+		l.add(FindingServingSAN, SeverityCritical, "SANs not among node "+quote(node)+"'s addresses: "+strings.Join(foreign, ", "),
 			"The certificate would let this node serve TLS for names or IPs that belong to something else."+src)
 	}
 }
@@ -141,7 +141,7 @@ func (l *linter) subjectOdd() {
 	if len(titles) == 0 {
 		return
 	}
-	l.add("subject-odd", SeverityMedium, "odd subject: "+strings.Join(titles, "; "), strings.Join(details, " "))
+	l.add(FindingSubjectOdd, SeverityMedium, "odd subject: "+strings.Join(titles, "; "), strings.Join(details, " "))
 }
 
 // lookAlike flags values that read as something they are not: non-ASCII
@@ -190,7 +190,7 @@ func (l *linter) sanOdd() {
 	if len(odd) == 0 {
 		return
 	}
-	l.add("san-odd", SeverityMedium, "odd SANs: "+strings.Join(odd, ", "),
+	l.add(FindingSANOdd, SeverityMedium, "odd SANs: "+strings.Join(odd, ", "),
 		"Signers copy SANs into the certificate as requested (pkg/controller/certificates/authority/authority.go). "+
 			"Names that aren't RFC 1123 (k8s.io/apimachinery/pkg/util/validation IsDNS1123Subdomain) or are "+
 			"wildcards cover more than one host; loopback, link-local (cloud metadata), multicast and "+
@@ -288,7 +288,7 @@ func (l *linter) controlChars() {
 	if len(where) == 0 {
 		return
 	}
-	l.add("control-chars", SeverityHigh, "control, bidi or zero-width characters in "+strings.Join(where, ", "),
+	l.add(FindingControlChars, SeverityHigh, "control, bidi or zero-width characters in "+strings.Join(where, ", "),
 		"Such characters can rewrite a terminal (CVE-2021-25743: escape sequences in API fields) or make text "+
 			"read differently from what it is (bidi overrides, zero-width joiners). csrtui shows them escaped; "+
 			"a legitimate requester has no reason to send them. The apiserver lets them through: crypto/x509 "+

@@ -24,7 +24,7 @@ func TestCleanRequestsHaveNoFindings(t *testing.T) {
 	}
 	t.Run("custom", func(t *testing.T) {
 		s := Summarize(customSpec().build(t), DefaultPolicy(), goodFacts())
-		if len(s.Findings) != 1 || s.Findings[0].ID != "custom-signer" || s.Worst != SeverityInfo {
+		if len(s.Findings) != 1 || s.Findings[0].ID != FindingCustomSigner || s.Worst != SeverityInfo {
 			t.Fatalf("want only custom-signer info, got %+v", s.Findings)
 		}
 	})
@@ -99,7 +99,7 @@ func same(base func() csrSpec) func(t *testing.T) csrSpec {
 }
 
 func TestRuleUnparsable(t *testing.T) {
-	runRuleCases(t, "unparsable", []ruleCase{
+	runRuleCases(t, FindingUnparsable, []ruleCase{
 		{name: "private key PEM", fire: true, sev: SeverityBlock, title: `PEM block is "RSA PRIVATE KEY"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.request = pemOf("RSA PRIVATE KEY", []byte{1, 2, 3}) })},
 		{name: "no PEM at all", fire: true, sev: SeverityBlock, title: "no PEM block",
@@ -118,7 +118,7 @@ func TestRuleDecided(t *testing.T) {
 	cond := func(types ...certificatesv1.RequestConditionType) func(c *csrSpec) {
 		return func(c *csrSpec) { c.conds = types }
 	}
-	runRuleCases(t, "decided", []ruleCase{
+	runRuleCases(t, FindingDecided, []ruleCase{
 		{name: "approved", fire: true, sev: SeverityBlock, title: "already Approved",
 			spec: with(clientSpec, cond(certificatesv1.CertificateApproved))},
 		{name: "denied", fire: true, sev: SeverityBlock, title: "already Denied",
@@ -138,7 +138,7 @@ func TestRuleDecided(t *testing.T) {
 }
 
 func TestRuleSignerReject(t *testing.T) {
-	runRuleCases(t, "signer-reject", []ruleCase{
+	runRuleCases(t, FindingSignerReject, []ruleCase{
 		// kube-apiserver-client: validAPIServerClientUsages
 		{name: "client with server auth", fire: true, sev: SeverityBlock, title: "invalid usage for client certificate: server auth",
 			spec: with(clientSpec, func(c *csrSpec) { c.usages = []string{"client auth", "server auth"} })},
@@ -183,7 +183,7 @@ func TestRuleSignerReject(t *testing.T) {
 
 func TestRuleMasters(t *testing.T) {
 	masters := func(c *csrSpec) { c.req.orgs = []string{"dev", "system:masters"} }
-	runRuleCases(t, "masters", []ruleCase{
+	runRuleCases(t, FindingMasters, []ruleCase{
 		{name: "client signer", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(clientSpec, masters)},
 		{name: "custom signer", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(customSpec, masters)},
 		{name: "legacy client", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(clientSpec, func(c *csrSpec) {
@@ -201,7 +201,7 @@ func TestRuleMasters(t *testing.T) {
 }
 
 func TestRuleSystemIdentity(t *testing.T) {
-	runRuleCases(t, "system-identity", []ruleCase{
+	runRuleCases(t, FindingSystemIdentity, []ruleCase{
 		{name: "component CN", fire: true, sev: SeverityCritical, title: `CN="system:kube-scheduler"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.req.cn, c.username = "system:kube-scheduler", "system:kube-scheduler" })},
 		{name: "nodes group", fire: true, sev: SeverityCritical, title: `O="system:nodes"`,
@@ -219,7 +219,7 @@ func TestRuleSystemIdentity(t *testing.T) {
 }
 
 func TestRuleAdminGroup(t *testing.T) {
-	runRuleCases(t, "admin-group", []ruleCase{
+	runRuleCases(t, FindingAdminGroup, []ruleCase{
 		{name: "bound group", fire: true, sev: SeverityCritical, title: `"platform-admins"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"dev", "platform-admins"} })},
 		{name: "unknown bindings", fire: true, sev: SeverityMedium, title: "forbidden: can't list clusterrolebindings",
@@ -235,7 +235,7 @@ func TestRuleAdminGroup(t *testing.T) {
 }
 
 func TestRuleServingSAN(t *testing.T) {
-	runRuleCases(t, "serving-san", []ruleCase{
+	runRuleCases(t, FindingServingSAN, []ruleCase{
 		{name: "foreign DNS", fire: true, sev: SeverityCritical, title: `"vault.example.com"`,
 			spec: with(servingSpec, func(c *csrSpec) { c.req.dns = []string{"n1.example.com", "vault.example.com"} })},
 		{name: "foreign IP", fire: true, sev: SeverityCritical, title: "10.0.0.2",
@@ -260,7 +260,7 @@ func TestRuleServingSAN(t *testing.T) {
 }
 
 func TestRuleWrongRequester(t *testing.T) {
-	runRuleCases(t, "wrong-requester", []ruleCase{
+	runRuleCases(t, FindingWrongRequester, []ruleCase{
 		{name: "other node", fire: true, sev: SeverityHigh, title: `requester "system:node:n2" is not the CN "system:node:n1"`,
 			spec: with(kubeletClientSpec, func(c *csrSpec) { c.username = "system:node:n2" })},
 		{name: "not a node", fire: true, sev: SeverityHigh, title: "requester is not a node",
@@ -278,7 +278,7 @@ func TestRuleWrongRequester(t *testing.T) {
 }
 
 func TestRuleOtherIdentity(t *testing.T) {
-	runRuleCases(t, "other-identity", []ruleCase{
+	runRuleCases(t, FindingOtherIdentity, []ruleCase{
 		{name: "admin asks for jane", fire: true, sev: SeverityHigh, title: `requester "admin" asks for a certificate as "jane"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.username = "admin" })},
 		{name: "legacy client", fire: true, sev: SeverityHigh, title: `as "jane"`,
@@ -290,7 +290,7 @@ func TestRuleOtherIdentity(t *testing.T) {
 }
 
 func TestRuleLongLived(t *testing.T) {
-	runRuleCases(t, "long-lived", []ruleCase{
+	runRuleCases(t, FindingLongLived, []ruleCase{
 		{name: "client without expiration", fire: true, sev: SeverityHigh, title: "no expirationSeconds: the certificate would be valid for 365d",
 			spec: with(clientSpec, func(c *csrSpec) { c.exp = 0 })},
 		{name: "serving without expiration", fire: true, sev: SeverityHigh, title: "no expirationSeconds",
@@ -313,7 +313,7 @@ func TestRuleLongLived(t *testing.T) {
 }
 
 func TestRuleWeakKey(t *testing.T) {
-	runRuleCases(t, "weak-key", []ruleCase{
+	runRuleCases(t, FindingWeakKey, []ruleCase{
 		{name: "RSA 1024", fire: true, sev: SeverityHigh, title: "RSA key of 1024 bits, below 2048",
 			spec: with(clientSpec, func(c *csrSpec) { c.req.key = keyRSA1024() })},
 		{name: "P-224", fire: true, sev: SeverityMedium, title: "P-224",
@@ -328,7 +328,7 @@ func TestRuleWeakKey(t *testing.T) {
 }
 
 func TestRuleSHA1(t *testing.T) {
-	runRuleCases(t, "sha1", []ruleCase{
+	runRuleCases(t, FindingSHA1, []ruleCase{
 		{name: "ECDSA-SHA1", fire: true, sev: SeverityMedium, title: "ECDSA-SHA1",
 			spec: func(t *testing.T) csrSpec {
 				c := clientSpec()
@@ -340,7 +340,7 @@ func TestRuleSHA1(t *testing.T) {
 }
 
 func TestRuleSubjectOdd(t *testing.T) {
-	runRuleCases(t, "subject-odd", []ruleCase{
+	runRuleCases(t, FindingSubjectOdd, []ruleCase{
 		{name: "repeated CNs", fire: true, sev: SeverityMedium, title: `2 CNs, the last one "system:admin" becomes the username`,
 			spec: with(customSpec, func(c *csrSpec) {
 				c.req.cn = ""
@@ -364,7 +364,7 @@ func TestRuleSubjectOdd(t *testing.T) {
 }
 
 func TestRuleSANOdd(t *testing.T) {
-	runRuleCases(t, "san-odd", []ruleCase{
+	runRuleCases(t, FindingSANOdd, []ruleCase{
 		{name: "wildcard", fire: true, sev: SeverityMedium, title: `wildcard "*.example.com"`,
 			spec: with(customSpec, func(c *csrSpec) { c.req.dns = []string{"*.example.com"} })},
 		{name: "not RFC 1123", fire: true, sev: SeverityMedium, title: `not an RFC 1123 name "bad_name.example.com"`,
@@ -384,7 +384,7 @@ func TestRuleSANOdd(t *testing.T) {
 }
 
 func TestRuleLegacyUnknown(t *testing.T) {
-	runRuleCases(t, "legacy-unknown", []ruleCase{
+	runRuleCases(t, FindingLegacyUnknown, []ruleCase{
 		{name: "legacy", fire: true, sev: SeverityMedium, title: "legacy-unknown",
 			spec: with(clientSpec, func(c *csrSpec) { c.signer = LegacyUnknownSignerName })},
 		{name: "client", spec: same(clientSpec)},
@@ -392,7 +392,7 @@ func TestRuleLegacyUnknown(t *testing.T) {
 }
 
 func TestRuleIgnoredExtensions(t *testing.T) {
-	runRuleCases(t, "ignored-extensions", []ruleCase{
+	runRuleCases(t, FindingIgnoredExtensions, []ruleCase{
 		{name: "CA:true", fire: true, sev: SeverityLow, title: "asks for CA:true, gets CA:false",
 			spec: func(t *testing.T) csrSpec {
 				c := clientSpec()
@@ -426,7 +426,7 @@ func TestRuleIgnoredExtensions(t *testing.T) {
 }
 
 func TestRuleCustomSigner(t *testing.T) {
-	runRuleCases(t, "custom-signer", []ruleCase{
+	runRuleCases(t, FindingCustomSigner, []ruleCase{
 		{name: "custom", fire: true, sev: SeverityInfo, title: `custom signer "example.com/serving"`, spec: same(customSpec)},
 		{name: "unserved kubernetes.io name", fire: true, sev: SeverityMedium, title: `no built-in signer serves "kubernetes.io/kube-apiserver-clinet"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.signer = "kubernetes.io/kube-apiserver-clinet" })},
@@ -443,7 +443,7 @@ func TestRuleCustomSigner(t *testing.T) {
 }
 
 func TestRuleControlChars(t *testing.T) {
-	runRuleCases(t, "control-chars", []ruleCase{
+	runRuleCases(t, FindingControlChars, []ruleCase{
 		{name: "OSC title in CN", fire: true, sev: SeverityHigh, title: "subject CN",
 			spec: with(clientSpec, func(c *csrSpec) { c.req.cn = "jane\x1b]0;pwned\x07"; c.username = c.req.cn })},
 		{name: "C1 CSI through T61String", fire: true, sev: SeverityHigh, title: "subject CN",
@@ -473,7 +473,7 @@ func TestRuleControlChars(t *testing.T) {
 }
 
 func TestRulePEMJunk(t *testing.T) {
-	runRuleCases(t, "pem-junk", []ruleCase{
+	runRuleCases(t, FindingPEMJunk, []ruleCase{
 		{name: "text before the block", fire: true, sev: SeverityLow, title: "bytes of text before the PEM block",
 			spec: func(t *testing.T) csrSpec {
 				c := clientSpec()
@@ -504,7 +504,7 @@ func TestFindingsWorstFirst(t *testing.T) {
 			t.Fatalf("not worst first at %d: %v then %v", i, s.Findings[i-1].Severity, s.Findings[i].Severity)
 		}
 	}
-	if s.Worst != SeverityCritical || s.Findings[0].ID != "masters" {
+	if s.Worst != SeverityCritical || s.Findings[0].ID != FindingMasters {
 		t.Fatalf("worst = %v, first = %s", s.Worst, s.Findings[0].ID)
 	}
 }

@@ -152,7 +152,7 @@ func (l *linter) signerReject() {
 	if msg == "" {
 		return
 	}
-	l.add("signer-reject", SeverityBlock, "approval would only produce Failed: "+msg,
+	l.add(FindingSignerReject, SeverityBlock, "approval would only produce Failed: "+msg,
 		"After approval, kube-controller-manager's signer for "+l.s.Signer+" validates the request and marks it "+
 			"Failed (reason SignerValidationFailure) with exactly this message, issuing nothing; the Failed "+
 			"condition can never be removed (pkg/controller/certificates/signer/signer.go, "+
@@ -187,7 +187,7 @@ func (l *linter) legacyUnknown() {
 	if l.s.Signer != LegacyUnknownSignerName {
 		return
 	}
-	l.add("legacy-unknown", SeverityMedium, "signer "+LegacyUnknownSignerName+": no constraints, undefined trust",
+	l.add(FindingLegacyUnknown, SeverityMedium, "signer "+LegacyUnknownSignerName+": no constraints, undefined trust",
 		"This signer can't be requested through certificates.k8s.io/v1 (pkg/apis/certificates/validation/validation.go), "+
 			"so this object predates it or was written around it. kube-controller-manager signs it with the cluster "+
 			"CA while checking nothing: subject, SANs and usages are taken as requested "+
@@ -200,7 +200,7 @@ func (l *linter) customSigner() {
 		return
 	}
 	if strings.HasPrefix(sig, "kubernetes.io/") {
-		l.add("custom-signer", SeverityMedium, "no built-in signer serves "+quote(sig),
+		l.add(FindingCustomSigner, SeverityMedium, "no built-in signer serves "+quote(sig),
 			"kube-controller-manager only serves kube-apiserver-client, kube-apiserver-client-kubelet, "+
 				"kubelet-serving and legacy-unknown (pkg/controller/certificates/signer/signer.go): approving "+
 				"leaves this request Approved with no certificate, forever.")
@@ -214,7 +214,7 @@ func (l *linter) customSigner() {
 	if l.s.RequestedDuration > 0 {
 		lifetime = "requested lifetime " + HumanDuration(l.s.RequestedDuration) + ", which the signer may ignore"
 	}
-	l.add("custom-signer", sev, title,
+	l.add(FindingCustomSigner, sev, title,
 		"Built-in checks (pkg/controller/certificates/signer/signer.go) don't apply: the controller serving "+
 			"this signerName decides subject, extensions, usages and lifetime, and approval may be all it "+
 			"waits for. A signer that honours requested extensions would issue a CA when asked. "+lifetime+". "+

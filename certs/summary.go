@@ -148,9 +148,6 @@ func compareKeys(a, b sortKey) int {
 	return strings.Compare(a.s.Name, b.s.Name)
 }
 
-// FindingDecided is the id of the finding that blocks a second decision.
-const FindingDecided = "decided"
-
 // Risk is the worst severity of what the request itself asks for: every finding
 // but FindingDecided, which only restates the CSR's condition. The list shows it, so
 // that an issued certificate keeps the marker of the risk it was approved with.

@@ -50,7 +50,7 @@ func TestSummarizeFields(t *testing.T) {
 	if s.Search != "jane\x00jane\x00jane\x00dev\x00ops" {
 		t.Errorf("Search = %q", s.Search)
 	}
-	if s.Worst != SeverityBlock || s.Findings[0].ID != "decided" {
+	if s.Worst != SeverityBlock || s.Findings[0].ID != FindingDecided {
 		t.Errorf("findings: %+v", s.Findings)
 	}
 
@@ -89,7 +89,7 @@ func TestSummarizeNeverMutates(t *testing.T) {
 
 func TestSummarizeOddObjects(t *testing.T) {
 	s := Summarize(nil, DefaultPolicy(), ClusterFacts{})
-	if s == nil || s.RequestErr == nil || findingByID(s.Findings, "unparsable") == nil {
+	if s == nil || s.RequestErr == nil || findingByID(s.Findings, FindingUnparsable) == nil {
 		t.Fatalf("nil object: %+v", s)
 	}
 	s = Summarize(&certificatesv1.CertificateSigningRequest{}, Policy{}, ClusterFacts{})
@@ -227,7 +227,7 @@ func FuzzSummarize(f *testing.F) {
 			}
 			assertSafe(t, Sanitize(f.Title))
 		}
-		if (s.State != StatePending) != (findingByID(s.Findings, "decided") != nil) {
+		if (s.State != StatePending) != (findingByID(s.Findings, FindingDecided) != nil) {
 			t.Fatalf("decided finding and state %v disagree", s.State)
 		}
 		_ = fmt.Sprint(s.Condition)
@@ -314,8 +314,8 @@ func TestRiskIgnoresTheDecision(t *testing.T) {
 	}{
 		{"none", nil, SeverityNone},
 		{"only decided", []Finding{{ID: FindingDecided, Severity: SeverityBlock}}, SeverityNone},
-		{"decided then critical", []Finding{{ID: FindingDecided, Severity: SeverityBlock}, {ID: "masters", Severity: SeverityCritical}}, SeverityCritical},
-		{"signer-reject stays", []Finding{{ID: "signer-reject", Severity: SeverityBlock}, {ID: FindingDecided, Severity: SeverityBlock}}, SeverityBlock},
+		{"decided then critical", []Finding{{ID: FindingDecided, Severity: SeverityBlock}, {ID: FindingMasters, Severity: SeverityCritical}}, SeverityCritical},
+		{"signer-reject stays", []Finding{{ID: FindingSignerReject, Severity: SeverityBlock}, {ID: FindingDecided, Severity: SeverityBlock}}, SeverityBlock},
 	} {
 		s := &Summary{Findings: tc.findings}
 		if got := s.Risk(); got != tc.want {

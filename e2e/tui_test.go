@@ -312,7 +312,7 @@ func TestSignerRejectPredictionMatchesTheController(t *testing.T) {
 
 	var predicted string
 	for _, f := range certs.Summarize(created, certs.DefaultPolicy(), certs.ClusterFacts{}).Findings {
-		if f.ID == "signer-reject" {
+		if f.ID == certs.FindingSignerReject {
 			predicted = f.Title
 		}
 	}

@@ -87,7 +87,7 @@ func TestHostileStrings(t *testing.T) {
 	s.Request = request("cn"+evil, "o"+evil)
 	s.Request.DNSNames = []string{"dns" + evil}
 	s.Conditions = []certs.Condition{{Type: "Denied", Reason: "r" + evil, Message: "m" + evil}}
-	s.Findings = append([]certs.Finding{{ID: "control-chars", Severity: certs.SeverityHigh, Title: "t" + evil, Detail: "d" + evil}}, s.Findings...)
+	s.Findings = append([]certs.Finding{{ID: certs.FindingControlChars, Severity: certs.SeverityHigh, Title: "t" + evil, Detail: "d" + evil}}, s.Findings...)
 	ss[0] = &s
 
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
