@@ -305,7 +305,7 @@ func (d *demo) settle(csr *certificatesv1.CertificateSigningRequest, r demoReque
 	if err != nil {
 		return err
 	}
-	if err := signerCheck(csr.Spec.SignerName, req, csr.Spec.Usages); err != nil {
+	if err := signerCheck(csr.Spec); err != nil {
 		csr.Status.Conditions = append(csr.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
 			Type: certificatesv1.CertificateFailed, Status: corev1.ConditionTrue, Reason: "SignerValidationFailure",
 			Message: err.Error(), LastUpdateTime: at, LastTransitionTime: at,

@@ -10,10 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"fmt"
 	"math/big"
-	"slices"
-	"strings"
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
@@ -58,12 +55,11 @@ func newDemoCA(now time.Time) (*demoCA, error) {
 	return &demoCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
 }
 
-// Built-in signers (pkg/apis/certificates/types.go upstream).
+// The built-in signers the demo's requests name.
 const (
-	signerClient        = certificatesv1.KubeAPIServerClientSignerName
-	signerKubeletClient = certificatesv1.KubeAPIServerClientKubeletSignerName
-	signerKubeletServe  = certificatesv1.KubeletServingSignerName
-	signerLegacy        = "kubernetes.io/legacy-unknown"
+	signerClient        = certs.KubeAPIServerClientSignerName
+	signerKubeletClient = certs.KubeAPIServerClientKubeletSignerName
+	signerKubeletServe  = certs.KubeletServingSignerName
 )
 
 // demoSigningDuration is the demo's --cluster-signing-duration.
@@ -136,57 +132,20 @@ func parseDemoRequest(data []byte) (*x509.CertificateRequest, error) {
 	return req, req.CheckSignature()
 }
 
-// signerCheck is what kube-controller-manager's signer verifies after approval
-// (pkg/apis/certificates/helpers.go upstream), roughly: a failure turns the CSR
-// Failed with reason SignerValidationFailure.
-func signerCheck(signer string, req *x509.CertificateRequest, usages []certificatesv1.KeyUsage) error {
-	has := func(u ...certificatesv1.KeyUsage) bool {
-		return len(usages) == len(u) && !slices.ContainsFunc(usages, func(x certificatesv1.KeyUsage) bool { return !slices.Contains(u, x) })
+// signerCheck is what kube-controller-manager's signer verifies after approval:
+// a failure turns the CSR Failed with reason SignerValidationFailure, with
+// exactly the message the signer-reject finding predicts.
+func signerCheck(spec certificatesv1.CertificateSigningRequestSpec) error {
+	req, err := certs.ParseRequest(spec.Request)
+	if err != nil {
+		return err
 	}
-	nodeSubject := func() error {
-		if !slices.Equal(req.Subject.Organization, []string{"system:nodes"}) {
-			return errors.New("subject organization is not system:nodes")
-		}
-		if !strings.HasPrefix(req.Subject.CommonName, "system:node:") {
-			return errors.New(`subject common name does not begin with "system:node:"`)
-		}
-		return nil
+	usages := make([]string, len(spec.Usages))
+	for i, u := range spec.Usages {
+		usages[i] = string(u)
 	}
-	switch signer {
-	case signerClient:
-		if !slices.Contains(usages, certificatesv1.UsageClientAuth) {
-			return errors.New("missing required usage: client auth")
-		}
-		for _, u := range usages {
-			if u != certificatesv1.UsageDigitalSignature && u != certificatesv1.UsageKeyEncipherment && u != certificatesv1.UsageClientAuth {
-				return fmt.Errorf("usage not allowed: %s", u)
-			}
-		}
-	case signerKubeletClient:
-		if err := nodeSubject(); err != nil {
-			return err
-		}
-		if len(req.DNSNames) > 0 || len(req.IPAddresses) > 0 || len(req.EmailAddresses) > 0 || len(req.URIs) > 0 {
-			return errors.New("subjectAltNames are not allowed")
-		}
-		if !has(certificatesv1.UsageDigitalSignature, certificatesv1.UsageKeyEncipherment, certificatesv1.UsageClientAuth) &&
-			!has(certificatesv1.UsageDigitalSignature, certificatesv1.UsageClientAuth) {
-			return errors.New("usages must be digital signature, client auth and optionally key encipherment")
-		}
-	case signerKubeletServe:
-		if err := nodeSubject(); err != nil {
-			return err
-		}
-		if len(req.DNSNames) == 0 && len(req.IPAddresses) == 0 {
-			return errors.New("DNS or IP subjectAltName is required")
-		}
-		if len(req.EmailAddresses) > 0 || len(req.URIs) > 0 {
-			return errors.New("email and URI subjectAltNames are not allowed")
-		}
-		if !has(certificatesv1.UsageDigitalSignature, certificatesv1.UsageKeyEncipherment, certificatesv1.UsageServerAuth) &&
-			!has(certificatesv1.UsageDigitalSignature, certificatesv1.UsageServerAuth) {
-			return errors.New("usages must be digital signature, server auth and optionally key encipherment")
-		}
+	if msg := certs.SignerCheck(spec.SignerName, req, usages); msg != "" {
+		return errors.New(msg)
 	}
 	return nil
 }
@@ -243,7 +202,7 @@ func (d *demo) handle(ctx context.Context, csr *certificatesv1.CertificateSignin
 			return
 		}
 		req, err := parseDemoRequest(csr.Spec.Request)
-		if err != nil || signerCheck(signerKubeletClient, req, csr.Spec.Usages) != nil || csr.Spec.Username != req.Subject.CommonName {
+		if err != nil || signerCheck(csr.Spec) != nil || csr.Spec.Username != req.Subject.CommonName {
 			return
 		}
 		out := csr.DeepCopy()
@@ -254,15 +213,13 @@ func (d *demo) handle(ctx context.Context, csr *certificatesv1.CertificateSignin
 		})
 		_, _ = d.cs.CertificatesV1().CertificateSigningRequests().UpdateApproval(ctx, out.Name, out, metav1.UpdateOptions{FieldManager: "certificatesigningrequest-approving-controller"})
 	default:
-		switch csr.Spec.SignerName {
-		case signerClient, signerKubeletClient, signerKubeletServe, signerLegacy:
-		default:
+		if !certs.IsBuiltinSigner(csr.Spec.SignerName) {
 			return
 		}
 		out := csr.DeepCopy()
 		req, err := parseDemoRequest(csr.Spec.Request)
 		if err == nil {
-			err = signerCheck(csr.Spec.SignerName, req, csr.Spec.Usages)
+			err = signerCheck(csr.Spec)
 		}
 		var cert []byte
 		if err == nil {

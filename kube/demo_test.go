@@ -2,9 +2,15 @@ package kube
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"net"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -218,4 +224,95 @@ func TestDemoStopsWithItsContext(t *testing.T) {
 		t.Errorf("Watch after cancel = %v, want context.Canceled", err)
 	}
 	_ = w.Snapshot()
+}
+
+// TestDemoSignerFailsWithTheFindingsWords approves every shape a built-in signer
+// rejects and checks that the demo's signer fails it with exactly the message
+// the signer-reject finding promised.
+func TestDemoSignerFailsWithTheFindingsWords(t *testing.T) {
+	d, w := startTestDemo(t, time.Hour, 0)
+	ctx := t.Context()
+	ds, ke := certificatesv1.UsageDigitalSignature, certificatesv1.UsageKeyEncipherment
+	clientAuth, serverAuth := certificatesv1.UsageClientAuth, certificatesv1.UsageServerAuth
+	jane := pkix.Name{CommonName: "jane"}
+	node := pkix.Name{CommonName: "system:node:n1", Organization: []string{"system:nodes"}}
+	notNode := pkix.Name{CommonName: "n1", Organization: []string{"system:nodes"}}
+	wrongO := pkix.Name{CommonName: "system:node:n1", Organization: []string{"system:nodes", "dev"}}
+	dns, email := []string{"n1.example.com"}, []string{"n1@example.com"}
+	ip, uri := []net.IP{net.IPv4(10, 0, 0, 1)}, []*url.URL{{Scheme: "spiffe", Host: "example.com", Path: "/n1"}}
+	shapes := map[string]struct {
+		signer string
+		req    x509.CertificateRequest
+		usages []certificatesv1.KeyUsage
+	}{
+		"client-server-auth":        {signerClient, x509.CertificateRequest{Subject: jane}, []certificatesv1.KeyUsage{clientAuth, serverAuth}},
+		"client-without-client":     {signerClient, x509.CertificateRequest{Subject: jane}, []certificatesv1.KeyUsage{ds, ke}},
+		"kubelet-client-o":          {signerKubeletClient, x509.CertificateRequest{Subject: wrongO}, []certificatesv1.KeyUsage{ds, clientAuth}},
+		"kubelet-client-dns":        {signerKubeletClient, x509.CertificateRequest{Subject: node, DNSNames: dns}, []certificatesv1.KeyUsage{ds, clientAuth}},
+		"kubelet-client-email":      {signerKubeletClient, x509.CertificateRequest{Subject: node, EmailAddresses: email}, []certificatesv1.KeyUsage{ds, clientAuth}},
+		"kubelet-client-ip":         {signerKubeletClient, x509.CertificateRequest{Subject: node, IPAddresses: ip}, []certificatesv1.KeyUsage{ds, clientAuth}},
+		"kubelet-client-uri":        {signerKubeletClient, x509.CertificateRequest{Subject: node, URIs: uri}, []certificatesv1.KeyUsage{ds, clientAuth}},
+		"kubelet-client-cn":         {signerKubeletClient, x509.CertificateRequest{Subject: notNode}, []certificatesv1.KeyUsage{ds, clientAuth}},
+		"kubelet-client-usages":     {signerKubeletClient, x509.CertificateRequest{Subject: node}, []certificatesv1.KeyUsage{ds, clientAuth, serverAuth}},
+		"kubelet-serving-o":         {signerKubeletServe, x509.CertificateRequest{Subject: wrongO, DNSNames: dns}, []certificatesv1.KeyUsage{ds, serverAuth}},
+		"kubelet-serving-no-san":    {signerKubeletServe, x509.CertificateRequest{Subject: node}, []certificatesv1.KeyUsage{ds, serverAuth}},
+		"kubelet-serving-email":     {signerKubeletServe, x509.CertificateRequest{Subject: node, DNSNames: dns, EmailAddresses: email}, []certificatesv1.KeyUsage{ds, serverAuth}},
+		"kubelet-serving-uri":       {signerKubeletServe, x509.CertificateRequest{Subject: node, IPAddresses: ip, URIs: uri}, []certificatesv1.KeyUsage{ds, serverAuth}},
+		"kubelet-serving-usages":    {signerKubeletServe, x509.CertificateRequest{Subject: node, DNSNames: dns}, []certificatesv1.KeyUsage{ds, serverAuth, clientAuth}},
+		"kubelet-serving-cn":        {signerKubeletServe, x509.CertificateRequest{Subject: notNode, DNSNames: dns}, []certificatesv1.KeyUsage{ds, ke, serverAuth}},
+		"kubelet-serving-no-server": {signerKubeletServe, x509.CertificateRequest{Subject: node, DNSNames: dns}, []certificatesv1.KeyUsage{ds, ke}},
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, sh := range shapes {
+		der, err := x509.CreateCertificateRequest(rand.Reader, &sh.req, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		csr := &certificatesv1.CertificateSigningRequest{
+			ObjectMeta: metav1.ObjectMeta{Name: name},
+			Spec: certificatesv1.CertificateSigningRequestSpec{
+				Request:    pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}),
+				SignerName: sh.signer, Usages: sh.usages, Username: sh.req.Subject.CommonName,
+			},
+		}
+		if _, err := d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.client().Approve(ctx, name, "see what the signer says"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := waitSnapshot(t, w, "the signer acted on every approved shape", func(s []*certs.Summary) bool {
+		for name := range shapes {
+			if x := find(s, name); x == nil || (x.State != certs.StateFailed && x.State != certs.StateIssued) {
+				return false
+			}
+		}
+		return true
+	})
+	for name := range shapes {
+		x := find(s, name)
+		var failed *certs.Condition
+		for i, c := range x.Conditions {
+			if c.Type == string(certificatesv1.CertificateFailed) {
+				failed = &x.Conditions[i]
+			}
+		}
+		if failed == nil {
+			t.Errorf("%s: %s, want Failed", name, x.Condition)
+			continue
+		}
+		var promised string
+		for _, f := range x.Findings {
+			if f.ID == certs.FindingSignerReject {
+				promised = f.Title
+			}
+		}
+		if want := "approval would only produce Failed: " + failed.Message; promised != want || failed.Message == "" {
+			t.Errorf("%s: the signer said %q (reason %s); the finding promised %q", name, failed.Message, failed.Reason, promised)
+		}
+	}
 }
