@@ -134,23 +134,27 @@ func subjectText(s *certs.Summary) string {
 	return cn + " O=" + joinSanitized(s.Request.Organizations, ",")
 }
 
-// builtinSigners maps Kubernetes' own signers to shorter names for narrow
-// columns. Only exact built-in names are shortened: a custom signer keeps its
-// domain so it can't pass for a built-in one.
-var builtinSigners = map[string][2]string{
-	"kubernetes.io/kube-apiserver-client":         {"kube-apiserver-client", "client"},
-	"kubernetes.io/kube-apiserver-client-kubelet": {"kube-apiserver-client-kubelet", "kubelet-client"},
-	"kubernetes.io/kubelet-serving":               {"kubelet-serving", "kubelet-serving"},
-	"kubernetes.io/legacy-unknown":                {"legacy-unknown", "legacy-unknown"},
+// shortestSigner names Kubernetes' own signers in the narrowest columns, where
+// dropping "kubernetes.io/" is not enough.
+var shortestSigner = map[string]string{
+	certs.KubeAPIServerClientSignerName:        "client",
+	certs.KubeAPIServerClientKubeletSignerName: "kubelet-client",
 }
 
-// signerForms returns the signer name, longest first.
+// signerForms returns the signer name, longest first. Only exact built-in names
+// are shortened: a custom signer keeps its domain so it can't pass for a
+// built-in one.
 func signerForms(signer string) [3]string {
 	full := certs.Sanitize(signer)
-	if short, ok := builtinSigners[signer]; ok {
-		return [3]string{full, short[0], short[1]}
+	if !certs.IsBuiltinSigner(signer) {
+		return [3]string{full, full, full}
 	}
-	return [3]string{full, full, full}
+	short := strings.TrimPrefix(signer, "kubernetes.io/")
+	shortest, ok := shortestSigner[signer]
+	if !ok {
+		shortest = short
+	}
+	return [3]string{full, short, shortest}
 }
 
 func durationText(d time.Duration) string {
