@@ -13,26 +13,35 @@ const oidKubernetesUID = "1.3.6.1.4.1.57683.2"
 
 const oidCommonName = "2.5.4.3"
 
+// WellKnownAPIServerNames are the names every cluster gives its apiserver: the
+// kubernetes Service in the default namespace through the cluster DNS
+// (kubeadm puts them in the apiserver's certificate:
+// cmd/kubeadm/app/util/pkiutil/pki_helpers.go GetAPIServerAltNames) and the
+// loopback names a client on a control-plane host uses. A cluster adds its own
+// (ClusterFacts.APIServerNames). Read it; don't modify it.
+var WellKnownAPIServerNames = []string{
+	"kubernetes",
+	"kubernetes.default",
+	"kubernetes.default.svc",
+	"kubernetes.default.svc.cluster.local",
+	"localhost",
+	"localhost.localdomain",
+	"127.0.0.1",
+	"::1",
+}
+
 // apiServerName reports whether a SAN names the apiserver itself: a kubelet
 // serving certificate for it lets the holder impersonate the API to clients.
 func (l *linter) apiServerName(san string) bool {
 	n := strings.ToLower(strings.TrimSuffix(san, "."))
-	switch n {
-	case "kubernetes", "kubernetes.default", "kubernetes.default.svc", "localhost", "localhost.localdomain":
-		return true
-	}
-	if strings.HasPrefix(n, "kubernetes.default.svc.") {
+	if strings.HasPrefix(n, "kubernetes.default.svc.") { // whatever the cluster domain
 		return true
 	}
 	if a, err := netip.ParseAddr(n); err == nil && a.Unmap().IsLoopback() {
 		return true
 	}
-	for _, x := range l.f.APIServerNames {
-		if sameName(n, x) {
-			return true
-		}
-	}
-	return false
+	is := func(x string) bool { return sameName(n, x) }
+	return slices.ContainsFunc(WellKnownAPIServerNames, is) || slices.ContainsFunc(l.f.APIServerNames, is)
 }
 
 // sameName compares DNS names case-insensitively and IPs by value.

@@ -17,19 +17,6 @@ import (
 	"k8s.io/client-go/tools/cache"
 )
 
-// apiServerNames are the names every in-cluster client uses for the apiserver
-// (the kubernetes Service in default, through the cluster DNS). A serving
-// certificate for one of them could impersonate the apiserver.
-var apiServerNames = []string{
-	"kubernetes",
-	"kubernetes.default",
-	"kubernetes.default.svc",
-	"kubernetes.default.svc.cluster.local",
-	"localhost",
-	"127.0.0.1",
-	"::1",
-}
-
 // factSource is what the cluster says about itself for the findings: node
 // addresses and the groups bound to cluster-admin, each from an informer when
 // the admin may list and watch them.
@@ -133,7 +120,7 @@ func (c *Client) startFact(ctx context.Context, group, resource string, spec inf
 // in-cluster names, the host csrtui itself connects to, and the kubernetes
 // Service's cluster IPs when readable.
 func (c *Client) apiServerNames(ctx context.Context) []string {
-	names := slices.Clone(apiServerNames)
+	names := slices.Clone(certs.WellKnownAPIServerNames)
 	if !c.Demo {
 		if h := serverHost(c.Server); h != "" {
 			names = append(names, h)
