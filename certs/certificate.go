@@ -71,34 +71,3 @@ func colonHex(b []byte) string {
 	}
 	return sb.String()
 }
-
-func extKeyUsageName(u x509.ExtKeyUsage) string {
-	switch u {
-	case x509.ExtKeyUsageAny:
-		return "any"
-	case x509.ExtKeyUsageServerAuth:
-		return "server auth"
-	case x509.ExtKeyUsageClientAuth:
-		return "client auth"
-	case x509.ExtKeyUsageCodeSigning:
-		return "code signing"
-	case x509.ExtKeyUsageEmailProtection:
-		return "email protection"
-	case x509.ExtKeyUsageIPSECEndSystem:
-		return "ipsec end system"
-	case x509.ExtKeyUsageIPSECTunnel:
-		return "ipsec tunnel"
-	case x509.ExtKeyUsageIPSECUser:
-		return "ipsec user"
-	case x509.ExtKeyUsageTimeStamping:
-		return "timestamping"
-	case x509.ExtKeyUsageOCSPSigning:
-		return "ocsp signing"
-	case x509.ExtKeyUsageMicrosoftServerGatedCrypto:
-		return "microsoft sgc"
-	case x509.ExtKeyUsageNetscapeServerGatedCrypto:
-		return "netscape sgc"
-	default:
-		return fmt.Sprintf("ext key usage %d", int(u))
-	}
-}

@@ -173,36 +173,6 @@ var extensionNames = map[string]string{
 	"1.3.6.1.4.1.11129.2.4.2": "ctPrecertificateSCTs",
 }
 
-// keyUsageWords maps RFC 5280 keyUsage bits, in bit order, to the words
-// Kubernetes uses in spec.usages (k8s.io/api/certificates/v1 types.go KeyUsage).
-var keyUsageWords = []string{
-	"digital signature",
-	"content commitment",
-	"key encipherment",
-	"data encipherment",
-	"key agreement",
-	"cert sign",
-	"crl sign",
-	"encipher only",
-	"decipher only",
-}
-
-// extKeyUsageWords maps extendedKeyUsage OIDs to the Kubernetes usage words.
-var extKeyUsageWords = map[string]string{
-	"2.5.29.37.0":            "any",
-	"1.3.6.1.5.5.7.3.1":      "server auth",
-	"1.3.6.1.5.5.7.3.2":      "client auth",
-	"1.3.6.1.5.5.7.3.3":      "code signing",
-	"1.3.6.1.5.5.7.3.4":      "email protection",
-	"1.3.6.1.5.5.7.3.5":      "ipsec end system",
-	"1.3.6.1.5.5.7.3.6":      "ipsec tunnel",
-	"1.3.6.1.5.5.7.3.7":      "ipsec user",
-	"1.3.6.1.5.5.7.3.8":      "timestamping",
-	"1.3.6.1.5.5.7.3.9":      "ocsp signing",
-	"1.3.6.1.4.1.311.10.3.3": "microsoft sgc",
-	"2.16.840.1.113730.4.1":  "netscape sgc",
-}
-
 func (r *Request) addExtension(id asn1.ObjectIdentifier, critical bool, value []byte, csr *x509.CertificateRequest) {
 	oid := id.String()
 	ext := Extension{OID: oid, Name: oid, Critical: critical}
@@ -251,10 +221,7 @@ func (r *Request) addExtension(id asn1.ObjectIdentifier, critical bool, value []
 		}
 		words := make([]string, 0, len(oids))
 		for _, o := range oids {
-			w, ok := extKeyUsageWords[o.String()]
-			if !ok {
-				w = o.String()
-			}
+			w := extKeyUsageWordOf(o.String())
 			words = append(words, w)
 			r.RequestedExtKeyUsages = appendUnique(r.RequestedExtKeyUsages, w)
 		}
