@@ -253,8 +253,8 @@ func isDNS1123Subdomain(s string) bool {
 func (l *linter) controlChars() {
 	s := l.s
 	var where []string
-	check := func(field, v string, allowSpace bool) {
-		if hasHostile(v, allowSpace) {
+	check := func(field, v string, multiline bool) {
+		if hasHostile(v, multiline) {
 			where = append(where, field)
 		}
 	}
@@ -304,22 +304,12 @@ func (l *linter) controlChars() {
 			"(crypto/x509/parser.go) accepts any UTF-8 and reads T61String as Latin-1, so C1 controls such as 0x9b pass.")
 }
 
-func hasHostile(v string, allowSpace bool) bool {
-	for i := 0; i < len(v); {
-		c := v[i]
-		if c < utf8.RuneSelf {
-			whitespace := c == '\n' || c == '\t' || c == '\r'
-			if (c < 0x20 || c == 0x7f) && (!allowSpace || !whitespace) {
-				return true
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(v[i:])
-		if (r == utf8.RuneError && size == 1) || hostileRune(r) {
-			return true
-		}
-		i += size
+// hasHostile reports whether v holds a control, bidi, zero-width or BOM
+// character, or invalid UTF-8; in multiline text, tabs and line ends are fine.
+func hasHostile(v string, multiline bool) bool {
+	stops := hostileStops
+	if multiline {
+		stops = multilineStops
 	}
-	return false
+	return indexHostile(v, stops) < len(v)
 }

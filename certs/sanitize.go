@@ -17,72 +17,55 @@ import (
 // replaces ESC and CR). The backslash is escaped too,
 // so `\x1b` on screen always means the byte 0x1b, never the four characters.
 func Sanitize(s string) string {
-	i := firstUnsafe(s)
+	i := indexHostile(s, sanitizeStops)
 	if i == len(s) {
-		return s
+		return s // the fast path: no allocation
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
-	b.WriteString(s[:i])
 	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '\\':
-				b.WriteString(`\\`)
-			case c == '\t':
-				b.WriteString(`\t`)
-			case c == '\n':
-				b.WriteString(`\n`)
-			case c == '\r':
-				b.WriteString(`\r`)
-			case c < 0x20 || c == 0x7f:
-				writeHexByte(&b, c)
-			default:
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			writeHexByte(&b, c)
-		case unsafeRune(r):
-			writeRuneEscape(&b, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
+		b.WriteString(s[:i])
+		s = s[i+writeEscape(&b, s[i:]):]
+		i = indexHostile(s, sanitizeStops)
 	}
+	b.WriteString(s)
 	return b.String()
 }
 
-// firstUnsafe is the fast path: the index of the first byte Sanitize must
-// rewrite, or len(s). Plain ASCII never decodes a rune.
-func firstUnsafe(s string) int {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f || c == '\\' {
-				return i
-			}
-			i++
-			continue
+// writeEscape writes the escaped form of the character s starts with, and
+// returns how many bytes it took.
+func writeEscape(b *strings.Builder, s string) int {
+	c := s[0]
+	if c < utf8.RuneSelf {
+		switch c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			writeHexByte(b, c)
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
-			return i
-		}
-		i += size
+		return 1
 	}
-	return len(s)
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size == 1 {
+		writeHexByte(b, c)
+		return 1
+	}
+	writeRuneEscape(b, r)
+	return size
 }
 
-// unsafeRune reports whether a non-ASCII rune must not reach the terminal as is:
-// C1 controls (0x9b is a one-byte CSI for many terminals), every Unicode format
-// character (Cf: bidi overrides and isolates, ZWSP/ZWNJ/ZWJ, word joiner, BOM,
-// U+061C, soft hyphen, tag characters) and the line and paragraph separators.
+// unsafeRune reports whether a rune must not reach the terminal as is: C0
+// controls and DEL, C1 controls (0x9b is a one-byte CSI for many terminals),
+// every Unicode format character (Cf: bidi overrides and isolates,
+// ZWSP/ZWNJ/ZWJ, word joiner, BOM, U+061C, soft hyphen, tag characters) and the
+// line and paragraph separators. It is the one classifier behind Sanitize and
+// the control-chars finding.
 func unsafeRune(r rune) bool {
 	switch {
 	case r < 0x80:
@@ -95,10 +78,45 @@ func unsafeRune(r rune) bool {
 	return unicode.Is(unicode.Cf, r)
 }
 
-// hostileRune reports whether r is a control, bidi, zero-width or BOM
-// character: what the control-chars finding looks for in raw values.
-func hostileRune(r rune) bool {
-	return unsafeRune(r)
+// asciiStops marks the ASCII bytes a scan stops at: unsafeRune's, but those a
+// use allows, plus those it must escape too.
+type asciiStops [utf8.RuneSelf]bool
+
+func stopsAt(allowed, also string) *asciiStops {
+	var s asciiStops
+	for c := range s {
+		r := rune(c)
+		s[c] = (unsafeRune(r) && !strings.ContainsRune(allowed, r)) || strings.ContainsRune(also, r)
+	}
+	return &s
+}
+
+var (
+	sanitizeStops  = stopsAt("", `\`)      // Sanitize escapes the backslash too, so an escape can't be forged
+	hostileStops   = stopsAt("", "")       // any field
+	multilineStops = stopsAt("\t\n\r", "") // multi-line text, where tabs and line ends are ordinary
+)
+
+// indexHostile returns the index of the first character of s that is not safe
+// to print as is: an ASCII byte in stops, an invalid UTF-8 byte, or a rune
+// unsafeRune rejects; len(s) when there is none. Plain ASCII never decodes a rune.
+func indexHostile(s string, stops *asciiStops) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if stops[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unsafeRune(r) {
+			return i
+		}
+		i += size
+	}
+	return len(s)
 }
 
 const hexDigits = "0123456789abcdef"
