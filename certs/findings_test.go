@@ -17,14 +17,14 @@ func TestCleanRequestsHaveNoFindings(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := Summarize(c.build(t), DefaultPolicy(), goodFacts())
-			if len(s.Findings) != 0 || s.Worst != SeverityNone {
-				t.Fatalf("want no findings, got worst %v: %+v", s.Worst, s.Findings)
+			if len(s.Findings) != 0 {
+				t.Fatalf("want no findings, got %+v", s.Findings)
 			}
 		})
 	}
 	t.Run("custom", func(t *testing.T) {
 		s := Summarize(customSpec().build(t), DefaultPolicy(), goodFacts())
-		if len(s.Findings) != 1 || s.Findings[0].ID != FindingCustomSigner || s.Worst != SeverityInfo {
+		if len(s.Findings) != 1 || s.Findings[0].ID != FindingCustomSigner || s.Findings[0].Severity != SeverityInfo {
 			t.Fatalf("want only custom-signer info, got %+v", s.Findings)
 		}
 	})
@@ -69,9 +69,6 @@ func runRuleCases(t *testing.T, id string, cases []ruleCase) {
 				}
 				if !strings.Contains(got.Detail, "/") && !strings.Contains(got.Detail, "KEP") {
 					t.Errorf("detail should explain and name its source: %q", got.Detail)
-				}
-				if s.Worst < got.Severity {
-					t.Errorf("Worst = %v below a %v finding", s.Worst, got.Severity)
 				}
 			}
 		})
@@ -512,8 +509,8 @@ func TestFindingsWorstFirst(t *testing.T) {
 			t.Fatalf("not worst first at %d: %v then %v", i, s.Findings[i-1].Severity, s.Findings[i].Severity)
 		}
 	}
-	if s.Worst != SeverityCritical || s.Findings[0].ID != FindingMasters {
-		t.Fatalf("worst = %v, first = %s", s.Worst, s.Findings[0].ID)
+	if s.Findings[0].Severity != SeverityCritical || s.Findings[0].ID != FindingMasters {
+		t.Fatalf("first = %s (%v)", s.Findings[0].ID, s.Findings[0].Severity)
 	}
 }
 

@@ -18,7 +18,6 @@ func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f Cluste
 	if csr == nil {
 		s := &Summary{Condition: "Pending", RequestErr: errors.New("no certificate signing request")}
 		s.Findings = findings(s, p, f)
-		s.Worst = worst(s.Findings)
 		return s
 	}
 	s := &Summary{
@@ -67,17 +66,8 @@ func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f Cluste
 		s.Certificate, s.CertificateErr = ParseCertificate(s.CertificatePEM, s.Request)
 	}
 	s.Findings = findings(s, p, f)
-	s.Worst = worst(s.Findings)
 	s.Search = searchText(s)
 	return s
-}
-
-func worst(fs []Finding) Severity {
-	w := SeverityNone
-	for _, f := range fs {
-		w = max(w, f.Severity)
-	}
-	return w
 }
 
 // searchText joins what the filter matches, lower-cased once here so that

@@ -168,7 +168,6 @@ type Summary struct {
 	CertificateErr error
 
 	Findings []Finding // worst first
-	Worst    Severity  // SeverityNone when no finding
 
 	Annotations map[string]string
 

@@ -148,8 +148,8 @@ func TestDemoRequestersAndAutoApproval(t *testing.T) {
 		if x.State != certs.StatePending {
 			t.Errorf("%s: state %v, want pending", name, x.State)
 		}
-		if x.Worst < certs.SeverityHigh {
-			t.Errorf("%s: worst finding %v, want high or worse (findings %+v)", name, x.Worst, x.Findings)
+		if x.Risk() < certs.SeverityHigh {
+			t.Errorf("%s: risk %v, want high or worse (findings %+v)", name, x.Risk(), x.Findings)
 		}
 	}
 	if x := find(s, "build-bot"); x != nil && x.Request != nil && !containsRune(x.Request.CommonName, 0x9b) {

@@ -287,7 +287,6 @@ func testSummaries() []*certs.Summary {
 	}
 	alice := pending("csr-alice", clientSigner, "alice", 45*time.Second, request("alice", "dev"))
 	alice.Findings = []certs.Finding{{ID: certs.FindingOtherIdentity, Severity: certs.SeverityInfo, Title: "Requested by its own user", Detail: "The requester's username equals the CN."}}
-	alice.Worst = certs.SeverityInfo
 
 	masters := pending("csr-masters", "example.com/any", "mallory", 5*time.Minute, request("root", "system:masters"))
 	masters.RequestedDuration, masters.EffectiveDuration = 0, 365*24*time.Hour
@@ -296,19 +295,17 @@ func testSummaries() []*certs.Summary {
 		{ID: certs.FindingOtherIdentity, Severity: certs.SeverityHigh, Title: "mallory asks for a certificate as root", Detail: "The requester mints an identity that is not its own."},
 		{ID: certs.FindingCustomSigner, Severity: certs.SeverityInfo, Title: "Custom signer example.com/any", Detail: "Built-in checks don't apply."},
 	}
-	masters.Worst = certs.SeverityCritical
 
 	node := pending("csr-node-x", "kubernetes.io/kube-apiserver-client-kubelet", "system:node:x", 3*time.Hour, request("system:node:x", "system:nodes"))
 	node.Usages = []string{"digital signature", "client auth", "server auth"}
 	node.Findings = []certs.Finding{{ID: certs.FindingSignerReject, Severity: certs.SeverityBlock, Title: "The kubelet client signer rejects usage server auth: approval would only produce Failed", Detail: "pkg/apis/certificates/helpers.go."}}
-	node.Worst = certs.SeverityBlock
 
 	broken := &certs.Summary{
 		Name: "csr-broken", UID: "uid-csr-broken", Created: testNow.Add(-50 * time.Minute), Signer: clientSigner,
 		Username: "bob", Usages: []string{"client auth"}, State: certs.StatePending, Condition: "Pending",
 		RequestErr: errors.New(`PEM block type is "CERTIFICATE", want "CERTIFICATE REQUEST"`),
 		Findings:   []certs.Finding{{ID: certs.FindingUnparsable, Severity: certs.SeverityBlock, Title: "The request can't be decoded"}},
-		Worst:      certs.SeverityBlock, Search: "csr-broken bob",
+		Search:     "csr-broken bob",
 	}
 
 	web := &certs.Summary{
