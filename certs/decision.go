@@ -52,7 +52,7 @@ func (e *alreadyDecidedError) Error() string {
 func (e *alreadyDecidedError) Unwrap() error { return ErrAlreadyDecided }
 
 // ApplyDecision returns a copy of csr with the decision's condition appended
-// (kubectl's semantics, section 5 of the rules). changed is false when the same
+// (kubectl certificate approve/deny's semantics). changed is false when the same
 // decision is already there (a no-op). It never mutates csr.
 //
 // Like kubectl (k8s.io/kubectl/pkg/cmd/certificates/certificates.go), the
@@ -93,10 +93,10 @@ func ApplyDecision(csr *certificatesv1.CertificateSigningRequest, d Decision, me
 	return out, true, nil
 }
 
-// CheckDecision applies kubectl's rules (section 5 of the rules) to a CSR in state s:
-// noop when the decision is already made, an error wrapping ErrAlreadyDecided when
-// the opposite one, or Failed, is final. ApplyDecision and the console's keys both
-// ask it, so a refusal reads the same wherever it comes from.
+// CheckDecision applies kubectl's rules (k8s.io/kubectl/pkg/cmd/certificates/certificates.go)
+// to a CSR in state s: noop when the decision is already made, an error wrapping
+// ErrAlreadyDecided when the opposite one, or Failed, is final. ApplyDecision and
+// the console's keys both ask it, so a refusal reads the same wherever it comes from.
 func CheckDecision(name string, s State, d Decision) (noop bool, err error) {
 	switch d {
 	case Approve:

@@ -60,8 +60,9 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 		r.Subject = append(r.Subject, Attribute{OID: oid, Name: attributeName(oid), Value: attributeValue(atv.Value)})
 	}
 	r.PublicKeyAlgorithm, r.KeyBits, r.Curve = describeKey(csr.PublicKey)
-	// ParseCertificateRequest does not verify the signature (CSR-RULES section 8);
-	// the apiserver does, so a request that fails here can't be a real pending CSR.
+	// x509.ParseCertificateRequest does not verify the signature; the apiserver
+	// does (pkg/apis/certificates/validation/validation.go), so a request that
+	// fails here can't be a real pending CSR.
 	r.SignatureErr = csr.CheckSignature()
 	for _, ext := range csr.Extensions {
 		r.addExtension(ext.Id, ext.Critical, ext.Value, csr)
@@ -144,7 +145,8 @@ func describeKey(pub any) (algo string, bits int, curve string) {
 	case ed25519.PublicKey:
 		return "Ed25519", 256, ""
 	default:
-		// Go leaves PublicKey nil for algorithms it does not know (CSR-RULES section 8).
+		// Go leaves PublicKey nil for algorithms it does not know (crypto/x509
+		// CertificateRequest.PublicKey).
 		return "unknown", 0, ""
 	}
 }

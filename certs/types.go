@@ -154,7 +154,7 @@ type Summary struct {
 	Usages   []string
 
 	RequestedDuration time.Duration // 0 when spec.expirationSeconds is unset
-	EffectiveDuration time.Duration // what the signer will actually give (section 2's rules)
+	EffectiveDuration time.Duration // what the signer will actually give (pkg/controller/certificates/signer/signer.go duration)
 
 	State      State
 	Condition  string // kubectl's words: Pending, Approved, Approved,Issued, Denied, Failed, ...

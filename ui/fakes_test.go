@@ -291,7 +291,7 @@ func testSummaries() []*certs.Summary {
 	masters := pending("csr-masters", "example.com/any", "mallory", 5*time.Minute, request("root", "system:masters"))
 	masters.RequestedDuration, masters.EffectiveDuration = 0, 365*24*time.Hour
 	masters.Findings = []certs.Finding{
-		{ID: certs.FindingMasters, Severity: certs.SeverityCritical, Title: "O=system:masters: the certificate would be cluster-admin", Detail: "Members of system:masters bypass RBAC; a certificate can't be revoked. CSR-RULES section 6."},
+		{ID: certs.FindingMasters, Severity: certs.SeverityCritical, Title: "O=system:masters: the certificate would be cluster-admin", Detail: "Members of system:masters bypass RBAC; a certificate can't be revoked (subjectrestriction)."},
 		{ID: certs.FindingOtherIdentity, Severity: certs.SeverityHigh, Title: "mallory asks for a certificate as root", Detail: "The requester mints an identity that is not its own."},
 		{ID: certs.FindingCustomSigner, Severity: certs.SeverityInfo, Title: "Custom signer example.com/any", Detail: "Built-in checks don't apply."},
 	}
