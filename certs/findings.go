@@ -2,6 +2,7 @@ package certs
 
 import (
 	"slices"
+	"strings"
 )
 
 // Finding IDs: stable names an admin can search for and tests can compare, one
@@ -39,6 +40,14 @@ type linter struct {
 
 func (l *linter) add(id string, sev Severity, title, detail string) {
 	l.out = append(l.out, Finding{ID: id, Severity: sev, Title: title, Detail: detail})
+}
+
+// addList adds a finding whose title ends with what it found, joined by sep,
+// unless it found nothing.
+func (l *linter) addList(id string, sev Severity, title string, found []string, sep, detail string) {
+	if len(found) > 0 {
+		l.add(id, sev, title+strings.Join(found, sep), detail)
+	}
 }
 
 // findings runs every rule on the raw values of s, never on display text, and

@@ -82,10 +82,7 @@ func (l *linter) ignoredExtensions() {
 	if len(other) > 0 {
 		what = append(what, "extensions dropped: "+strings.Join(other, ", "))
 	}
-	if len(what) == 0 {
-		return
-	}
-	l.add(FindingIgnoredExtensions, SeverityLow, "the signer ignores what the request asks for: "+strings.Join(what, "; "),
+	l.addList(FindingIgnoredExtensions, SeverityLow, "the signer ignores what the request asks for: ", what, "; ",
 		"Built-in signers drop the request's own extensions, never issue a CA, and take usages from spec.usages "+
 			"only (pkg/controller/certificates/authority/policies.go PermissiveSigningPolicy). The mismatch says "+
 			"the requester expected a different certificate than the one it would get.")

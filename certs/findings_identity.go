@@ -45,10 +45,7 @@ func (l *linter) systemIdentity() {
 			what = append(what, "O="+quote(o))
 		}
 	}
-	if len(what) == 0 {
-		return
-	}
-	l.add(FindingSystemIdentity, SeverityCritical, "client certificate for a system identity: "+strings.Join(what, ", "),
+	l.addList(FindingSystemIdentity, SeverityCritical, "client certificate for a system identity: ", what, ", ",
 		"Names starting with system: belong to Kubernetes components (kube-controller-manager, kube-scheduler, "+
 			"nodes, service accounts) and come with their built-in roles; system:nodes is trusted by the Node "+
 			"authorizer, system:bootstrappers may request node certificates, kubeadm:cluster-admins is bound to "+
@@ -74,10 +71,7 @@ func (l *linter) adminGroup() {
 			hits = append(hits, quote(o))
 		}
 	}
-	if len(hits) == 0 {
-		return
-	}
-	l.add(FindingAdminGroup, SeverityCritical, "O names a group bound to cluster-admin: "+strings.Join(hits, ", "),
+	l.addList(FindingAdminGroup, SeverityCritical, "O names a group bound to cluster-admin: ", hits, ", ",
 		"Each O of a client certificate becomes a group of the user (k8s.io/apiserver/pkg/authentication/"+
 			"request/x509/x509.go CommonNameUserConversion), and a ClusterRoleBinding gives this group "+
 			"cluster-admin. The certificate can't be revoked; removing the binding is the only way back.")

@@ -70,10 +70,8 @@ func (l *linter) servingSAN() {
 		"kube-controller-manager copies the SANs unchecked (pkg/controller/certificates/signer/signer.go), so " +
 		"approvers compare them with the Node object (postfinance/kubelet-csr-approver, " +
 		"openshift/cluster-machine-approver)."
-	if len(apiNames) > 0 {
-		l.add(FindingServingSAN, SeverityCritical, "serving certificate would name the apiserver: "+strings.Join(apiNames, ", "),
-			"The holder could pose as the Kubernetes API to any client that trusts the cluster CA."+src)
-	}
+	l.addList(FindingServingSAN, SeverityCritical, "serving certificate would name the apiserver: ", apiNames, ", ",
+		"The holder could pose as the Kubernetes API to any client that trusts the cluster CA."+src)
 	if !isNode || len(sans) == 0 {
 		return // signer-reject already says why this can't be issued
 	}
@@ -97,10 +95,8 @@ func (l *linter) servingSAN() {
 			foreign = append(foreign, quote(san))
 		}
 	}
-	if len(foreign) > 0 {
-		l.add(FindingServingSAN, SeverityCritical, "SANs not among node "+quote(node)+"'s addresses: "+strings.Join(foreign, ", "),
-			"The certificate would let this node serve TLS for names or IPs that belong to something else."+src)
-	}
+	l.addList(FindingServingSAN, SeverityCritical, "SANs not among node "+quote(node)+"'s addresses: ", foreign, ", ",
+		"The certificate would let this node serve TLS for names or IPs that belong to something else."+src)
 }
 
 func (l *linter) subjectOdd() {
@@ -147,10 +143,7 @@ func (l *linter) subjectOdd() {
 			"but isn't (or the reverse); the apiserver takes CN and O verbatim "+
 			"(k8s.io/apiserver/pkg/authentication/request/x509/x509.go).")
 	}
-	if len(titles) == 0 {
-		return
-	}
-	l.add(FindingSubjectOdd, SeverityMedium, "odd subject: "+strings.Join(titles, "; "), strings.Join(details, " "))
+	l.addList(FindingSubjectOdd, SeverityMedium, "odd subject: ", titles, "; ", strings.Join(details, " "))
 }
 
 // lookAlike flags values that read as something they are not: non-ASCII
@@ -196,10 +189,7 @@ func (l *linter) sanOdd() {
 			odd = append(odd, "URI "+quote(u))
 		}
 	}
-	if len(odd) == 0 {
-		return
-	}
-	l.add(FindingSANOdd, SeverityMedium, "odd SANs: "+strings.Join(odd, ", "),
+	l.addList(FindingSANOdd, SeverityMedium, "odd SANs: ", odd, ", ",
 		"Signers copy SANs into the certificate as requested (pkg/controller/certificates/authority/authority.go). "+
 			"Names that aren't RFC 1123 (k8s.io/apimachinery/pkg/util/validation IsDNS1123Subdomain) or are "+
 			"wildcards cover more than one host; loopback, link-local (cloud metadata), multicast and "+
@@ -294,10 +284,7 @@ func (l *linter) controlChars() {
 		check("condition message", c.Message, true)
 	}
 	where = slices.Compact(where)
-	if len(where) == 0 {
-		return
-	}
-	l.add(FindingControlChars, SeverityHigh, "control, bidi or zero-width characters in "+strings.Join(where, ", "),
+	l.addList(FindingControlChars, SeverityHigh, "control, bidi or zero-width characters in ", where, ", ",
 		"Such characters can rewrite a terminal (CVE-2021-25743: escape sequences in API fields) or make text "+
 			"read differently from what it is (bidi overrides, zero-width joiners). csrtui shows them escaped; "+
 			"a legitimate requester has no reason to send them. The apiserver lets them through: crypto/x509 "+
