@@ -52,7 +52,9 @@ func (l *linter) addList(id string, sev Severity, title string, found []string, 
 
 // findings runs every rule on the raw values of s, never on display text, and
 // returns them worst first. Each finding's Detail names the Kubernetes source
-// of the fact it rests on.
+// of the fact it rests on. The rules live by what they look at: signer.go (what
+// the signer will do), findings_identity.go, findings_names.go and
+// findings_cert.go.
 func findings(s *Summary, p Policy, f ClusterFacts) []Finding {
 	l := &linter{s: s, req: s.Request, p: p, f: f}
 	l.unparsable()

@@ -5,6 +5,9 @@ import (
 	"strings"
 )
 
+// Rules about the certificate approval would issue: its lifetime, its key, the
+// strength of the request's proof of that key, and what the signer drops.
+
 func (l *linter) longLived() {
 	s, p := l.s, l.p
 	builtin := IsBuiltinSigner(s.Signer)

@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+// Rules about whom the certificate would make its holder, and who asked for it.
+
 func (l *linter) masters() {
 	if l.req == nil || !issuesClientCerts(l.s.Signer, l.s.Usages) || !slices.Contains(l.req.Organizations, "system:masters") {
 		return

@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 )
 
+// Rules about the names a request carries (subject, SANs) and any text that
+// could deceive the admin reading it.
+
 // oidKubernetesUID is the subject attribute the apiserver reads as the user's
 // UID (KEP-5093, feature gate AllowParsingUserUIDFromCertAuth).
 const oidKubernetesUID = "1.3.6.1.4.1.57683.2"
