@@ -6,6 +6,7 @@ import (
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
+	certificatesv1beta1 "k8s.io/api/certificates/v1beta1"
 )
 
 // The signers kube-controller-manager serves (pkg/controller/certificates/signer/signer.go).
@@ -13,10 +14,10 @@ const (
 	KubeAPIServerClientSignerName        = certificatesv1.KubeAPIServerClientSignerName
 	KubeAPIServerClientKubeletSignerName = certificatesv1.KubeAPIServerClientKubeletSignerName
 	KubeletServingSignerName             = certificatesv1.KubeletServingSignerName
-	// LegacyUnknownSignerName can't be requested through certificates.k8s.io/v1
-	// (pkg/apis/certificates/types.go LegacyUnknownSignerName), but older objects
-	// still carry it and the signer still serves it.
-	LegacyUnknownSignerName = "kubernetes.io/legacy-unknown"
+	// LegacyUnknownSignerName can't be requested through certificates.k8s.io/v1,
+	// so only v1beta1 names it; objects created through v1beta1 still carry it
+	// and the signer still serves it.
+	LegacyUnknownSignerName = certificatesv1beta1.LegacyUnknownSignerName
 )
 
 // BuiltinSigners are the signers kube-controller-manager serves, in the order
