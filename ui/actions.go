@@ -31,10 +31,13 @@ func waitCmd(src Source) tea.Cmd {
 	}
 }
 
-func decideCmd(d Decider, approve bool, name, message string, timeout time.Duration) tea.Cmd {
+// decideCmd and capabilitiesCmd add no deadline of their own: the Decider and
+// the Inspector bound each call to the cluster with the request timeout the
+// admin chose.
+
+func decideCmd(d Decider, approve bool, name, message string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+		ctx := context.Background()
 		var changed bool
 		var err error
 		if approve {
@@ -42,16 +45,14 @@ func decideCmd(d Decider, approve bool, name, message string, timeout time.Durat
 		} else {
 			changed, err = d.Deny(ctx, name, message)
 		}
-		return decisionMsg{approve: approve, name: name, changed: changed, err: err, timeout: timeout}
+		return decisionMsg{approve: approve, name: name, changed: changed, err: err}
 	}
 }
 
-func capabilitiesCmd(ins Inspector, uid, user string, groups []string, timeout time.Duration) tea.Cmd {
+func capabilitiesCmd(ins Inspector, uid, user string, groups []string) tea.Cmd {
 	groups = append([]string(nil), groups...)
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		caps, err := ins.Capabilities(ctx, user, groups)
+		caps, err := ins.Capabilities(context.Background(), user, groups)
 		return capabilitiesMsg{uid: uid, caps: caps, err: err}
 	}
 }

@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"time"
-
-	"github.com/csrtui/csrtui/certs"
-)
+import "github.com/csrtui/csrtui/certs"
 
 // Messages the model sends itself. Each carries values, never the model.
 type (
@@ -30,7 +26,6 @@ type (
 		name    string // raw
 		changed bool
 		err     error
-		timeout time.Duration
 	}
 
 	// capabilitiesMsg answers "what could this identity do" for one CSR.

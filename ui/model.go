@@ -25,15 +25,12 @@ type Config struct {
 
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
-	// Timeout bounds each call to the cluster (0: 30s).
-	Timeout time.Duration
 	// SidePanelWidth is the terminal width from which the detail of the
 	// selected CSR is shown beside the list (0: 160).
 	SidePanelWidth int
 }
 
 const (
-	defaultTimeout   = 30 * time.Second
 	defaultSidePanel = 160
 	inspectDelay     = 300 * time.Millisecond
 	headerHeight     = 2
@@ -93,9 +90,6 @@ type Model struct {
 func New(cfg Config) *Model {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = defaultTimeout
 	}
 	if cfg.SidePanelWidth <= 0 {
 		cfg.SidePanelWidth = defaultSidePanel
@@ -288,7 +282,7 @@ func (m *Model) askCapabilities(s *certs.Summary) tea.Cmd {
 		return nil
 	}
 	m.caps[s.UID] = &capState{loading: true}
-	return capabilitiesCmd(m.cfg.Inspector, s.UID, s.Request.CommonName, s.Request.Organizations, m.cfg.Timeout)
+	return capabilitiesCmd(m.cfg.Inspector, s.UID, s.Request.CommonName, s.Request.Organizations)
 }
 
 // selectionChanged refreshes the side panel and, once the cursor rests,
@@ -636,7 +630,7 @@ func (m *Model) updateConfirm(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) approve(s *certs.Summary) tea.Cmd {
 	m.closeDialog()
 	m.setStatus(infoStatus("Approving " + certs.Sanitize(s.Name) + "…"))
-	return decideCmd(m.cfg.Decider, true, s.Name, approveMessage, m.cfg.Timeout)
+	return decideCmd(m.cfg.Decider, true, s.Name, approveMessage)
 }
 
 // approveMessage is recorded on the Approved condition.
@@ -653,7 +647,7 @@ func (m *Model) updatePrompt(msg tea.KeyPressMsg) tea.Cmd {
 		name := certs.Sanitize(p.s.Name)
 		if p.kind == promptDeny {
 			m.setStatus(infoStatus("Denying " + name + "…"))
-			return decideCmd(m.cfg.Decider, false, p.s.Name, strings.TrimSpace(p.input.Value()), m.cfg.Timeout)
+			return decideCmd(m.cfg.Decider, false, p.s.Name, strings.TrimSpace(p.input.Value()))
 		}
 		m.setStatus(infoStatus("Exporting " + name + "…"))
 		m.overwrite = overwriteModel{name: p.s.Name, pem: p.s.CertificatePEM, width: m.width}

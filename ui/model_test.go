@@ -366,12 +366,35 @@ func TestDecisionOutcomes(t *testing.T) {
 			if c.err != nil && !strings.Contains(h.view(), "Could not approve csr-alice") {
 				t.Fatalf("the outcome is not on screen:\n%s", h.view())
 			}
+			// The Decider's words are shown as they are, after what failed.
+			if c.err != nil && h.m.status.text != "Could not approve csr-alice: "+c.err.Error() {
+				t.Fatalf("status %q, want the Decider's error after what failed", h.m.status.text)
+			}
 		})
 	}
 }
 
+// deadlineErr is a timeout as the Decider words it for the admin.
 func deadlineErr() error {
-	return errors.Join(errors.New("Put \"https://127.0.0.1:6443/...\": context deadline exceeded"), contextDeadlineExceeded)
+	return wordedError{
+		msg: `could not approve "csr-alice": the apiserver did not answer within 30s (the change may or may not have been made: the list will show it)`,
+		err: contextDeadlineExceeded,
+	}
+}
+
+// The request timeout is kube's: the console adds no deadline of its own, so
+// the one the admin chose (--request-timeout) is the one that applies.
+func TestCallsCarryNoDeadlineOfTheirOwn(t *testing.T) {
+	h := newHarness(t, 80, 24, testSummaries())
+	h.run(h.press("a", "y"))
+	h.run(h.press("j", "d", "enter"))
+	h.run(h.press("enter"))
+	if len(h.dec.calls) != 2 || len(h.ins.asked) != 1 {
+		t.Fatalf("calls %+v, asked %v", h.dec.calls, h.ins.asked)
+	}
+	if h.dec.deadlines != 0 || h.ins.deadlines != 0 {
+		t.Fatalf("%d decisions and %d access checks got a deadline from the console", h.dec.deadlines, h.ins.deadlines)
+	}
 }
 
 func TestExport(t *testing.T) {
