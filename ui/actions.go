@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -15,9 +14,6 @@ import (
 
 // Commands capture plain values, never the model: they run on other
 // goroutines while Update keeps going.
-
-// coalesceInterval is the shortest time between two snapshots on screen.
-const coalesceInterval = 50 * time.Millisecond
 
 // waitCmd waits for the Source to change and returns one snapshot. Update
 // re-arms it after each snapshot and a pause, so at most one is outstanding.
@@ -69,7 +65,7 @@ func exportCmd(name, path string, pem []byte, overwrite bool) tea.Cmd {
 		}
 		err = certs.WriteFile(abs, data, 0o644, overwrite)
 		if !overwrite && errors.Is(err, certs.ErrFileExists) {
-			return exportMsg{name: name, path: abs, exists: true}
+			return exportMsg{name: name, path: abs, exists: true, pem: pem}
 		}
 		return exportMsg{name: name, path: abs, err: err}
 	}

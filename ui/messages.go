@@ -46,6 +46,7 @@ type (
 		name   string // raw CSR name
 		path   string // absolute path tried
 		err    error
-		exists bool // the file exists and overwrite was not asked for
+		exists bool   // the file exists and overwrite was not asked for
+		pem    []byte // what was to be written, for a second try over the file
 	}
 )

@@ -20,11 +20,67 @@ func (h *harness) selected() string {
 	return ""
 }
 
+// state names what is in front, as the tests see it.
+type state int
+
+const (
+	stateList      state = iota
+	stateFilter          // typing a filter
+	stateDetail          // one CSR, full screen
+	stateConfirm         // approve?
+	statePrompt          // deny reason or export path
+	stateOverwrite       // replace an existing export file?
+)
+
+func (h *harness) state() state {
+	switch h.m.dialog.(type) {
+	case *confirmDialog:
+		return stateConfirm
+	case *promptDialog:
+		return statePrompt
+	case *overwriteDialog:
+		return stateOverwrite
+	}
+	switch {
+	case h.m.filter.active:
+		return stateFilter
+	case h.m.inDetail():
+		return stateDetail
+	}
+	return stateList
+}
+
 func (h *harness) wantState(want state) {
 	h.t.Helper()
-	if h.m.state != want {
-		h.t.Fatalf("state = %d, want %d", h.m.state, want)
+	if got := h.state(); got != want {
+		h.t.Fatalf("state = %d, want %d", got, want)
 	}
+}
+
+// confirm is the open approval dialog.
+func (h *harness) confirm() *confirmDialog {
+	h.t.Helper()
+	c, ok := h.m.dialog.(*confirmDialog)
+	if !ok {
+		h.t.Fatalf("the dialog is %T, not the approval", h.m.dialog)
+	}
+	return c
+}
+
+// prompt is the open deny or export prompt.
+func (h *harness) prompt() *promptDialog {
+	h.t.Helper()
+	p, ok := h.m.dialog.(*promptDialog)
+	if !ok {
+		h.t.Fatalf("the dialog is %T, not a prompt", h.m.dialog)
+	}
+	return p
+}
+
+// isDenyPrompt reports whether p is the deny prompt: enter denies.
+func isDenyPrompt(p *promptDialog) bool {
+	o, ok := p.done("").(decideOutcome)
+	return ok && o.decision == certs.Deny
 }
 
 func (h *harness) wantStatus(kind statusKind, contains string) {
@@ -231,7 +287,7 @@ func TestApproveWithY(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("a")
 	h.wantState(stateConfirm)
-	if h.m.confirm.needsName() || h.m.confirm.disabled() {
+	if h.confirm().needsName() || h.confirm().disabled() {
 		t.Fatal("a plain request should approve with y")
 	}
 	h.run(h.press("y"))
@@ -261,12 +317,12 @@ func TestApproveCriticalNeedsName(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("j", "a") // csr-masters: critical
 	h.wantState(stateConfirm)
-	if !h.m.confirm.needsName() {
+	if !h.confirm().needsName() {
 		t.Fatal("critical finding should ask for the name")
 	}
 	h.press("y") // typed into the input, not an approval
 	h.press("enter")
-	if len(h.dec.calls) != 0 || !h.m.confirm.mismatch {
+	if len(h.dec.calls) != 0 || !h.confirm().mismatch {
 		t.Fatalf("approved without the name: %+v", h.dec.calls)
 	}
 	h.wantState(stateConfirm)
@@ -288,7 +344,7 @@ func TestApproveBlocked(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("j", "j", "j", "a") // csr-node-x: block
 	h.wantState(stateConfirm)
-	if !h.m.confirm.disabled() {
+	if !h.confirm().disabled() {
 		t.Fatal("block finding should disable approval")
 	}
 	if !strings.Contains(h.view(), "Approval is disabled") || !strings.Contains(h.view(), "rejects usage server auth") {
@@ -300,7 +356,7 @@ func TestApproveBlocked(t *testing.T) {
 	}
 	h.press("d") // denying is always allowed
 	h.wantState(statePrompt)
-	if h.m.prompt.kind != promptDeny {
+	if !isDenyPrompt(h.prompt()) {
 		t.Fatal("d should open the deny prompt")
 	}
 }
@@ -403,7 +459,7 @@ func TestExport(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("G", "e")
 	h.wantState(statePrompt)
-	if got := h.m.prompt.input.Value(); got != "./"+certs.SafeFileName("csr-web-1")+".crt" {
+	if got := h.prompt().input.Value(); got != "./"+certs.SafeFileName("csr-web-1")+".crt" {
 		t.Fatalf("prefilled path %q", got)
 	}
 	h.run(h.press("enter"))
