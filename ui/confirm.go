@@ -196,7 +196,6 @@ func (c *confirmDialog) View() string {
 			lines = append(lines, st.bad.Render("That is not the CSR's name."))
 		}
 	}
-	lines = append(lines, "", hintLine(st, c.ShortHelp()))
 	return strings.Join(lines, "\n")
 }
 

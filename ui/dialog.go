@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -188,13 +185,4 @@ func dialogInner(w int) int {
 // center places a dialog in the middle of the body.
 func center(w, h int, s string) string {
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, s)
-}
-
-// hintLine draws a dialog's keys inside its box, as the help bar does too.
-func hintLine(st *styles, bs []key.Binding) string {
-	var parts []string
-	for _, b := range bs {
-		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
-	}
-	return st.muted.Render(strings.Join(parts, " • "))
 }

@@ -50,6 +50,6 @@ func (o *overwriteDialog) View() string {
 	inner := o.width
 	lines := []string{o.st.boxTitle.Render("The file exists"), ""}
 	lines = append(lines, wrap(certs.Sanitize(o.path), inner)...)
-	lines = append(lines, "", "Replace it with the certificate of "+clip(certs.Sanitize(o.name), max(inner-35, 8))+"?", "", hintLine(o.st, o.ShortHelp()))
+	lines = append(lines, "", "Replace it with the certificate of "+clip(certs.Sanitize(o.name), max(inner-35, 8))+"?")
 	return strings.Join(lines, "\n")
 }

@@ -88,6 +88,6 @@ func (p *promptDialog) FullHelp() [][]key.Binding { return [][]key.Binding{p.Sho
 func (p *promptDialog) View() string {
 	lines := []string{p.st.boxTitle.Render(clip(p.title, p.width)), ""}
 	lines = append(lines, wrap(p.text, p.width)...)
-	lines = append(lines, "", p.input.View(), "", hintLine(p.st, p.ShortHelp()))
+	lines = append(lines, "", p.input.View())
 	return strings.Join(lines, "\n")
 }
