@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/csrtui/csrtui/certs"
@@ -13,14 +12,12 @@ import (
 // confirmDialog asks before approving. A plain y approves; a critical finding
 // asks the admin to type the CSR's name; a block finding disables approval.
 type confirmDialog struct {
-	keys     *keyMap
-	st       *styles
-	s        *certs.Summary
-	blocked  []certs.Finding // block findings: approval is disabled
-	critical []certs.Finding // critical findings: the name must be typed
-	input    textinput.Model
-	mismatch bool // the typed name was wrong
-	width    int  // inside the box
+	dialogInput // the name, when it must be typed
+	keys        *keyMap
+	s           *certs.Summary
+	blocked     []certs.Finding // block findings: approval is disabled
+	critical    []certs.Finding // critical findings: the name must be typed
+	mismatch    bool            // the typed name was wrong
 }
 
 // approveMessage is recorded on the Approved condition.
@@ -30,7 +27,7 @@ const approveMessage = "Approved with csrtui."
 const approvalCancelled = "Approval cancelled."
 
 func newConfirm(s *certs.Summary, keys *keyMap) *confirmDialog {
-	c := &confirmDialog{keys: keys, s: s, input: textinput.New()}
+	c := &confirmDialog{dialogInput: newDialogInput(), keys: keys, s: s}
 	for _, f := range s.Findings {
 		switch f.Severity {
 		case certs.SeverityBlock:
@@ -39,7 +36,6 @@ func newConfirm(s *certs.Summary, keys *keyMap) *confirmDialog {
 			c.critical = append(c.critical, f)
 		}
 	}
-	c.input.Prompt = "> "
 	return c
 }
 
@@ -58,16 +54,6 @@ func (c *confirmDialog) Init() tea.Cmd {
 		return c.input.Focus()
 	}
 	return nil
-}
-
-func (c *confirmDialog) SetSize(width int) {
-	c.width = width
-	c.input.SetWidth(max(width-3, 10))
-}
-
-func (c *confirmDialog) SetStyles(st *styles) {
-	c.st = st
-	c.input.SetStyles(st.input)
 }
 
 // Update approves on y, or on enter once the name is typed when a critical

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -175,6 +176,30 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 		return false
 	}
 	return true
+}
+
+// dialogInput is what a dialog with a line to type embeds: the input, sized
+// to the box and styled by the theme, and the styles for the rest of it.
+type dialogInput struct {
+	st    *styles
+	width int // inside the box
+	input textinput.Model
+}
+
+func newDialogInput() dialogInput {
+	d := dialogInput{input: textinput.New()}
+	d.input.Prompt = "> "
+	return d
+}
+
+func (d *dialogInput) SetSize(width int) {
+	d.width = width
+	d.input.SetWidth(max(width-3, 10))
+}
+
+func (d *dialogInput) SetStyles(st *styles) {
+	d.st = st
+	d.input.SetStyles(st.input)
 }
 
 // dialogInner is the text width inside a dialog box on a screen w wide.

@@ -57,25 +57,19 @@ func (h *harness) wantState(want state) {
 	}
 }
 
-// confirm is the open approval dialog.
-func (h *harness) confirm() *confirmDialog {
+// openDialog is the open dialog, which must be a T.
+func openDialog[T dialog](h *harness) T {
 	h.t.Helper()
-	c, ok := h.m.dialog.(*confirmDialog)
+	d, ok := h.m.dialog.(T)
 	if !ok {
-		h.t.Fatalf("the dialog is %T, not the approval", h.m.dialog)
+		h.t.Fatalf("the dialog is %T, want %T", h.m.dialog, d)
 	}
-	return c
+	return d
 }
 
-// prompt is the open deny or export prompt.
-func (h *harness) prompt() *promptDialog {
-	h.t.Helper()
-	p, ok := h.m.dialog.(*promptDialog)
-	if !ok {
-		h.t.Fatalf("the dialog is %T, not a prompt", h.m.dialog)
-	}
-	return p
-}
+// confirm is the open approval dialog; prompt the open deny or export prompt.
+func (h *harness) confirm() *confirmDialog { h.t.Helper(); return openDialog[*confirmDialog](h) }
+func (h *harness) prompt() *promptDialog   { h.t.Helper(); return openDialog[*promptDialog](h) }
 
 // isDenyPrompt reports whether p is the deny prompt: enter denies.
 func isDenyPrompt(p *promptDialog) bool {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/csrtui/csrtui/certs"
@@ -13,20 +12,16 @@ import (
 // promptDialog asks for one line of text: a deny reason, an export path. The
 // constructors below say what it asks and what enter does with the answer.
 type promptDialog struct {
+	dialogInput
 	keys   *keyMap
-	st     *styles
-	title  string // sanitized
-	text   string // what the answer is for
-	input  textinput.Model
+	title  string                      // sanitized
+	text   string                      // what the answer is for
 	submit key.Binding                 // enter, named after what it does
 	done   func(answer string) outcome // what enter asks of the console
-	width  int                         // inside the box
 }
 
 func newPrompt(keys *keyMap, title, text string, submit key.Binding, done func(string) outcome) *promptDialog {
-	p := &promptDialog{keys: keys, title: title, text: text, input: textinput.New(), submit: submit, done: done}
-	p.input.Prompt = "> "
-	return p
+	return &promptDialog{dialogInput: newDialogInput(), keys: keys, title: title, text: text, submit: submit, done: done}
 }
 
 // newDenyPrompt asks why s is denied; the reason is optional.
@@ -55,16 +50,6 @@ func newExportPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 }
 
 func (p *promptDialog) Init() tea.Cmd { return p.input.Focus() }
-
-func (p *promptDialog) SetSize(width int) {
-	p.width = width
-	p.input.SetWidth(max(width-3, 10))
-}
-
-func (p *promptDialog) SetStyles(st *styles) {
-	p.st = st
-	p.input.SetStyles(st.input)
-}
 
 // Update hands the answer over on enter and gives up on esc; anything else
 // is typed.
