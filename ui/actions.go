@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -15,9 +14,6 @@ import (
 
 // Commands capture plain values, never the model: they run on other
 // goroutines while Update keeps going.
-
-// coalesceInterval is the shortest time between two snapshots on screen.
-const coalesceInterval = 50 * time.Millisecond
 
 // waitCmd waits for the Source to change and returns one snapshot. Update
 // re-arms it after each snapshot and a pause, so at most one is outstanding.
@@ -31,10 +27,13 @@ func waitCmd(src Source) tea.Cmd {
 	}
 }
 
-func decideCmd(d Decider, approve bool, name, message string, timeout time.Duration) tea.Cmd {
+// decideCmd and capabilitiesCmd add no deadline of their own: the Decider and
+// the Inspector bound each call to the cluster with the request timeout the
+// admin chose.
+
+func decideCmd(d Decider, approve bool, name, message string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+		ctx := context.Background()
 		var changed bool
 		var err error
 		if approve {
@@ -42,16 +41,14 @@ func decideCmd(d Decider, approve bool, name, message string, timeout time.Durat
 		} else {
 			changed, err = d.Deny(ctx, name, message)
 		}
-		return decisionMsg{approve: approve, name: name, changed: changed, err: err, timeout: timeout}
+		return decisionMsg{approve: approve, name: name, changed: changed, err: err}
 	}
 }
 
-func capabilitiesCmd(ins Inspector, uid, user string, groups []string, timeout time.Duration) tea.Cmd {
+func capabilitiesCmd(ins Inspector, uid, user string, groups []string) tea.Cmd {
 	groups = append([]string(nil), groups...)
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		caps, err := ins.Capabilities(ctx, user, groups)
+		caps, err := ins.Capabilities(context.Background(), user, groups)
 		return capabilitiesMsg{uid: uid, caps: caps, err: err}
 	}
 }
@@ -68,7 +65,7 @@ func exportCmd(name, path string, pem []byte, overwrite bool) tea.Cmd {
 		}
 		err = certs.WriteFile(abs, data, 0o644, overwrite)
 		if !overwrite && errors.Is(err, certs.ErrFileExists) {
-			return exportMsg{name: name, path: abs, exists: true}
+			return exportMsg{name: name, path: abs, exists: true, pem: pem}
 		}
 		return exportMsg{name: name, path: abs, err: err}
 	}

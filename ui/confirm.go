@@ -3,25 +3,31 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/textinput"
-	"charm.land/lipgloss/v2"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
-// confirmModel asks before approving. A plain y approves; a critical finding
+// confirmDialog asks before approving. A plain y approves; a critical finding
 // asks the admin to type the CSR's name; a block finding disables approval.
-type confirmModel struct {
-	s        *certs.Summary
-	blocked  []certs.Finding // block findings: approval is disabled
-	critical []certs.Finding // critical findings: the name must be typed
-	input    textinput.Model
-	mismatch bool // the typed name was wrong
-	width    int
+type confirmDialog struct {
+	dialogInput // the name, when it must be typed
+	keys        *keyMap
+	s           *certs.Summary
+	blocked     []certs.Finding // block findings: approval is disabled
+	critical    []certs.Finding // critical findings: the name must be typed
+	mismatch    bool            // the typed name was wrong
 }
 
-func newConfirm(s *certs.Summary, ti textinput.Model) confirmModel {
-	c := confirmModel{s: s, input: ti}
+// approveMessage is recorded on the Approved condition.
+const approveMessage = "Approved with csrtui."
+
+// approvalCancelled is said when the admin turns an approval down.
+const approvalCancelled = "Approval cancelled."
+
+func newConfirm(s *certs.Summary, keys *keyMap) *confirmDialog {
+	c := &confirmDialog{dialogInput: newDialogInput(), keys: keys, s: s}
 	for _, f := range s.Findings {
 		switch f.Severity {
 		case certs.SeverityBlock:
@@ -30,36 +36,88 @@ func newConfirm(s *certs.Summary, ti textinput.Model) confirmModel {
 			c.critical = append(c.critical, f)
 		}
 	}
-	c.input.Prompt = "> "
-	c.input.Placeholder = ""
-	c.input.SetValue("")
 	return c
 }
 
-func (c *confirmModel) needsName() bool { return len(c.blocked) == 0 && len(c.critical) > 0 }
-func (c *confirmModel) disabled() bool  { return len(c.blocked) > 0 }
+func (c *confirmDialog) needsName() bool { return len(c.blocked) == 0 && len(c.critical) > 0 }
+func (c *confirmDialog) disabled() bool  { return len(c.blocked) > 0 }
 
 // nameMatches reports whether the typed text is the CSR's name. The escaped
 // form is accepted too, since a name with control characters can't be typed.
-func (c *confirmModel) nameMatches() bool {
+func (c *confirmDialog) nameMatches() bool {
 	v := c.input.Value()
 	return v == c.s.Name || v == certs.Sanitize(c.s.Name)
 }
 
-func (c *confirmModel) SetSize(w int) {
-	c.width = w
-	c.input.SetWidth(max(dialogInner(w)-3, 10))
+func (c *confirmDialog) Init() tea.Cmd {
+	if c.needsName() {
+		return c.input.Focus()
+	}
+	return nil
 }
 
-// dialogInner is the text width inside a dialog box on a screen w wide.
-func dialogInner(w int) int {
-	return max(min(w-6, 74), 20)
+// Update approves on y, or on enter once the name is typed when a critical
+// finding asks for it; it never approves while a block finding disables it.
+func (c *confirmDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
+	k, isKey := msg.(tea.KeyPressMsg)
+	switch {
+	case c.disabled():
+		switch {
+		case !isKey:
+		case key.Matches(k, c.keys.Close):
+			return cancelOutcome{}, nil
+		case key.Matches(k, c.keys.Deny):
+			return startOutcome{act: actDeny, s: c.s}, nil
+		}
+		return nil, nil
+	case c.needsName():
+		switch {
+		case !isKey:
+		case key.Matches(k, c.keys.Cancel):
+			return cancelOutcome{note: approvalCancelled}, nil
+		case key.Matches(k, c.keys.SubmitName):
+			if !c.nameMatches() {
+				c.mismatch = true
+				return nil, nil
+			}
+			return c.approve(), nil
+		}
+		var cmd tea.Cmd
+		c.input, cmd = c.input.Update(msg)
+		c.mismatch = false
+		return nil, cmd
+	default:
+		switch {
+		case !isKey:
+		case key.Matches(k, c.keys.Confirm):
+			return c.approve(), nil
+		case key.Matches(k, c.keys.No):
+			return cancelOutcome{note: approvalCancelled}, nil
+		}
+		return nil, nil
+	}
 }
 
-// View renders the dialog box.
-func (c *confirmModel) View(st *styles, box lipgloss.Style) string {
-	inner := dialogInner(c.width)
-	s := c.s
+func (c *confirmDialog) approve() outcome {
+	return decideOutcome{decision: certs.Approve, name: c.s.Name, message: approveMessage}
+}
+
+func (c *confirmDialog) ShortHelp() []key.Binding {
+	switch {
+	case c.disabled():
+		return []key.Binding{c.keys.Close, c.keys.Deny}
+	case c.needsName():
+		return []key.Binding{c.keys.SubmitName, c.keys.Cancel}
+	}
+	return []key.Binding{c.keys.Confirm, c.keys.No}
+}
+
+func (c *confirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+
+// View says what would be approved, what the linter found, and what the
+// approval takes.
+func (c *confirmDialog) View() string {
+	inner, st, s := c.width, c.st, c.s
 	var lines []string
 	add := func(label, value string) {
 		for i, l := range wrap(value, max(inner-11, 8)) {
@@ -106,17 +164,16 @@ func (c *confirmModel) View(st *styles, box lipgloss.Style) string {
 		}
 	}
 
-	lines = append(lines, "")
 	switch {
 	case c.disabled():
-		lines = append(lines, st.bad.Render("Approval is disabled:"))
+		lines = append(lines, "", st.bad.Render("Approval is disabled:"))
 		for _, f := range c.blocked {
 			for _, l := range wrap(certs.Sanitize(f.Title), inner-2) {
 				lines = append(lines, "  "+l)
 			}
 		}
-		lines = append(lines, "", st.muted.Render("esc close • d deny"))
 	case c.needsName():
+		lines = append(lines, "")
 		for _, l := range wrap("A critical finding: type the CSR's name to approve it.", inner) {
 			lines = append(lines, st.bad.Render(l))
 		}
@@ -124,11 +181,8 @@ func (c *confirmModel) View(st *styles, box lipgloss.Style) string {
 		if c.mismatch {
 			lines = append(lines, st.bad.Render("That is not the CSR's name."))
 		}
-		lines = append(lines, "", st.muted.Render("enter approve • esc cancel"))
-	default:
-		lines = append(lines, st.muted.Render("y approve • n/esc cancel"))
 	}
-	return box.Render(strings.Join(lines, "\n"))
+	return strings.Join(lines, "\n")
 }
 
 // fullSubject is the request's subject as attribute=value pairs.
@@ -144,27 +198,4 @@ func fullSubject(s *certs.Summary) string {
 		return "(empty)"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// overwriteModel asks before replacing an existing export file.
-type overwriteModel struct {
-	name  string // raw CSR name
-	path  string // absolute
-	pem   []byte
-	width int
-}
-
-func (o *overwriteModel) View(st *styles, box lipgloss.Style) string {
-	inner := dialogInner(o.width)
-	lines := []string{st.boxTitle.Render("The file exists")}
-	lines = append(lines, "")
-	lines = append(lines, wrap(certs.Sanitize(o.path), inner)...)
-	lines = append(lines, "", "Replace it with the certificate of "+clip(certs.Sanitize(o.name), max(inner-35, 8))+"?")
-	lines = append(lines, "", st.muted.Render("y overwrite • n/esc cancel"))
-	return box.Render(strings.Join(lines, "\n"))
-}
-
-// center places a dialog in the middle of the body.
-func center(w, h int, s string) string {
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, s)
 }

@@ -9,13 +9,6 @@ import (
 	"github.com/csrtui/csrtui/certs"
 )
 
-// capState is what the cluster said about an identity, cached per CSR UID.
-type capState struct {
-	loading bool
-	caps    []certs.Capability
-	err     error
-}
-
 // detailModel shows one CSR, decoded, as scrollable lines. Lines are built in
 // Update (when the CSR, the size, the capabilities or the clock change), and
 // View only slices them.
@@ -57,9 +50,6 @@ func (d *detailModel) scroll(delta int) {
 	d.offset += delta
 	d.clamp()
 }
-
-func (d *detailModel) top()    { d.offset = 0 }
-func (d *detailModel) bottom() { d.offset = len(d.lines); d.clamp() }
 
 func (d *detailModel) clamp() {
 	d.offset = min(d.offset, max(len(d.lines)-d.height, 0))
@@ -364,52 +354,5 @@ func (w *detailWriter) certificate(s *certs.Summary) {
 	}
 	if len(c.Usages) > 0 {
 		w.field(2, "Usages", joinSanitized(c.Usages, ", "))
-	}
-}
-
-// wantsCapabilities reports whether the detail asks what a CSR's identity
-// could do: only pending client-certificate requests that decode.
-func wantsCapabilities(s *certs.Summary) bool {
-	return s != nil && s.State == certs.StatePending && s.Request != nil && containsString(s.Usages, "client auth")
-}
-
-func (w *detailWriter) capabilities(s *certs.Summary, cs *capState) {
-	w.section("If approved, this identity could")
-	switch {
-	case cs == nil || cs.loading:
-		w.para(2, "checking…")
-		return
-	case cs.err != nil:
-		w.lines = append(w.lines, "  "+w.st.bad.Render("Can't ask the cluster:"))
-		w.para(4, certs.Sanitize(cs.err.Error()))
-		return
-	case len(cs.caps) == 0:
-		w.para(2, "Nothing was checked.")
-		return
-	}
-	for _, c := range cs.caps {
-		verdict := w.st.good.Render("no ")
-		if c.Allowed {
-			verdict = w.st.bad.Render("YES")
-		}
-		what := certs.Sanitize(c.Label)
-		res := certs.Sanitize(c.Resource)
-		if c.Subresource != "" {
-			res += "/" + certs.Sanitize(c.Subresource)
-		}
-		if c.Group != "" {
-			res += "." + certs.Sanitize(c.Group)
-		}
-		what += " (" + certs.Sanitize(c.Verb) + " " + res + ")"
-		for i, l := range wrap(what, max(w.width-8, 8)) {
-			if i == 0 {
-				w.lines = append(w.lines, "  "+verdict+"   "+l)
-			} else {
-				w.lines = append(w.lines, "        "+l)
-			}
-		}
-		if c.Allowed && c.Reason != "" {
-			w.para(8, certs.Sanitize(c.Reason))
-		}
 	}
 }

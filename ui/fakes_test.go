@@ -77,39 +77,58 @@ type decision struct {
 }
 
 type fakeDecider struct {
-	mu      sync.Mutex
-	calls   []decision
-	err     error
-	changed bool
+	mu        sync.Mutex
+	calls     []decision
+	err       error
+	changed   bool
+	deadlines int // calls whose context had a deadline
 }
 
-func (f *fakeDecider) Approve(_ context.Context, name, message string) (bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, decision{true, name, message})
-	return f.changed, f.err
+func (f *fakeDecider) Approve(ctx context.Context, name, message string) (bool, error) {
+	return f.decide(ctx, decision{true, name, message})
 }
 
-func (f *fakeDecider) Deny(_ context.Context, name, message string) (bool, error) {
+func (f *fakeDecider) Deny(ctx context.Context, name, message string) (bool, error) {
+	return f.decide(ctx, decision{false, name, message})
+}
+
+func (f *fakeDecider) decide(ctx context.Context, d decision) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, decision{false, name, message})
+	f.calls = append(f.calls, d)
+	if _, ok := ctx.Deadline(); ok {
+		f.deadlines++
+	}
 	return f.changed, f.err
 }
 
 type fakeInspector struct {
-	mu    sync.Mutex
-	asked []string
-	caps  []certs.Capability
-	err   error
+	mu        sync.Mutex
+	asked     []string
+	caps      []certs.Capability
+	err       error
+	deadlines int // calls whose context had a deadline
 }
 
-func (f *fakeInspector) Capabilities(_ context.Context, user string, groups []string) ([]certs.Capability, error) {
+func (f *fakeInspector) Capabilities(ctx context.Context, user string, groups []string) ([]certs.Capability, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.asked = append(f.asked, user+"|"+strings.Join(groups, ","))
+	if _, ok := ctx.Deadline(); ok {
+		f.deadlines++
+	}
 	return f.caps, f.err
 }
+
+// wordedError is an error as kube returns it: its own words for the admin,
+// unwrapping to the cause.
+type wordedError struct {
+	msg string
+	err error
+}
+
+func (e wordedError) Error() string { return e.msg }
+func (e wordedError) Unwrap() error { return e.err }
 
 type timer struct {
 	d  time.Duration

@@ -31,7 +31,7 @@ func (m *Model) headerView() string {
 
 	var line2 string
 	switch {
-	case m.state == stateFilter:
+	case m.filter.active:
 		line2 = m.filter.View()
 	case m.sourceErr != nil:
 		// Until the watch is back, every row may be out of date: say so where
@@ -51,7 +51,7 @@ func (m *Model) headerView() string {
 		if m.list.filter != "" {
 			text += " · filter: " + certs.Sanitize(m.list.filter)
 		}
-		if info := m.detail.scrollInfo(); m.state == stateDetail && info != "" {
+		if info := m.detail.scrollInfo(); m.detailShown() && info != "" {
 			text += " · " + info
 		}
 		line2 = clip(text, m.width)

@@ -4,48 +4,30 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
-// helpView is the help bar: the keys that apply now, or all of them.
+// helpView is the help bar: the keys that apply now, or all of them. It is
+// the one place key hints are drawn.
 func (m *Model) helpView() string {
 	return m.help.View(m.helpKeys())
 }
 
-func (m *Model) helpKeys() helpKeys {
-	k := m.keys
-	switch m.state {
-	case stateFilter:
-		up := withHelp(k.Up, "↑/↓", "move")
-		return helpKeys{short: []key.Binding{k.KeepFilter, k.ClearFilter, up}, full: [][]key.Binding{{k.KeepFilter, k.ClearFilter, up}}}
-	case stateConfirm:
-		switch {
-		case m.confirm.disabled():
-			b := []key.Binding{withHelp(k.Cancel, "esc", "close"), k.Deny}
-			return helpKeys{short: b, full: [][]key.Binding{b}}
-		case m.confirm.needsName():
-			b := []key.Binding{withHelp(k.Submit, "enter", "approve"), k.Cancel}
-			return helpKeys{short: b, full: [][]key.Binding{b}}
-		}
-		b := []key.Binding{k.Yes, k.No}
-		return helpKeys{short: b, full: [][]key.Binding{b}}
-	case statePrompt:
-		word := "deny"
-		if m.prompt.kind == promptExport {
-			word = "write"
-		}
-		b := []key.Binding{withHelp(k.Submit, "enter", word), k.Cancel}
-		return helpKeys{short: b, full: [][]key.Binding{b}}
-	case stateOverwrite:
-		b := []key.Binding{withHelp(k.Yes, "y", "overwrite"), k.No}
-		return helpKeys{short: b, full: [][]key.Binding{b}}
+// helpKeys are the keys of the child in front, as handleKey routes them.
+func (m *Model) helpKeys() help.KeyMap {
+	switch {
+	case m.dialog != nil:
+		return m.dialog
+	case m.filter.active:
+		return &m.filter
 	}
-
+	k := &m.keys
 	acts := m.actionKeys(m.current())
-	if m.state == stateDetail {
-		short := append([]key.Binding{withHelp(k.Up, "↑/↓", "scroll"), k.Back}, acts...)
+	if m.inDetail() {
+		short := append([]key.Binding{k.Scroll, k.Back}, acts...)
 		short = append(short, k.Help, k.Quit)
 		return helpKeys{short: short, full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
@@ -60,7 +42,7 @@ func (m *Model) helpKeys() helpKeys {
 	short = append(short, acts...)
 	short = append(short, k.Filter, k.Pending)
 	if m.list.filter != "" {
-		short = append(short, withHelp(k.Back, "esc", "clear filter"))
+		short = append(short, k.ClearKept)
 	}
 	short = append(short, k.Help, k.Quit)
 	return helpKeys{short: short, full: [][]key.Binding{
@@ -75,7 +57,7 @@ func (m *Model) helpKeys() helpKeys {
 func (m *Model) listKeys() []key.Binding {
 	b := []key.Binding{m.keys.Open}
 	if m.list.filter != "" {
-		b = append(b, withHelp(m.keys.Back, "esc", "clear filter"))
+		b = append(b, m.keys.ClearKept)
 	}
 	return b
 }

@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"time"
-
-	"github.com/csrtui/csrtui/certs"
-)
+import "github.com/csrtui/csrtui/certs"
 
 // Messages the model sends itself. Each carries values, never the model.
 type (
@@ -30,7 +26,6 @@ type (
 		name    string // raw
 		changed bool
 		err     error
-		timeout time.Duration
 	}
 
 	// capabilitiesMsg answers "what could this identity do" for one CSR.
@@ -51,6 +46,7 @@ type (
 		name   string // raw CSR name
 		path   string // absolute path tried
 		err    error
-		exists bool // the file exists and overwrite was not asked for
+		exists bool   // the file exists and overwrite was not asked for
+		pem    []byte // what was to be written, for a second try over the file
 	}
 )

@@ -20,11 +20,61 @@ func (h *harness) selected() string {
 	return ""
 }
 
+// state names what is in front, as the tests see it.
+type state int
+
+const (
+	stateList      state = iota
+	stateFilter          // typing a filter
+	stateDetail          // one CSR, full screen
+	stateConfirm         // approve?
+	statePrompt          // deny reason or export path
+	stateOverwrite       // replace an existing export file?
+)
+
+func (h *harness) state() state {
+	switch h.m.dialog.(type) {
+	case *confirmDialog:
+		return stateConfirm
+	case *promptDialog:
+		return statePrompt
+	case *overwriteDialog:
+		return stateOverwrite
+	}
+	switch {
+	case h.m.filter.active:
+		return stateFilter
+	case h.m.inDetail():
+		return stateDetail
+	}
+	return stateList
+}
+
 func (h *harness) wantState(want state) {
 	h.t.Helper()
-	if h.m.state != want {
-		h.t.Fatalf("state = %d, want %d", h.m.state, want)
+	if got := h.state(); got != want {
+		h.t.Fatalf("state = %d, want %d", got, want)
 	}
+}
+
+// openDialog is the open dialog, which must be a T.
+func openDialog[T dialog](h *harness) T {
+	h.t.Helper()
+	d, ok := h.m.dialog.(T)
+	if !ok {
+		h.t.Fatalf("the dialog is %T, want %T", h.m.dialog, d)
+	}
+	return d
+}
+
+// confirm is the open approval dialog; prompt the open deny or export prompt.
+func (h *harness) confirm() *confirmDialog { h.t.Helper(); return openDialog[*confirmDialog](h) }
+func (h *harness) prompt() *promptDialog   { h.t.Helper(); return openDialog[*promptDialog](h) }
+
+// isDenyPrompt reports whether p is the deny prompt: enter denies.
+func isDenyPrompt(p *promptDialog) bool {
+	o, ok := p.done("").(decideOutcome)
+	return ok && o.decision == certs.Deny
 }
 
 func (h *harness) wantStatus(kind statusKind, contains string) {
@@ -231,7 +281,7 @@ func TestApproveWithY(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("a")
 	h.wantState(stateConfirm)
-	if h.m.confirm.needsName() || h.m.confirm.disabled() {
+	if h.confirm().needsName() || h.confirm().disabled() {
 		t.Fatal("a plain request should approve with y")
 	}
 	h.run(h.press("y"))
@@ -261,12 +311,12 @@ func TestApproveCriticalNeedsName(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("j", "a") // csr-masters: critical
 	h.wantState(stateConfirm)
-	if !h.m.confirm.needsName() {
+	if !h.confirm().needsName() {
 		t.Fatal("critical finding should ask for the name")
 	}
 	h.press("y") // typed into the input, not an approval
 	h.press("enter")
-	if len(h.dec.calls) != 0 || !h.m.confirm.mismatch {
+	if len(h.dec.calls) != 0 || !h.confirm().mismatch {
 		t.Fatalf("approved without the name: %+v", h.dec.calls)
 	}
 	h.wantState(stateConfirm)
@@ -288,7 +338,7 @@ func TestApproveBlocked(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("j", "j", "j", "a") // csr-node-x: block
 	h.wantState(stateConfirm)
-	if !h.m.confirm.disabled() {
+	if !h.confirm().disabled() {
 		t.Fatal("block finding should disable approval")
 	}
 	if !strings.Contains(h.view(), "Approval is disabled") || !strings.Contains(h.view(), "rejects usage server auth") {
@@ -300,7 +350,7 @@ func TestApproveBlocked(t *testing.T) {
 	}
 	h.press("d") // denying is always allowed
 	h.wantState(statePrompt)
-	if h.m.prompt.kind != promptDeny {
+	if !isDenyPrompt(h.prompt()) {
 		t.Fatal("d should open the deny prompt")
 	}
 }
@@ -366,12 +416,35 @@ func TestDecisionOutcomes(t *testing.T) {
 			if c.err != nil && !strings.Contains(h.view(), "Could not approve csr-alice") {
 				t.Fatalf("the outcome is not on screen:\n%s", h.view())
 			}
+			// The Decider's words are shown as they are, after what failed.
+			if c.err != nil && h.m.status.text != "Could not approve csr-alice: "+c.err.Error() {
+				t.Fatalf("status %q, want the Decider's error after what failed", h.m.status.text)
+			}
 		})
 	}
 }
 
+// deadlineErr is a timeout as the Decider words it for the admin.
 func deadlineErr() error {
-	return errors.Join(errors.New("Put \"https://127.0.0.1:6443/...\": context deadline exceeded"), contextDeadlineExceeded)
+	return wordedError{
+		msg: `could not approve "csr-alice": the apiserver did not answer within 30s (the change may or may not have been made: the list will show it)`,
+		err: contextDeadlineExceeded,
+	}
+}
+
+// The request timeout is kube's: the console adds no deadline of its own, so
+// the one the admin chose (--request-timeout) is the one that applies.
+func TestCallsCarryNoDeadlineOfTheirOwn(t *testing.T) {
+	h := newHarness(t, 80, 24, testSummaries())
+	h.run(h.press("a", "y"))
+	h.run(h.press("j", "d", "enter"))
+	h.run(h.press("enter"))
+	if len(h.dec.calls) != 2 || len(h.ins.asked) != 1 {
+		t.Fatalf("calls %+v, asked %v", h.dec.calls, h.ins.asked)
+	}
+	if h.dec.deadlines != 0 || h.ins.deadlines != 0 {
+		t.Fatalf("%d decisions and %d access checks got a deadline from the console", h.dec.deadlines, h.ins.deadlines)
+	}
 }
 
 func TestExport(t *testing.T) {
@@ -380,7 +453,7 @@ func TestExport(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("G", "e")
 	h.wantState(statePrompt)
-	if got := h.m.prompt.input.Value(); got != "./"+certs.SafeFileName("csr-web-1")+".crt" {
+	if got := h.prompt().input.Value(); got != "./"+certs.SafeFileName("csr-web-1")+".crt" {
 		t.Fatalf("prefilled path %q", got)
 	}
 	h.run(h.press("enter"))

@@ -3,59 +3,76 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/textinput"
-	"charm.land/lipgloss/v2"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
-type promptKind int
-
-const (
-	promptDeny   promptKind = iota // the reason recorded on the Denied condition
-	promptExport                   // where to write the certificate
-)
-
-// promptModel asks for one line of text: a deny reason or an export path.
-type promptModel struct {
-	kind  promptKind
-	s     *certs.Summary
-	input textinput.Model
-	width int
+// promptDialog asks for one line of text: a deny reason, an export path. The
+// constructors below say what it asks and what enter does with the answer.
+type promptDialog struct {
+	dialogInput
+	keys   *keyMap
+	title  string                      // sanitized
+	text   string                      // what the answer is for
+	submit key.Binding                 // enter, named after what it does
+	done   func(answer string) outcome // what enter asks of the console
 }
 
-func newPrompt(kind promptKind, s *certs.Summary, ti textinput.Model) promptModel {
-	p := promptModel{kind: kind, s: s, input: ti}
-	p.input.Prompt = "> "
-	switch kind {
-	case promptDeny:
-		p.input.Placeholder = "reason (optional)"
-		p.input.SetValue("")
-	case promptExport:
-		p.input.Placeholder = ""
-		p.input.SetValue("./" + certs.SafeFileName(s.Name) + ".crt")
-	}
+func newPrompt(keys *keyMap, title, text string, submit key.Binding, done func(string) outcome) *promptDialog {
+	return &promptDialog{dialogInput: newDialogInput(), keys: keys, title: title, text: text, submit: submit, done: done}
+}
+
+// newDenyPrompt asks why s is denied; the reason is optional.
+func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
+	name := s.Name
+	p := newPrompt(keys, "Deny "+certs.Sanitize(name),
+		"The reason is recorded on the CSR's Denied condition, for the requester to read.",
+		keys.SubmitDeny, func(reason string) outcome {
+			return decideOutcome{decision: certs.Deny, name: name, message: strings.TrimSpace(reason)}
+		})
+	p.input.Placeholder = "reason (optional)"
+	return p
+}
+
+// newExportPrompt asks where to write the certificate of s, offering a file
+// named after it in the working directory.
+func newExportPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
+	name, pem := s.Name, s.CertificatePEM
+	p := newPrompt(keys, "Export the certificate of "+certs.Sanitize(name), "Write the PEM certificate to:",
+		keys.SubmitWrite, func(path string) outcome {
+			return writeOutcome{name: name, path: path, pem: pem}
+		})
+	p.input.SetValue("./" + certs.SafeFileName(name) + ".crt")
 	p.input.CursorEnd()
 	return p
 }
 
-func (p *promptModel) SetSize(w int) {
-	p.width = w
-	p.input.SetWidth(max(dialogInner(w)-3, 10))
+func (p *promptDialog) Init() tea.Cmd { return p.input.Focus() }
+
+// Update hands the answer over on enter and gives up on esc; anything else
+// is typed.
+func (p *promptDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, p.keys.Cancel):
+			return cancelOutcome{}, nil
+		case key.Matches(k, p.submit):
+			return p.done(p.input.Value()), nil
+		}
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return nil, cmd
 }
 
-func (p *promptModel) View(st *styles, box lipgloss.Style) string {
-	inner := dialogInner(p.width)
-	name := certs.Sanitize(p.s.Name)
-	var lines []string
-	switch p.kind {
-	case promptDeny:
-		lines = append(lines, st.boxTitle.Render(clip("Deny "+name, inner)), "")
-		lines = append(lines, wrap("The reason is recorded on the CSR's Denied condition, for the requester to read.", inner)...)
-		lines = append(lines, "", p.input.View(), "", st.muted.Render("enter deny • esc cancel"))
-	case promptExport:
-		lines = append(lines, st.boxTitle.Render(clip("Export the certificate of "+name, inner)), "")
-		lines = append(lines, "Write the PEM certificate to:", "", p.input.View(), "", st.muted.Render("enter write • esc cancel"))
-	}
-	return box.Render(strings.Join(lines, "\n"))
+func (p *promptDialog) ShortHelp() []key.Binding  { return []key.Binding{p.submit, p.keys.Cancel} }
+func (p *promptDialog) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+func (p *promptDialog) View() string {
+	lines := []string{p.st.boxTitle.Render(clip(p.title, p.width)), ""}
+	lines = append(lines, wrap(p.text, p.width)...)
+	lines = append(lines, "", p.input.View())
+	return strings.Join(lines, "\n")
 }

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"strings"
-	"time"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -62,9 +59,10 @@ func infoStatus(text string) status { return status{kind: statusInfo, text: text
 func okStatus(text string) status   { return status{kind: statusOK, text: text} }
 func errStatus(text string) status  { return status{kind: statusErr, text: text} }
 
-// decisionStatus says what an approve or deny did. The Decider's errors
-// already name the cause (403 with the missing permission, conflict, not
-// found, already decided); a timeout is said in plain words.
+// decisionStatus says what an approve or deny did. The Decider's errors are
+// already worded for the admin (403 with the missing permission, conflict,
+// not found, timeout, already decided): they are shown as they are, after
+// which action failed.
 func decisionStatus(msg decisionMsg) status {
 	name := certs.Sanitize(msg.name)
 	verb, done, word := "deny", "Denied", "denied"
@@ -72,9 +70,6 @@ func decisionStatus(msg decisionMsg) status {
 		verb, done, word = "approve", "Approved", "approved"
 	}
 	switch {
-	case msg.err != nil && errors.Is(msg.err, context.DeadlineExceeded):
-		return errStatus("Could not " + verb + " " + name + ": the cluster did not answer within " +
-			certs.HumanDuration(msg.timeout.Round(time.Second)) + " (it may still apply; the list will show it).")
 	case msg.err != nil:
 		return errStatus("Could not " + verb + " " + name + ": " + certs.Sanitize(msg.err.Error()))
 	case !msg.changed:

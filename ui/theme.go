@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 
 	"github.com/csrtui/csrtui/certs"
@@ -65,6 +66,9 @@ type styles struct {
 	marker [certs.SeverityBlock + 1]string
 
 	help help.Styles
+	// input is every text input's: a steady cursor, so nothing blinks, and
+	// nothing runs while the admin reads.
+	input textinput.Styles
 }
 
 func newStyles(t theme, isDark bool) styles {
@@ -85,7 +89,9 @@ func newStyles(t theme, isDark bool) styles {
 		statusOK:   lipgloss.NewStyle().Foreground(t.ok),
 		statusErr:  lipgloss.NewStyle().Bold(true).Foreground(t.danger),
 		help:       help.DefaultStyles(isDark),
+		input:      textinput.DefaultStyles(isDark),
 	}
+	s.input.Cursor.Blink = false
 	sev := func(c color.Color, bold bool) lipgloss.Style { return lipgloss.NewStyle().Foreground(c).Bold(bold) }
 	s.severity[certs.SeverityNone] = lipgloss.NewStyle()
 	s.severity[certs.SeverityInfo] = sev(t.info, false)

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// The list's columns: which fit the width, how wide each is, and one row
+// drawn as plain padded text.
+
+// Column identifiers, in display order.
+const (
+	colName = iota
+	colAge
+	colSigner
+	colRequestor
+	colSubject
+	colDuration
+	colCondition
+	numCols
+)
+
+var colTitles = [numCols]string{"NAME", "AGE", "SIGNER", "REQUESTOR", "SUBJECT", "DURATION", "CONDITION"}
+
+// markerWidth is the severity marker in front of each row.
+const markerWidth = 2
+
+// colMin is the narrowest a flexible column gets before it is dropped.
+var colMin = [numCols]int{colName: 16, colSigner: 10, colRequestor: 10, colSubject: 12}
+
+// colMax keeps one very long value from taking the whole screen.
+var colMax = [numCols]int{colName: 48, colSigner: 44, colRequestor: 40, colSubject: 56}
+
+// dropOrder is which columns go first when the terminal is narrow.
+var dropOrder = []int{colDuration, colRequestor, colSigner, colSubject}
+
+// layout computes column widths from the whole snapshot (so they don't jump
+// while filtering) and the list width.
+func (l *listModel) layout() {
+	var want [numCols]int
+	mediumSigner := 0
+	for c := range numCols {
+		want[c] = len(colTitles[c])
+	}
+	want[colAge] = 4
+	for _, r := range l.rows {
+		want[colName] = max(want[colName], r.nameW)
+		want[colSigner] = max(want[colSigner], r.signerW[0])
+		mediumSigner = max(mediumSigner, r.signerW[1])
+		want[colRequestor] = max(want[colRequestor], r.requestorW)
+		want[colSubject] = max(want[colSubject], r.subjectW)
+		want[colDuration] = max(want[colDuration], r.durationW)
+		want[colCondition] = max(want[colCondition], r.conditionW)
+	}
+	for c := range numCols {
+		if colMax[c] > 0 {
+			want[c] = min(want[c], colMax[c])
+		}
+	}
+
+	l.gap = 1
+	if l.width >= 120 {
+		l.gap = 2
+	}
+	for c := range numCols {
+		l.show[c] = true
+	}
+	flexible := []int{colName, colSigner, colRequestor, colSubject}
+	fixedWidth := func() int {
+		n, w := 0, markerWidth
+		for c := range numCols {
+			if !l.show[c] {
+				continue
+			}
+			n++
+			if colMin[c] == 0 {
+				w += want[c]
+			}
+		}
+		return w + n*l.gap
+	}
+	minFlex := func() int {
+		w := 0
+		for _, c := range flexible {
+			if l.show[c] {
+				w += min(colMin[c], want[c])
+			}
+		}
+		return w
+	}
+	// DURATION is the least telling column: it goes first, below 100 cells.
+	if l.width < 100 {
+		l.show[colDuration] = false
+	}
+	for _, c := range dropOrder {
+		if fixedWidth()+minFlex() <= l.width {
+			break
+		}
+		l.show[c] = false
+	}
+
+	// Fixed columns get what they want; flexible ones start at their minimum
+	// and share the rest one cell at a time: first up to a comfortable width
+	// (a built-in signer's shorter name), then up to what they want.
+	avail := l.width - fixedWidth()
+	for c := range numCols {
+		l.widths[c] = 0
+		if !l.show[c] {
+			continue
+		}
+		if colMin[c] == 0 {
+			l.widths[c] = want[c]
+			continue
+		}
+		l.widths[c] = min(colMin[c], want[c])
+		avail -= l.widths[c]
+	}
+	comfort := want
+	comfort[colSigner] = min(want[colSigner], max(mediumSigner, colMin[colSigner]))
+	for _, target := range [][numCols]int{comfort, want} {
+		for avail > 0 {
+			grew := false
+			for _, c := range flexible {
+				if avail > 0 && l.show[c] && l.widths[c] < target[c] {
+					l.widths[c]++
+					avail--
+					grew = true
+				}
+			}
+			if !grew {
+				break
+			}
+		}
+	}
+	if avail < 0 { // narrower than every minimum: the name takes what is left
+		l.widths[colName] = max(l.widths[colName]+avail, 4)
+	}
+
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", markerWidth))
+	for c := range numCols {
+		if !l.show[c] {
+			continue
+		}
+		b.WriteString(strings.Repeat(" ", l.gap))
+		b.WriteString(fit(colTitles[c], len(colTitles[c]), l.widths[c]))
+	}
+	l.header = fit(b.String(), certs.Width(b.String()), l.width)
+}
+
+// renderRow writes one row as plain padded text of exactly l.width cells.
+// The selected row has a ">" before its name, so the selection shows even
+// without colours.
+func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selected bool) {
+	b.WriteString(markerText(r.s.Risk()))
+	n := markerWidth
+	cell := func(c int, s string, sw int) {
+		if !l.show[c] {
+			return
+		}
+		if c == colName && selected {
+			b.WriteString(">" + strings.Repeat(" ", l.gap-1))
+		} else {
+			b.WriteString(strings.Repeat(" ", l.gap))
+		}
+		b.WriteString(fit(s, sw, l.widths[c]))
+		n += l.gap + l.widths[c]
+	}
+	cell(colName, r.name, r.nameW)
+	a := age(now, r.s.Created)
+	cell(colAge, a, len(a))
+	form := 2
+	for i, w := range r.signerW {
+		if w <= l.widths[colSigner] {
+			form = i
+			break
+		}
+	}
+	cell(colSigner, r.signer[form], r.signerW[form])
+	cell(colRequestor, r.requestor, r.requestorW)
+	cell(colSubject, r.subject, r.subjectW)
+	cell(colDuration, r.duration, r.durationW)
+	cell(colCondition, r.condition, r.conditionW)
+	if n < l.width {
+		b.WriteString(strings.Repeat(" ", l.width-n))
+	}
+}

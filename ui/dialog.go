@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// A dialog is a box over the body that asks one thing (approve?, why deny?,
+// where to?) and takes every key while it is open. It owns its keys: Update
+// says, as an outcome, what the answer asks of the console, and the console
+// alone acts on it. A dialog holds the values it was opened on, never the
+// console.
+//
+// A new dialog is one more type: it implements dialog, lists its keys (with
+// their help) in keyMap, is opened with Model.open from a key or a message,
+// and ends with one of the outcomes below; only an effect none of them
+// expresses needs another outcome, and a case in Model.apply.
+type dialog interface {
+	// ShortHelp and FullHelp are the keys it takes now: the help bar is the one
+	// place they are drawn.
+	help.KeyMap
+	// Init is its first command, once it has its size and styles (focusing a
+	// text input).
+	Init() tea.Cmd
+	// Update takes a key press or a paste. A nil outcome keeps it open.
+	Update(msg tea.Msg) (outcome, tea.Cmd)
+	// View is the box's content; the console draws the box around it.
+	View() string
+	// SetSize gives the width of the text inside the box.
+	SetSize(width int)
+	// SetStyles gives the styles of the theme in use.
+	SetStyles(st *styles)
+}
+
+// outcome is what a dialog asks of the console when a key ends it. Every
+// outcome closes the dialog.
+type outcome interface{ isOutcome() }
+
+type (
+	// cancelOutcome closes the dialog without acting; note, if any, goes on
+	// the status line.
+	cancelOutcome struct{ note string }
+
+	// decideOutcome approves or denies a CSR.
+	decideOutcome struct {
+		decision certs.Decision
+		name     string // raw
+		message  string // recorded on the condition
+	}
+
+	// writeOutcome writes a certificate to a file.
+	writeOutcome struct {
+		name      string // raw CSR name
+		path      string // as typed, or absolute
+		pem       []byte
+		overwrite bool
+	}
+
+	// startOutcome starts another action on a CSR in the dialog's place (the
+	// approval that can't be given offers to deny).
+	startOutcome struct {
+		act action
+		s   *certs.Summary
+	}
+)
+
+func (cancelOutcome) isOutcome() {}
+func (decideOutcome) isOutcome() {}
+func (writeOutcome) isOutcome()  {}
+func (startOutcome) isOutcome()  {}
+
+// action is what a key can start on the current CSR.
+type action int
+
+const (
+	actApprove action = iota
+	actDeny
+	actExport
+)
+
+// open shows d over the current screen: the list or the detail stays beneath
+// it and is back when d closes.
+func (m *Model) open(d dialog) tea.Cmd {
+	d.SetStyles(&m.st)
+	d.SetSize(dialogInner(m.width))
+	m.dialog = d
+	return d.Init()
+}
+
+// updateDialog passes a key or a paste to the open dialog and carries out
+// what it answers.
+func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
+	out, cmd := m.dialog.Update(msg)
+	if out == nil {
+		return cmd
+	}
+	return tea.Batch(cmd, m.apply(out))
+}
+
+// apply closes the dialog and does what its outcome asks.
+func (m *Model) apply(out outcome) tea.Cmd {
+	m.dialog = nil
+	switch o := out.(type) {
+	case cancelOutcome:
+		if o.note != "" {
+			m.setStatus(infoStatus(o.note))
+		}
+	case decideOutcome:
+		doing, approve := "Denying ", o.decision == certs.Approve
+		if approve {
+			doing = "Approving "
+		}
+		m.setStatus(infoStatus(doing + certs.Sanitize(o.name) + "…"))
+		return decideCmd(m.cfg.Decider, approve, o.name, o.message)
+	case writeOutcome:
+		m.setStatus(infoStatus("Exporting " + certs.Sanitize(o.name) + "…"))
+		return exportCmd(o.name, o.path, o.pem, o.overwrite)
+	case startOutcome:
+		return m.start(o.act, o.s)
+	}
+	return nil
+}
+
+// start opens the dialog of act on s, or says on the status line why it
+// can't start.
+func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
+	var d dialog
+	switch act {
+	case actApprove:
+		if m.refuseDecision(s, certs.Approve) {
+			return nil
+		}
+		d = newConfirm(s, &m.keys)
+	case actDeny:
+		if m.refuseDecision(s, certs.Deny) {
+			return nil
+		}
+		d = newDenyPrompt(s, &m.keys)
+	case actExport:
+		if len(s.CertificatePEM) == 0 || s.State != certs.StateIssued {
+			m.setStatus(infoStatus(noCertificateText(s)))
+			return nil
+		}
+		d = newExportPrompt(s, &m.keys)
+	default:
+		return nil
+	}
+	cmd := m.open(d)
+	m.setStatus(status{})
+	return cmd
+}
+
+// refuseDecision says, on the status line, why decision d can't start on s: csrtui
+// is read-only here, the opposite decision is final, or d is already made. It
+// reports whether it refused.
+func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
+	doing, done := "approving", "approved"
+	if d == certs.Deny {
+		doing, done = "denying", "denied"
+	}
+	if m.cfg.Decider == nil {
+		m.setStatus(errStatus("csrtui runs read-only here: " + doing + " is not possible."))
+		return true
+	}
+	noop, err := certs.CheckDecision(s.Name, s.State, d)
+	switch {
+	case err != nil:
+		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be " + done + "."))
+	case noop:
+		m.setStatus(infoStatus(certs.Sanitize(s.Name) + " is already " + done + ": nothing to do."))
+	default:
+		return false
+	}
+	return true
+}
+
+// dialogInput is what a dialog with a line to type embeds: the input, sized
+// to the box and styled by the theme, and the styles for the rest of it.
+type dialogInput struct {
+	st    *styles
+	width int // inside the box
+	input textinput.Model
+}
+
+func newDialogInput() dialogInput {
+	d := dialogInput{input: textinput.New()}
+	d.input.Prompt = "> "
+	return d
+}
+
+func (d *dialogInput) SetSize(width int) {
+	d.width = width
+	d.input.SetWidth(max(width-3, 10))
+}
+
+func (d *dialogInput) SetStyles(st *styles) {
+	d.st = st
+	d.input.SetStyles(st.input)
+}
+
+// dialogInner is the text width inside a dialog box on a screen w wide.
+func dialogInner(w int) int {
+	return max(min(w-6, 74), 20)
+}
+
+// center places a dialog in the middle of the body.
+func center(w, h int, s string) string {
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, s)
+}

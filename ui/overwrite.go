@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// overwriteDialog asks before replacing an existing export file.
+type overwriteDialog struct {
+	keys  *keyMap
+	st    *styles
+	name  string // raw CSR name
+	path  string // absolute
+	pem   []byte
+	width int // inside the box
+}
+
+func newOverwrite(name, path string, pem []byte, keys *keyMap) *overwriteDialog {
+	return &overwriteDialog{keys: keys, name: name, path: path, pem: pem}
+}
+
+func (o *overwriteDialog) Init() tea.Cmd        { return nil }
+func (o *overwriteDialog) SetSize(width int)    { o.width = width }
+func (o *overwriteDialog) SetStyles(st *styles) { o.st = st }
+func (o *overwriteDialog) ShortHelp() []key.Binding {
+	return []key.Binding{o.keys.Overwrite, o.keys.No}
+}
+func (o *overwriteDialog) FullHelp() [][]key.Binding {
+	return [][]key.Binding{o.ShortHelp()}
+}
+
+// Update writes over the file on y and leaves it alone on n or esc.
+func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	switch {
+	case !ok:
+	case key.Matches(k, o.keys.Overwrite):
+		return writeOutcome{name: o.name, path: o.path, pem: o.pem, overwrite: true}, nil
+	case key.Matches(k, o.keys.No):
+		return cancelOutcome{note: "Export cancelled: " + certs.Sanitize(o.path) + " was left alone."}, nil
+	}
+	return nil, nil
+}
+
+func (o *overwriteDialog) View() string {
+	inner := o.width
+	lines := []string{o.st.boxTitle.Render("The file exists"), ""}
+	lines = append(lines, wrap(certs.Sanitize(o.path), inner)...)
+	lines = append(lines, "", "Replace it with the certificate of "+clip(certs.Sanitize(o.name), max(inner-35, 8))+"?")
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// The console's timers: the pause that coalesces a burst of snapshots, and
+// the tick that keeps the times on screen current. Both start through
+// Model.after, so tests fire them by hand.
+
+// coalesceInterval is the shortest time between two snapshots on screen.
+const coalesceInterval = 50 * time.Millisecond
+
+// listenAfterPause waits coalesceInterval before listening for the Source's
+// next change. Changes during the pause wait in the Source's one-slot
+// channel, so a burst of informer events reaches the screen at most once per
+// interval; the first change after a quiet spell shows at once.
+func (m *Model) listenAfterPause() tea.Cmd {
+	return m.after(coalesceInterval, func(time.Time) tea.Msg { return listenMsg{} })
+}
+
+// ticker is the one pending timer for the next change of a time on screen.
+type ticker struct {
+	gen     int // of the timer scheduled last
+	pending bool
+	due     time.Time
+}
+
+// fired takes a tick and reports whether it is the one scheduled last; an
+// earlier one was superseded by a sooner tick.
+func (t *ticker) fired(msg tickMsg) bool {
+	if msg.gen != t.gen {
+		return false
+	}
+	t.pending = false
+	return true
+}
+
+// ensureTick keeps one timer pending for the soonest change of a time on
+// screen: every second only while a visible CSR is under a minute old,
+// otherwise when the next minute, hour or day turns. Nothing runs when no
+// time is on screen.
+func (m *Model) ensureTick() tea.Cmd {
+	now := m.now()
+	detail := m.detailShown()
+	var next time.Duration
+	if !detail {
+		next = m.list.nextChange(now)
+	}
+	if detail || m.sidePanel {
+		if next == 0 || next > time.Minute {
+			next = time.Minute
+		}
+	}
+	if next <= 0 {
+		return nil
+	}
+	next += 10 * time.Millisecond // land just after the turn, not before it
+	due := now.Add(next)
+	t := &m.tick
+	if t.pending && !t.due.After(due) {
+		return nil
+	}
+	t.gen++
+	t.pending, t.due = true, due
+	gen := t.gen
+	return m.after(next, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
