@@ -21,11 +21,12 @@ import (
 // A test binary killed outright (as `go test -timeout` does) runs no cleanup; the kernel
 // must still stop its control plane.
 func TestNoProcessOutlivesTheTestBinary(t *testing.T) {
-	if os.Getenv(controlplane.EnvBinDir) == "" {
-		t.Fatalf("$%s is not set: run `make binaries` and set it to the folder it prints", controlplane.EnvBinDir)
+	bin, err := controlplane.Binaries()
+	if err != nil {
+		t.Fatal(err)
 	}
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), orphanHelperEnv+"=1")
+	cmd.Env = append(os.Environ(), orphanHelperEnv+"=1", controlplane.EnvBinDir+"="+bin)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

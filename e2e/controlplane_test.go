@@ -257,7 +257,11 @@ func TestKubectlMatchesServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if filepath.Dir(path) == os.Getenv(controlplane.EnvBinDir) && v.Client.GitVersion != v.Server.GitVersion {
+	bin, err := controlplane.Binaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(path) == bin && v.Client.GitVersion != v.Server.GitVersion {
 		t.Errorf("kubectl %s from %s, server %s", v.Client.GitVersion, path, v.Server.GitVersion)
 	}
 }

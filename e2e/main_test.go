@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -49,6 +50,9 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "stop shared control plane:", err)
 			code = 1
 		}
+	}
+	if builtBin != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBin))
 	}
 	os.Exit(code)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // csrtuiBinary returns the csrtui binary under test: $CSRTUI_BIN, or one built
-// once from this checkout.
+// once per test process from this checkout, into a temporary folder TestMain removes.
 func csrtuiBinary(t *testing.T) string {
 	t.Helper()
 	if bin := os.Getenv("CSRTUI_BIN"); bin != "" {
