@@ -21,6 +21,7 @@ import (
 // A test binary killed outright (as `go test -timeout` does) runs no cleanup; the kernel
 // must still stop its control plane.
 func TestNoProcessOutlivesTheTestBinary(t *testing.T) {
+	controlplane.SkipIfShort(t)
 	bin, err := controlplane.Binaries()
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ var shared struct {
 
 func sharedControlPlane(t testing.TB) *controlplane.ControlPlane {
 	t.Helper()
+	controlplane.SkipIfShort(t)
 	shared.once.Do(func() {
 		shared.cp, shared.err = controlplane.Start(context.Background(), controlplane.Options{})
 		if shared.err == nil {

@@ -420,8 +420,10 @@ func (c *ControlPlane) PIDs() map[string]int {
 
 // StartForTest starts one for t and stops it in t.Cleanup; it calls t.Fatal
 // (never t.Skip) when it can't. When t fails, the end of each process's log is logged.
+// With -short it skips t (see SkipIfShort).
 func StartForTest(t testing.TB) *ControlPlane {
 	t.Helper()
+	SkipIfShort(t)
 	c, err := Start(t.Context(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -478,6 +480,15 @@ func (c *ControlPlane) Kubectl(ctx context.Context, kubeconfig string, args ...s
 		return stdout.String(), fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, stderr.String())
 	}
 	return stdout.String(), nil
+}
+
+// SkipIfShort skips t under `go test -short`: a control plane takes seconds to start and,
+// on a machine without the binaries yet, minutes to build.
+func SkipIfShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a real control plane: run without -short (or make test)")
+	}
 }
 
 // Binaries returns the folder holding the control plane's binaries: $CSRTUI_K8S_BIN when
