@@ -22,10 +22,7 @@ import (
 // must still stop its control plane.
 func TestNoProcessOutlivesTheTestBinary(t *testing.T) {
 	controlplane.SkipIfShort(t)
-	bin, err := controlplane.Binaries()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := controlplane.BinariesForTest(t)
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), orphanHelperEnv+"=1", controlplane.EnvBinDir+"="+bin)
 	cmd.Stderr = os.Stderr

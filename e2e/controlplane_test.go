@@ -257,11 +257,7 @@ func TestKubectlMatchesServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin, err := controlplane.Binaries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if filepath.Dir(path) == bin && v.Client.GitVersion != v.Server.GitVersion {
+	if filepath.Dir(path) == controlplane.BinariesForTest(t) && v.Client.GitVersion != v.Server.GitVersion {
 		t.Errorf("kubectl %s from %s, server %s", v.Client.GitVersion, path, v.Server.GitVersion)
 	}
 }

@@ -27,8 +27,9 @@ var shared struct {
 func sharedControlPlane(t testing.TB) *controlplane.ControlPlane {
 	t.Helper()
 	controlplane.SkipIfShort(t)
+	bin := controlplane.BinariesForTest(t) // outside once: it may end t
 	shared.once.Do(func() {
-		shared.cp, shared.err = controlplane.Start(context.Background(), controlplane.Options{})
+		shared.cp, shared.err = controlplane.Start(context.Background(), controlplane.Options{BinDir: bin})
 		if shared.err == nil {
 			t.Logf("shared control plane at %s: /readyz after %v, signer after %v",
 				shared.cp.Server, shared.cp.ReadyIn.Round(time.Millisecond), shared.cp.SignerReadyIn.Round(time.Millisecond))

@@ -50,7 +50,7 @@ const (
 
 // Options configure Start. The zero value is valid.
 type Options struct {
-	BinDir string    // default: Binaries(); an error (never a skip) when they are missing or can't be built
+	BinDir string    // default: Binaries(ctx); an error (never a skip) when they are missing or can't be built
 	Dir    string    // default: a fresh temp dir, removed by Stop; if set, it must be empty and is kept
 	Logs   io.Writer // also receives the processes' output, which always goes to files in Dir
 	// SigningDuration is kube-controller-manager's --cluster-signing-duration (default 8760h).
@@ -91,7 +91,7 @@ const startTimeout = 2 * time.Minute
 // SkipSignerWait) the signer issues certificates. ctx bounds the start only: the processes
 // run until Stop. On error nothing is left running.
 func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
-	binDir, err := findBinaries(opts.BinDir)
+	binDir, err := findBinaries(ctx, opts.BinDir)
 	if err != nil {
 		return nil, err
 	}
@@ -424,7 +424,7 @@ func (c *ControlPlane) PIDs() map[string]int {
 func StartForTest(t testing.TB) *ControlPlane {
 	t.Helper()
 	SkipIfShort(t)
-	c, err := Start(t.Context(), Options{})
+	c, err := Start(t.Context(), Options{BinDir: BinariesForTest(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,90 +489,6 @@ func SkipIfShort(t testing.TB) {
 	if testing.Short() {
 		t.Skip("needs a real control plane: run without -short (or make test)")
 	}
-}
-
-// Binaries returns the folder holding the control plane's binaries: $CSRTUI_K8S_BIN when
-// set, else the folder hack/build-k8s.sh prints, the script run at most once per process
-// (it builds only when its cache lacks the pinned version, a few minutes the first time).
-// A failed build is an error carrying the end of the build's output.
-func Binaries() (string, error) {
-	if dir := os.Getenv(EnvBinDir); dir != "" {
-		return dir, nil
-	}
-	return built()
-}
-
-var built = sync.OnceValues(func() (string, error) {
-	script, err := buildScript()
-	if err != nil {
-		return "", err
-	}
-	return runBuild(script)
-})
-
-// buildScript finds hack/build-k8s.sh at the root of the main module: tests run in their
-// package's folder, `go run ./hack/cluster` in the checkout.
-func buildScript() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("$%s is not set, and `go env GOMOD` failed (%w): run `make binaries` and set %s to the folder it prints",
-			EnvBinDir, err, EnvBinDir)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("$%s is not set, and this is not inside the csrtui module: run `make binaries` there and set %s to the folder it prints",
-			EnvBinDir, EnvBinDir)
-	}
-	script := filepath.Join(filepath.Dir(gomod), "hack", "build-k8s.sh")
-	if _, err := os.Stat(script); err != nil {
-		return "", fmt.Errorf("$%s is not set, and the script that builds the binaries is missing: %w", EnvBinDir, err)
-	}
-	return script, nil
-}
-
-// runBuild runs the build script and returns the folder it prints. Its progress and
-// errors go to a file, not to a pipe of this process: should the process be killed
-// mid-build (go test's -timeout), the build still finishes and fills the cache for the
-// next run.
-func runBuild(script string) (string, error) {
-	log, err := os.CreateTemp("", "csrtui-build-k8s-*.log")
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = os.Remove(log.Name()) }()
-	defer func() { _ = log.Close() }()
-	fmt.Fprintf(os.Stderr, "$%s is not set: running %s (the first build takes a few minutes)\n", EnvBinDir, script)
-	var stdout bytes.Buffer
-	cmd := exec.Command("bash", script)
-	cmd.Stdout, cmd.Stderr = &stdout, log
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("build the control-plane binaries: bash %s: %w; last lines of its output:\n%s",
-			script, err, tail(log.Name(), 40))
-	}
-	dir := strings.TrimSpace(stdout.String())
-	if dir == "" {
-		return "", fmt.Errorf("bash %s printed no folder; last lines of its output:\n%s", script, tail(log.Name(), 40))
-	}
-	return dir, nil
-}
-
-// findBinaries returns the folder holding the control plane's binaries, or an error that
-// says how to get them.
-func findBinaries(dir string) (string, error) {
-	if dir == "" {
-		var err error
-		if dir, err = Binaries(); err != nil {
-			return "", err
-		}
-	}
-	for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
-		st, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
-			return "", fmt.Errorf("no executable %s in %s: run `make binaries`, or unset %s to have the tests run it",
-				name, dir, EnvBinDir)
-		}
-	}
-	return dir, nil
 }
 
 // emptyDir creates dir or checks that it is empty: a control plane never reuses another's

@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMissingBinariesIsAnErrorNamingTheFix(t *testing.T) {
@@ -52,7 +54,7 @@ func TestBuildScriptIsFoundFromAPackageFolder(t *testing.T) {
 func TestBuildReturnsTheFolderItPrints(t *testing.T) {
 	dir := t.TempDir()
 	script := writeScript(t, "echo compiling >&2\necho "+dir+"\n")
-	got, err := runBuild(script)
+	got, err := runBuild(script, logFile(t))
 	if err != nil || got != dir {
 		t.Fatalf("runBuild = %q, %v; want %q", got, err, dir)
 	}
@@ -66,7 +68,7 @@ func TestBuildFailureCarriesItsOutput(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			script := writeScript(t, body)
-			_, err := runBuild(script)
+			_, err := runBuild(script, logFile(t))
 			if err == nil {
 				t.Fatal("runBuild succeeded")
 			}
@@ -77,6 +79,37 @@ func TestBuildFailureCarriesItsOutput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A build slower than the caller can wait is an error that says where it stands.
+func TestBuildStillRunningIsAnErrorSayingSo(t *testing.T) {
+	b := &build{script: "/src/hack/build-k8s.sh", log: "/tmp/build.log", start: time.Now(), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := b.wait(ctx)
+	if err == nil {
+		t.Fatal("wait returned before the build was done")
+	}
+	for _, want := range []string{"still building", b.script, b.log, "run again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	b.dir = "/cache/k8s/abc"
+	close(b.done)
+	if dir, err := b.wait(ctx); dir != b.dir || err != nil {
+		t.Errorf("wait after the build = %q, %v; want %q", dir, err, b.dir)
+	}
+}
+
+func logFile(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "build-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
 }
 
 func writeScript(t *testing.T, body string) string {
