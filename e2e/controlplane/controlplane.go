@@ -3,9 +3,9 @@
 //
 // The binaries come from hack/build-k8s.sh (`make binaries`): the folder named by
 // $CSRTUI_K8S_BIN, or else the one the script builds (or finds in its cache) when first
-// asked, so `go test ./...` needs nothing set. Each control plane has its own ports, its own folder and its own CA,
-// which is the apiserver's client CA and the controller-manager's signing CA, so the
-// certificates it issues log in to it.
+// asked, so `go test ./...` needs nothing set. Each control plane has its own ports, its
+// own folder and its own CA, which is the apiserver's client CA and the
+// controller-manager's signing CA, so the certificates it issues log in to it.
 package controlplane
 
 import (
