@@ -21,11 +21,10 @@ import (
 // A test binary killed outright (as `go test -timeout` does) runs no cleanup; the kernel
 // must still stop its control plane.
 func TestNoProcessOutlivesTheTestBinary(t *testing.T) {
-	if os.Getenv(controlplane.EnvBinDir) == "" {
-		t.Fatalf("$%s is not set: run `make binaries` and set it to the folder it prints", controlplane.EnvBinDir)
-	}
+	controlplane.SkipIfShort(t)
+	bin := controlplane.BinariesForTest(t)
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), orphanHelperEnv+"=1")
+	cmd.Env = append(os.Environ(), orphanHelperEnv+"=1", controlplane.EnvBinDir+"="+bin)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

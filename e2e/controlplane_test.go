@@ -257,7 +257,7 @@ func TestKubectlMatchesServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if filepath.Dir(path) == os.Getenv(controlplane.EnvBinDir) && v.Client.GitVersion != v.Server.GitVersion {
+	if filepath.Dir(path) == controlplane.BinariesForTest(t) && v.Client.GitVersion != v.Server.GitVersion {
 		t.Errorf("kubectl %s from %s, server %s", v.Client.GitVersion, path, v.Server.GitVersion)
 	}
 }

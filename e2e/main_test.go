@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -25,8 +26,10 @@ var shared struct {
 
 func sharedControlPlane(t testing.TB) *controlplane.ControlPlane {
 	t.Helper()
+	controlplane.SkipIfShort(t)
+	bin := controlplane.BinariesForTest(t) // outside once: it may end t
 	shared.once.Do(func() {
-		shared.cp, shared.err = controlplane.Start(context.Background(), controlplane.Options{})
+		shared.cp, shared.err = controlplane.Start(context.Background(), controlplane.Options{BinDir: bin})
 		if shared.err == nil {
 			t.Logf("shared control plane at %s: /readyz after %v, signer after %v",
 				shared.cp.Server, shared.cp.ReadyIn.Round(time.Millisecond), shared.cp.SignerReadyIn.Round(time.Millisecond))
@@ -49,6 +52,9 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "stop shared control plane:", err)
 			code = 1
 		}
+	}
+	if builtBin != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBin))
 	}
 	os.Exit(code)
 }

@@ -12,9 +12,13 @@ import (
 )
 
 // csrtuiBinary returns the csrtui binary under test: $CSRTUI_BIN, or one built
-// once from this checkout.
+// once per test process from this checkout, into a temporary folder TestMain removes.
+// With -short it skips t.
 func csrtuiBinary(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("drives the csrtui binary: run without -short (or make test)")
+	}
 	if bin := os.Getenv("CSRTUI_BIN"); bin != "" {
 		if _, err := os.Stat(bin); err != nil {
 			t.Fatalf("CSRTUI_BIN=%s: %v", bin, err)

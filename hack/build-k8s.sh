@@ -3,7 +3,8 @@
 # of the server's version) from the modules pinned in hack/k8s/go.mod, into a cache folder
 # keyed by everything that determines the binaries. Prints the folder on stdout. Rebuilds only
 # when the key changes; builds into a temporary folder and renames it into place, so a
-# half-built folder is never used.
+# half-built folder is never used. Builds are serialized by a lock in the cache folder, so
+# test binaries run in parallel (go test ./...) build once between them.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +24,20 @@ if complete "$out"; then
 fi
 
 mkdir -p "$cache"
+# flock(1) is util-linux; without it, concurrent runs each build and the rename below keeps
+# the result whole.
+if command -v flock >/dev/null; then
+  exec 9>"$cache/.lock"
+  if ! flock -n 9; then
+    echo "waiting for another build of the control-plane binaries (lock $cache/.lock)" >&2
+    flock 9
+  fi
+  if complete "$out"; then
+    echo "$out"
+    exit 0
+  fi
+fi
+
 tmp=$(mktemp -d "$cache/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 

@@ -3,7 +3,6 @@ package kube
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -21,12 +20,8 @@ import (
 // from a real apiserver holding 10,000 CSRs: one LIST (what Watch does) and a
 // streaming watch-list. Only the fill is timed, not the decoding.
 //
-// It needs the control-plane binaries, which `make bench` provides; by hand:
-// CSRTUI_K8S_BIN=$(bash hack/build-k8s.sh) go test ./kube/ -run '^$' -bench InitialSync
+// It runs on a real apiserver (`make bench`, or go test ./kube/ -run '^$' -bench InitialSync).
 func BenchmarkInitialSync10k(b *testing.B) {
-	if os.Getenv(controlplane.EnvBinDir) == "" {
-		b.Fatalf("$%s is not set: this benchmark needs a real apiserver (make bench sets it)", controlplane.EnvBinDir)
-	}
 	cp := controlplane.StartForTest(b)
 	ctx := b.Context()
 	cfg := rest.CopyConfig(cp.Admin)

@@ -1,10 +1,11 @@
 // Package controlplane starts a real etcd, kube-apiserver and kube-controller-manager
 // (with its CSR signer) on 127.0.0.1, for tests and for a local cluster to try csrtui on.
 //
-// The binaries come from hack/build-k8s.sh (`make binaries`), found through
-// $CSRTUI_K8S_BIN. Each control plane has its own ports, its own folder and its own CA,
-// which is the apiserver's client CA and the controller-manager's signing CA, so the
-// certificates it issues log in to it.
+// The binaries come from hack/build-k8s.sh (`make binaries`): the folder named by
+// $CSRTUI_K8S_BIN, or else the one the script builds (or finds in its cache) when first
+// asked, so `go test ./...` needs nothing set. Each control plane has its own ports, its
+// own folder and its own CA, which is the apiserver's client CA and the
+// controller-manager's signing CA, so the certificates it issues log in to it.
 package controlplane
 
 import (
@@ -34,7 +35,7 @@ import (
 )
 
 // EnvBinDir names the folder holding etcd, kube-apiserver, kube-controller-manager
-// and kubectl (built by hack/build-k8s.sh).
+// and kubectl (built by hack/build-k8s.sh). When it is unset, Binaries runs the script.
 const EnvBinDir = "CSRTUI_K8S_BIN"
 
 // AdminUser is the admin kubeconfig's user, in group system:masters.
@@ -49,7 +50,7 @@ const (
 
 // Options configure Start. The zero value is valid.
 type Options struct {
-	BinDir string    // default: $CSRTUI_K8S_BIN; an error (never a skip) when unset or missing
+	BinDir string    // default: Binaries(ctx); an error (never a skip) when they are missing or can't be built
 	Dir    string    // default: a fresh temp dir, removed by Stop; if set, it must be empty and is kept
 	Logs   io.Writer // also receives the processes' output, which always goes to files in Dir
 	// SigningDuration is kube-controller-manager's --cluster-signing-duration (default 8760h).
@@ -90,7 +91,7 @@ const startTimeout = 2 * time.Minute
 // SkipSignerWait) the signer issues certificates. ctx bounds the start only: the processes
 // run until Stop. On error nothing is left running.
 func Start(ctx context.Context, opts Options) (*ControlPlane, error) {
-	binDir, err := findBinaries(opts.BinDir)
+	binDir, err := findBinaries(ctx, opts.BinDir)
 	if err != nil {
 		return nil, err
 	}
@@ -419,9 +420,11 @@ func (c *ControlPlane) PIDs() map[string]int {
 
 // StartForTest starts one for t and stops it in t.Cleanup; it calls t.Fatal
 // (never t.Skip) when it can't. When t fails, the end of each process's log is logged.
+// With -short it skips t (see SkipIfShort).
 func StartForTest(t testing.TB) *ControlPlane {
 	t.Helper()
-	c, err := Start(t.Context(), Options{})
+	SkipIfShort(t)
+	c, err := Start(t.Context(), Options{BinDir: BinariesForTest(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,23 +482,13 @@ func (c *ControlPlane) Kubectl(ctx context.Context, kubeconfig string, args ...s
 	return stdout.String(), nil
 }
 
-// findBinaries returns the folder holding the control plane's binaries, or an error that
-// says how to get them.
-func findBinaries(dir string) (string, error) {
-	if dir == "" {
-		dir = os.Getenv(EnvBinDir)
+// SkipIfShort skips t under `go test -short`: a control plane takes seconds to start and,
+// on a machine without the binaries yet, minutes to build.
+func SkipIfShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a real control plane: run without -short (or make test)")
 	}
-	if dir == "" {
-		return "", fmt.Errorf("$%s is not set: run `make binaries` and set %s to the folder it prints", EnvBinDir, EnvBinDir)
-	}
-	for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
-		st, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
-			return "", fmt.Errorf("%s: no executable %s in %s=%s: run `make binaries` and set %s to the folder it prints",
-				name, name, EnvBinDir, dir, EnvBinDir)
-		}
-	}
-	return dir, nil
 }
 
 // emptyDir creates dir or checks that it is empty: a control plane never reuses another's

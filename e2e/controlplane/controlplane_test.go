@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -11,21 +12,113 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMissingBinariesIsAnErrorNamingTheFix(t *testing.T) {
-	t.Setenv(EnvBinDir, "")
-	for _, dir := range []string{"", t.TempDir()} {
-		_, err := Start(t.Context(), Options{BinDir: dir})
+	empty := t.TempDir()
+	check := func(what string, err error) {
+		t.Helper()
 		if err == nil {
-			t.Fatalf("BinDir %q: started without binaries", dir)
+			t.Fatalf("%s: started without binaries", what)
 		}
-		for _, want := range []string{EnvBinDir, "make binaries"} {
+		for _, want := range []string{EnvBinDir, "make binaries", empty} {
 			if !strings.Contains(err.Error(), want) {
-				t.Errorf("BinDir %q: error %q does not mention %q", dir, err, want)
+				t.Errorf("%s: error %q does not mention %q", what, err, want)
 			}
 		}
 	}
+	_, err := Start(t.Context(), Options{BinDir: empty})
+	check("BinDir", err)
+	t.Setenv(EnvBinDir, empty)
+	_, err = Start(t.Context(), Options{})
+	check("$"+EnvBinDir, err)
+}
+
+// Without $CSRTUI_K8S_BIN the harness finds the build script from the module root, the
+// way `make binaries` runs it.
+func TestBuildScriptIsFoundFromAPackageFolder(t *testing.T) {
+	script, err := buildScript()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := filepath.Abs("../../hack/build-k8s.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if script != want {
+		t.Errorf("buildScript() = %s, want %s", script, want)
+	}
+}
+
+func TestBuildReturnsTheFolderItPrints(t *testing.T) {
+	dir := t.TempDir()
+	script := writeScript(t, "echo compiling >&2\necho "+dir+"\n")
+	got, err := runBuild(script, logFile(t))
+	if err != nil || got != dir {
+		t.Fatalf("runBuild = %q, %v; want %q", got, err, dir)
+	}
+}
+
+// A build that fails is an error with the build's own words (a test failure, not a skip).
+func TestBuildFailureCarriesItsOutput(t *testing.T) {
+	for name, body := range map[string]string{
+		"fails":            "echo downloading >&2\necho './x.go:1: broken on purpose' >&2\nexit 2\n",
+		"prints no folder": "echo './x.go:1: broken on purpose' >&2\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			script := writeScript(t, body)
+			_, err := runBuild(script, logFile(t))
+			if err == nil {
+				t.Fatal("runBuild succeeded")
+			}
+			for _, want := range []string{script, "broken on purpose"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// A build slower than the caller can wait is an error that says where it stands.
+func TestBuildStillRunningIsAnErrorSayingSo(t *testing.T) {
+	b := &build{script: "/src/hack/build-k8s.sh", log: "/tmp/build.log", start: time.Now(), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := b.wait(ctx)
+	if err == nil {
+		t.Fatal("wait returned before the build was done")
+	}
+	for _, want := range []string{"still building", b.script, b.log, "run again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	b.dir = "/cache/k8s/abc"
+	close(b.done)
+	if dir, err := b.wait(ctx); dir != b.dir || err != nil {
+		t.Errorf("wait after the build = %q, %v; want %q", dir, err, b.dir)
+	}
+}
+
+func logFile(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "build-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
+func writeScript(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "build.sh")
+	if err := os.WriteFile(p, []byte("set -e\n"+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestDirMustBeEmpty(t *testing.T) {

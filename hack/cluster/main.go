@@ -1,7 +1,7 @@
 // Command cluster runs a local Kubernetes control plane (etcd, kube-apiserver,
 // kube-controller-manager with its CSR signer) in the foreground, to try csrtui on.
 //
-//	CSRTUI_K8S_BIN=$(hack/build-k8s.sh) go run ./hack/cluster --seed
+//	go run ./hack/cluster --seed
 //
 // It prints the `export KUBECONFIG=...` line to use it; Ctrl+C stops it. With --seed it
 // creates realistic certificate signing requests first.
@@ -35,7 +35,7 @@ func run() error {
 	bulk := flag.Int("bulk", 0, "also create this many pending client-certificate requests (a large cluster)")
 	signingDuration := flag.String("signing-duration", "", "the signer's longest certificate lifetime (kube-controller-manager's --cluster-signing-duration; default 8760h)")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: %s [flags]\n\nRuns etcd, kube-apiserver and kube-controller-manager on 127.0.0.1 until Ctrl+C.\nThe binaries come from $%s (make binaries).\n\n", os.Args[0], controlplane.EnvBinDir)
+		fmt.Fprintf(os.Stderr, "Usage: %s [flags]\n\nRuns etcd, kube-apiserver and kube-controller-manager on 127.0.0.1 until Ctrl+C.\nThe binaries come from $%s, or else from hack/build-k8s.sh (make binaries).\n\n", os.Args[0], controlplane.EnvBinDir)
 		flag.PrintDefaults()
 	}
 	flag.Parse()
