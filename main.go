@@ -22,6 +22,7 @@ import (
 
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/kube"
+	"github.com/csrtui/csrtui/kube/demo"
 	"github.com/csrtui/csrtui/ui"
 )
 
@@ -101,7 +102,7 @@ func (o *options) runConsole(ctx context.Context) error {
 		err    error
 	)
 	if o.demo {
-		client, err = kube.Demo(ctx)
+		client, err = demo.Demo(ctx)
 	} else {
 		client, err = kube.Connect(ctx, o.kube)
 	}

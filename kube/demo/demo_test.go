@@ -1,4 +1,4 @@
-package kube
+package demo
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/csrtui/csrtui/certs"
+	"github.com/csrtui/csrtui/kube"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,7 +18,7 @@ import (
 )
 
 // startTestDemo starts a demo whose requesters submit quickly, and a watcher on it.
-func startTestDemo(t *testing.T, interval time.Duration, limit int) (*demo, *Watcher) {
+func startTestDemo(t *testing.T, interval time.Duration, limit int) (*demo, *kube.Watcher) {
 	t.Helper()
 	ctx := t.Context()
 	d, err := startDemo(ctx, interval, limit)

@@ -1,4 +1,4 @@
-package kube
+package demo
 
 import (
 	"context"
@@ -21,6 +21,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/uuid"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/csrtui/csrtui/kube"
 )
 
 // Demo starts an in-process cluster for trying csrtui without one: client-go's
@@ -34,7 +36,7 @@ import (
 // admin is in system:masters), and SubjectAccessReviews are answered by matching
 // the demo's own ClusterRoleBindings and ClusterRoles, so the capability table
 // shows plausible answers. Everything stops when ctx is done.
-func Demo(ctx context.Context) (*Client, error) {
+func Demo(ctx context.Context) (*kube.Client, error) {
 	d, err := startDemo(ctx, 3*time.Second, 40)
 	if err != nil {
 		return nil, err
@@ -80,8 +82,8 @@ func startDemo(ctx context.Context, interval time.Duration, limit int) (*demo, e
 	return d, nil
 }
 
-func (d *demo) client() *Client {
-	return &Client{
+func (d *demo) client() *kube.Client {
+	return &kube.Client{
 		Interface: d.cs,
 		Context:   "demo",
 		Server:    "in-process",
