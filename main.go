@@ -102,7 +102,7 @@ func (o *options) runConsole(ctx context.Context) error {
 		err    error
 	)
 	if o.demo {
-		client, err = demo.Demo(ctx)
+		client, err = demo.Start(ctx)
 	} else {
 		client, err = kube.Connect(ctx, o.kube)
 	}

@@ -34,7 +34,9 @@ type Client struct {
 	// Where csrtui is connected, for the header: the kubeconfig context, the
 	// server URL and the kubeconfig user (or impersonated user).
 	Context, Server, User string
-	Demo                  bool
+	// Demo marks a client of the in-process demo cluster (package
+	// kube/demo), whose Server names no host.
+	Demo bool
 
 	// timeout bounds one-shot requests (a decision, an access review) whose
 	// context has no deadline of its own; zero means no bound.

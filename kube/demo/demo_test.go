@@ -206,7 +206,7 @@ func TestDemoConflictsAndCapabilities(t *testing.T) {
 
 func TestDemoStopsWithItsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	c, err := Demo(ctx)
+	c, err := Start(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
