@@ -43,7 +43,6 @@ func main() {
 // run executes the command line and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	silenceClientGo()
-	kube.Version = version
 
 	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
 	cmd := newRootCommand(o)
@@ -104,7 +103,7 @@ func (o *options) runConsole(ctx context.Context) error {
 	if o.demo {
 		client, err = demo.Start(ctx)
 	} else {
-		client, err = kube.Connect(ctx, o.kube)
+		client, err = kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
 	}
 	if err != nil {
 		return err

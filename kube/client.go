@@ -18,11 +18,6 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// Version is csrtui's version as sent in the User-Agent header. The release build
-// sets it at link time (-X github.com/csrtui/csrtui/kube.Version=v1.2.3); when unset,
-// the module version from the build information is used (go install ...@v1.2.3).
-var Version string
-
 // defaultTimeout bounds the reachability check and one-shot calls when kubectl's
 // --request-timeout is not set.
 const defaultTimeout = 10 * time.Second
@@ -46,6 +41,20 @@ type Client struct {
 	streamList bool
 }
 
+// An Option configures Connect.
+type Option func(*connectOptions)
+
+type connectOptions struct {
+	userAgentVersion string
+}
+
+// WithUserAgentVersion names csrtui's version in the User-Agent header
+// ("csrtui/<version>"). Without it, or with "", the module version from the build
+// information is used (go install ...@v1.2.3), else "dev".
+func WithUserAgentVersion(v string) Option {
+	return func(o *connectOptions) { o.userAgentVersion = v }
+}
+
 // NewClient wraps a clientset, for tests and for callers that build their own.
 func NewClient(cs kubernetes.Interface) *Client {
 	return &Client{Interface: cs}
@@ -55,7 +64,11 @@ func NewClient(cs kubernetes.Interface) *Client {
 // --as, in-cluster, ...) and checks once, within the request timeout, that the
 // server answers and accepts the credentials. Its errors are one line naming the
 // context and server and what to do.
-func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags) (*Client, error) {
+func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...Option) (*Client, error) {
+	var o connectOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	loader := flags.ToRawKubeConfigLoader()
 	raw, rawErr := loader.RawConfig()
 	contextName := currentContext(flags, raw)
@@ -84,7 +97,7 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags) (*Client
 	// access reviews at once; client-go's defaults (5 QPS, burst 10) would queue them.
 	cfg.QPS = 50
 	cfg.Burst = 100
-	cfg.UserAgent = "csrtui/" + version()
+	cfg.UserAgent = "csrtui/" + userAgentVersion(o.userAgentVersion)
 
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
@@ -145,10 +158,10 @@ func serverHost(server string) string {
 	return u.Hostname()
 }
 
-// version is csrtui's version for the User-Agent.
-func version() string {
-	if Version != "" {
-		return Version
+// userAgentVersion is csrtui's version for the User-Agent: v when set.
+func userAgentVersion(v string) string {
+	if v != "" {
+		return v
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
