@@ -18,8 +18,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// defaultTimeout bounds the reachability check and one-shot calls when kubectl's
-// --request-timeout is not set.
+// defaultTimeout bounds the reachability check and every one-shot request when
+// kubectl's --request-timeout is not set.
 const defaultTimeout = 10 * time.Second
 
 // Client is a connection to one cluster, or to the in-process demo.
@@ -33,8 +33,8 @@ type Client struct {
 	// kube/demo), whose Server names no host.
 	Demo bool
 
-	// timeout bounds one-shot requests (a decision, an access review) whose
-	// context has no deadline of its own; zero means no bound.
+	// timeout is kubectl's --request-timeout; zero means defaultTimeout. See
+	// bound.
 	timeout time.Duration
 	// streamList fills the CSR informer with a streaming watch-list rather than
 	// one LIST; off, see Watch.
@@ -82,12 +82,9 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 	}
 	cfg = rest.CopyConfig(cfg)
 
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
 	// The informer's watches are long requests: an HTTP client timeout would cut
-	// them every few seconds. The timeout bounds one-shot calls instead.
+	// them every few seconds. The client bounds one-shot calls instead.
+	timeout := max(cfg.Timeout, 0)
 	cfg.Timeout = 0
 	// Built-in types speak protobuf: smaller on the wire and faster to decode
 	// than JSON, which matters for the initial list of thousands of CSRs.
@@ -114,10 +111,10 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 		c.Context = "in-cluster"
 	}
 
-	checkCtx, cancel := context.WithTimeout(ctx, timeout)
+	checkCtx, cancel := c.bound(ctx)
 	defer cancel()
 	if _, err := cs.Discovery().RESTClient().Get().AbsPath("/version").DoRaw(checkCtx); err != nil {
-		return nil, connectError(c.Context, c.Server, timeout, err)
+		return nil, connectError(c.Context, c.Server, c.requestTimeout(), err)
 	}
 	return c, nil
 }
@@ -169,12 +166,21 @@ func userAgentVersion(v string) string {
 	return "dev"
 }
 
-// bound gives ctx the client's request timeout unless it already has a deadline.
-func (c *Client) bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok || c.timeout <= 0 {
-		return context.WithCancel(ctx)
+// requestTimeout is how long a one-shot request may take: kubectl's
+// --request-timeout when set, else defaultTimeout.
+func (c *Client) requestTimeout() time.Duration {
+	if c.timeout > 0 {
+		return c.timeout
 	}
-	return context.WithTimeout(ctx, c.timeout)
+	return defaultTimeout
+}
+
+// bound gives ctx the request timeout. Every one-shot request csrtui makes (the
+// reachability check, a decision, an access review, a lookup for the findings)
+// goes through it, so callers pass their context as it is; a deadline of the
+// caller's that comes sooner still applies.
+func (c *Client) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.requestTimeout())
 }
 
 // errOneLine keeps an error to its first line: some client errors carry a

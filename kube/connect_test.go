@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -20,9 +22,8 @@ import (
 // what Connect builds that need no control plane. It answers /version; any other
 // request it records, then fails at once or, with block, when its context ends.
 type stubAPI struct {
-	block bool
-
 	mu    sync.Mutex
+	block bool
 	calls []stubCall
 }
 
@@ -40,6 +41,7 @@ func (s *stubAPI) RoundTrip(req *http.Request) (*http.Response, error) {
 	call.deadline, _ = req.Context().Deadline()
 	s.mu.Lock()
 	s.calls = append(s.calls, call)
+	block := s.block
 	s.mu.Unlock()
 
 	if req.URL.Path == "/version" {
@@ -50,11 +52,25 @@ func (s *stubAPI) RoundTrip(req *http.Request) (*http.Response, error) {
 			Request:    req,
 		}, nil
 	}
-	if !s.block {
+	if !block {
 		return nil, errStub
 	}
 	<-req.Context().Done()
 	return nil, req.Context().Err()
+}
+
+// blocks says whether requests wait for their context to end.
+func (s *stubAPI) blocks() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.block
+}
+
+// setBlock sets whether requests wait for their context to end.
+func (s *stubAPI) setBlock(block bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.block = block
 }
 
 // takeCalls returns the requests seen since the last call.
@@ -107,5 +123,104 @@ func TestConnectUserAgent(t *testing.T) {
 	}
 	if got := calls[0].userAgent; got != "csrtui/v1.2.3" {
 		t.Errorf("User-Agent = %q, want csrtui/v1.2.3", got)
+	}
+}
+
+// TestRequestTimeout checks that kubectl's --request-timeout, or the default
+// without it, bounds every one-shot request the client makes, whatever context
+// the caller passes.
+func TestRequestTimeout(t *testing.T) {
+	// calls are the one-shot requests, each made with ctx. The lookup of the
+	// kubernetes Service returns no error: its failure only leaves the
+	// Service's addresses out of the names.
+	calls := map[string]func(ctx context.Context, c *Client) error{
+		"Approve": func(ctx context.Context, c *Client) error {
+			_, err := c.Approve(ctx, "some-csr", "")
+			return err
+		},
+		"Deny": func(ctx context.Context, c *Client) error {
+			_, err := c.Deny(ctx, "some-csr", "")
+			return err
+		},
+		"Capabilities": func(ctx context.Context, c *Client) error {
+			_, err := c.Capabilities(ctx, "someone", []string{"dev"})
+			return err
+		},
+		"SelfSubjectAccessReview": func(ctx context.Context, c *Client) error {
+			_, err := c.selfAllowed(ctx, authorizationv1.ResourceAttributes{Verb: "list", Resource: "nodes"})
+			return err
+		},
+		"kubernetes Service": func(ctx context.Context, c *Client) error {
+			c.apiServerNames(ctx)
+			return nil
+		},
+	}
+	// check makes each call and asserts the deadline of every request it sent:
+	// timeout from when the call began.
+	check := func(t *testing.T, c *Client, api *stubAPI, ctx context.Context, timeout time.Duration) {
+		t.Helper()
+		for name, call := range calls {
+			before := time.Now()
+			err := call(ctx, c)
+			after := time.Now()
+			if api.blocks() && name != "kubernetes Service" && !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%s: err = %v, want the deadline exceeded", name, err)
+			}
+			sent := api.takeCalls()
+			if len(sent) == 0 {
+				t.Errorf("%s sent no request", name)
+			}
+			for _, r := range sent {
+				if r.deadline.IsZero() {
+					t.Errorf("%s: %s had no deadline", name, r.path)
+				} else if r.deadline.Before(before.Add(timeout)) || r.deadline.After(after.Add(timeout)) {
+					t.Errorf("%s: %s had %s left, want %s", name, r.path, r.deadline.Sub(before), timeout)
+				}
+			}
+		}
+	}
+
+	t.Run("--request-timeout", func(t *testing.T) {
+		const timeout = 100 * time.Millisecond
+		before := time.Now()
+		c, api := connectStub(t, "100ms", true)
+		after := time.Now()
+		sent := api.takeCalls()
+		if len(sent) != 1 || sent[0].deadline.Before(before.Add(timeout)) || sent[0].deadline.After(after.Add(timeout)) {
+			t.Errorf("the version check = %+v, want a deadline %s after Connect began", sent, timeout)
+		}
+		// Each request blocks until its context ends: the timeout ends it.
+		check(t, c, api, t.Context(), timeout)
+		// A caller's later deadline does not lift the request timeout.
+		api.setBlock(false)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+		defer cancel()
+		check(t, c, api, ctx, timeout)
+	})
+
+	t.Run("default", func(t *testing.T) {
+		c, api := connectStub(t, "", false)
+		api.takeCalls()
+		check(t, c, api, t.Context(), defaultTimeout)
+	})
+
+	t.Run("NewClient", func(t *testing.T) {
+		api := &stubAPI{}
+		cs, err := kubernetes.NewForConfig(&rest.Config{
+			Host:      "https://stub.invalid:6443",
+			Transport: api,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, NewClient(cs), api, t.Context(), defaultTimeout)
+	})
+}
+
+func TestTimeoutErrorsSaySo(t *testing.T) {
+	c, _ := connectStub(t, "50ms", true)
+	_, err := c.Approve(t.Context(), "some-csr", "")
+	if err == nil || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Errorf("Approve = %v, want it to say the apiserver did not answer in time", err)
 	}
 }
