@@ -11,7 +11,6 @@ import (
 
 	authorizationv1 "k8s.io/api/authorization/v1"
 	certificatesv1 "k8s.io/api/certificates/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -107,15 +106,4 @@ func (c *Client) Capabilities(ctx context.Context, user string, groups []string)
 		}
 	}
 	return probes, nil
-}
-
-// accessCheckError explains why an access review could not be asked.
-func accessCheckError(resource string, err error) error {
-	if apierrors.IsForbidden(err) {
-		return &actionError{
-			msg: fmt.Sprintf("may not ask the cluster what an identity could do: csrtui needs create on %s (group authorization.k8s.io)", resource),
-			err: err,
-		}
-	}
-	return &actionError{msg: "access review failed: " + describe(err), err: err}
 }

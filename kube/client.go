@@ -7,7 +7,6 @@ package kube
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"runtime/debug"
 	"time"
@@ -74,7 +73,7 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 	contextName := currentContext(flags, raw)
 
 	if _, ok := raw.Contexts[contextName]; rawErr == nil && contextName != "" && !ok {
-		return nil, fmt.Errorf("context %q is not in the kubeconfig: list the contexts with `kubectl config get-contexts` and pass one with --context", contextName)
+		return nil, contextNotFound(contextName)
 	}
 	cfg, err := flags.ToRESTConfig()
 	if err != nil {
@@ -98,7 +97,7 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", contextName, err)
+		return nil, configError(contextName, nil, err)
 	}
 	c := &Client{
 		Interface: cs,
@@ -181,19 +180,4 @@ func (c *Client) requestTimeout() time.Duration {
 // caller's that comes sooner still applies.
 func (c *Client) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, c.requestTimeout())
-}
-
-// errOneLine keeps an error to its first line: some client errors carry a
-// response body.
-func errOneLine(err error) string {
-	if err == nil {
-		return ""
-	}
-	s := err.Error()
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' || s[i] == '\r' {
-			return s[:i]
-		}
-	}
-	return s
 }

@@ -219,8 +219,14 @@ func TestRequestTimeout(t *testing.T) {
 
 func TestTimeoutErrorsSaySo(t *testing.T) {
 	c, _ := connectStub(t, "50ms", true)
+	// A decision that timed out may have been written all the same.
 	_, err := c.Approve(t.Context(), "some-csr", "")
-	if err == nil || !strings.Contains(err.Error(), "did not answer in time") {
-		t.Errorf("Approve = %v, want it to say the apiserver did not answer in time", err)
+	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || !strings.Contains(err.Error(), "may or may not have been made") {
+		t.Errorf("Approve = %v, want it to say the apiserver did not answer in time, and the change may have been made", err)
+	}
+	// An access review changes nothing.
+	_, err = c.Capabilities(t.Context(), "someone", nil)
+	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || strings.Contains(err.Error(), "change") {
+		t.Errorf("Capabilities = %v, want it to say the apiserver did not answer in time, and nothing of a change", err)
 	}
 }
