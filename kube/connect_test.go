@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csrtui/csrtui/certs"
+
 	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -228,5 +230,13 @@ func TestTimeoutErrorsSaySo(t *testing.T) {
 	_, err = c.Capabilities(t.Context(), "someone", nil)
 	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || strings.Contains(err.Error(), "change") {
 		t.Errorf("Capabilities = %v, want it to say the apiserver did not answer in time, and nothing of a change", err)
+	}
+}
+
+func TestWatchSaysWhyTheListFailed(t *testing.T) {
+	c, _ := connectStub(t, "", false)
+	_, err := c.Watch(t.Context(), certs.DefaultPolicy())
+	if err == nil || !strings.Contains(err.Error(), "cannot list CertificateSigningRequests from https://stub.invalid:6443") || !strings.Contains(err.Error(), errStub.Error()) {
+		t.Errorf("Watch = %v, want it to name the server and the failure", err)
 	}
 }

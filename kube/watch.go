@@ -73,15 +73,16 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 	}
 	w.health.onChange = w.poke
 
-	ctx, cancel := context.WithCancel(ctx)
+	// ictx stops what was started when Watch fails.
+	ictx, cancel := context.WithCancel(ctx)
 	factsDone := make(chan struct{})
 	go func() {
 		defer close(factsDone)
-		w.facts = c.startFacts(ctx, w.markFacts)
+		w.facts = c.startFacts(ictx, w.markFacts)
 	}()
 
 	csrs := c.Interface.CertificatesV1().CertificateSigningRequests()
-	inf, err := startInformer(ctx, informerSpec{
+	inf, err := startInformer(ictx, informerSpec{
 		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return csrs.List(ctx, o)
 		},
