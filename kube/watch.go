@@ -25,7 +25,6 @@ type Watcher struct {
 	store   cache.Store
 	facts   *factSource
 	health  *health
-	stop    context.CancelFunc
 
 	mu           sync.Mutex // guards dirty and factsChanged
 	dirty        map[string]struct{}
@@ -73,8 +72,10 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 	}
 	w.health.onChange = w.poke
 
-	// ictx stops what was started when Watch fails.
+	// ictx stops what was started when Watch fails; once it succeeds, ctx alone
+	// decides when the informers stop.
 	ictx, cancel := context.WithCancel(ctx)
+	context.AfterFunc(ctx, cancel)
 	factsDone := make(chan struct{})
 	go func() {
 		defer close(factsDone)
@@ -109,12 +110,8 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 		cancel()
 		return nil, err
 	}
-	w.stop = cancel
 	return w, nil
 }
-
-// Stop stops the informers before the context given to Watch ends.
-func (w *Watcher) Stop() { w.stop() }
 
 // Changed receives a value whenever Snapshot would return something new, or Err
 // changed. It has capacity 1, so a burst of events is one wake-up.

@@ -198,10 +198,6 @@ func TestDemoConflictsAndCapabilities(t *testing.T) {
 			t.Errorf("bob in ops:admins (cluster-admin) may not %s %s", c.Verb, c.Resource)
 		}
 	}
-	ok, reason, err := d.client().CanApprove(ctx, signerClient)
-	if err != nil || !ok {
-		t.Errorf("CanApprove = %v, %q, %v; want true", ok, reason, err)
-	}
 }
 
 func TestDemoStopsWithItsContext(t *testing.T) {
