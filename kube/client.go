@@ -32,8 +32,8 @@ type Client struct {
 	// kube/demo), whose Server names no host.
 	Demo bool
 
-	// timeout is kubectl's --request-timeout; zero means defaultTimeout. See
-	// bound.
+	// timeout is kubectl's --request-timeout; zero, when it is not set, means
+	// defaultTimeout. See bound.
 	timeout time.Duration
 	// streamList fills the CSR informer with a streaming watch-list rather than
 	// one LIST; off, see Watch.
@@ -54,7 +54,8 @@ func WithUserAgentVersion(v string) Option {
 	return func(o *connectOptions) { o.userAgentVersion = v }
 }
 
-// NewClient wraps a clientset, for tests and for callers that build their own.
+// NewClient wraps a clientset built elsewhere: the demo's, a test's. Its one-shot
+// requests are bounded by the default request timeout.
 func NewClient(cs kubernetes.Interface) *Client {
 	return &Client{Interface: cs}
 }
@@ -82,8 +83,8 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 	cfg = rest.CopyConfig(cfg)
 
 	// The informer's watches are long requests: an HTTP client timeout would cut
-	// them every few seconds. The client bounds one-shot calls instead.
-	timeout := max(cfg.Timeout, 0)
+	// them every few seconds. The client bounds one-shot calls instead (bound).
+	timeout := cfg.Timeout
 	cfg.Timeout = 0
 	// Built-in types speak protobuf: smaller on the wire and faster to decode
 	// than JSON, which matters for the initial list of thousands of CSRs.
