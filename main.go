@@ -22,6 +22,7 @@ import (
 
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/kube"
+	"github.com/csrtui/csrtui/kube/demo"
 	"github.com/csrtui/csrtui/ui"
 )
 
@@ -42,7 +43,6 @@ func main() {
 // run executes the command line and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	silenceClientGo()
-	kube.Version = version
 
 	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
 	cmd := newRootCommand(o)
@@ -101,9 +101,9 @@ func (o *options) runConsole(ctx context.Context) error {
 		err    error
 	)
 	if o.demo {
-		client, err = kube.Demo(ctx)
+		client, err = demo.Start(ctx)
 	} else {
-		client, err = kube.Connect(ctx, o.kube)
+		client, err = kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
 	}
 	if err != nil {
 		return err

@@ -2,16 +2,12 @@ package kube
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/csrtui/csrtui/certs"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
-	certificatesv1 "k8s.io/api/certificates/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -27,40 +23,6 @@ func (c *Client) selfAllowed(ctx context.Context, attrs authorizationv1.Resource
 		return false, err
 	}
 	return review.Status.Allowed, nil
-}
-
-// CanApprove tells, before trying, whether the admin may approve CSRs for
-// signer: it needs update on certificatesigningrequests/approval (checked by
-// RBAC) and approve on signers with the signer's name or "<domain>/*" (checked
-// by the CertificateApproval admission plugin). When not, reason names what is
-// missing.
-func (c *Client) CanApprove(ctx context.Context, signer string) (ok bool, reason string, err error) {
-	approval := authorizationv1.ResourceAttributes{
-		Verb: "update", Group: certificatesv1.GroupName, Resource: "certificatesigningrequests", Subresource: "approval",
-	}
-	allowed, err := c.selfAllowed(ctx, approval)
-	if err != nil {
-		return false, "", accessCheckError("selfsubjectaccessreviews", err)
-	}
-	if !allowed {
-		return false, "missing permission: update on certificatesigningrequests/approval (group certificates.k8s.io)", nil
-	}
-	names := []string{signer}
-	if domain, _, found := strings.Cut(signer, "/"); found {
-		names = append(names, domain+"/*")
-	}
-	for _, name := range names {
-		allowed, err := c.selfAllowed(ctx, authorizationv1.ResourceAttributes{
-			Verb: "approve", Group: certificatesv1.GroupName, Resource: "signers", Name: name,
-		})
-		if err != nil {
-			return false, "", accessCheckError("selfsubjectaccessreviews", err)
-		}
-		if allowed {
-			return true, "", nil
-		}
-	}
-	return false, fmt.Sprintf("missing permission: approve on signers (group certificates.k8s.io) with resourceName %q or %q", signer, names[len(names)-1]), nil
 }
 
 // Capabilities asks the cluster what user, in groups (and system:authenticated,
@@ -107,15 +69,4 @@ func (c *Client) Capabilities(ctx context.Context, user string, groups []string)
 		}
 	}
 	return probes, nil
-}
-
-// accessCheckError explains why an access review could not be asked.
-func accessCheckError(resource string, err error) error {
-	if apierrors.IsForbidden(err) {
-		return &actionError{
-			msg: fmt.Sprintf("may not ask the cluster what an identity could do: csrtui needs create on %s (group authorization.k8s.io)", resource),
-			err: err,
-		}
-	}
-	return &actionError{msg: "access review failed: " + describe(err), err: err}
 }

@@ -47,8 +47,8 @@ func csrs10k(b *testing.B) []k8sruntime.Object {
 				},
 				Spec: certificatesv1.CertificateSigningRequestSpec{
 					Request:    pems[i%distinctRequests],
-					SignerName: signerClient,
-					Usages:     clientUsages,
+					SignerName: certificatesv1.KubeAPIServerClientSignerName,
+					Usages:     []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageKeyEncipherment, certificatesv1.UsageClientAuth},
 					Username:   fmt.Sprintf("user-%d", i%distinctRequests),
 					Groups:     []string{"dev", "system:authenticated"},
 				},

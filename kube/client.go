@@ -7,7 +7,6 @@ package kube
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"runtime/debug"
 	"time"
@@ -18,13 +17,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// Version is csrtui's version as sent in the User-Agent header. The release build
-// sets it at link time (-X github.com/csrtui/csrtui/kube.Version=v1.2.3); when unset,
-// the module version from the build information is used (go install ...@v1.2.3).
-var Version string
-
-// defaultTimeout bounds the reachability check and one-shot calls when kubectl's
-// --request-timeout is not set.
+// defaultTimeout bounds the reachability check and every one-shot request when
+// kubectl's --request-timeout is not set.
 const defaultTimeout = 10 * time.Second
 
 // Client is a connection to one cluster, or to the in-process demo.
@@ -34,17 +28,34 @@ type Client struct {
 	// Where csrtui is connected, for the header: the kubeconfig context, the
 	// server URL and the kubeconfig user (or impersonated user).
 	Context, Server, User string
-	Demo                  bool
+	// Demo marks a client of the in-process demo cluster (package
+	// kube/demo), whose Server names no host.
+	Demo bool
 
-	// timeout bounds one-shot requests (a decision, an access review) whose
-	// context has no deadline of its own; zero means no bound.
+	// timeout is kubectl's --request-timeout; zero, when it is not set, means
+	// defaultTimeout. See bound.
 	timeout time.Duration
 	// streamList fills the CSR informer with a streaming watch-list rather than
 	// one LIST; off, see Watch.
 	streamList bool
 }
 
-// NewClient wraps a clientset, for tests and for callers that build their own.
+// An Option configures Connect.
+type Option func(*connectOptions)
+
+type connectOptions struct {
+	userAgentVersion string
+}
+
+// WithUserAgentVersion names csrtui's version in the User-Agent header
+// ("csrtui/<version>"). Without it, or with "", the module version from the build
+// information is used (go install ...@v1.2.3), else "dev".
+func WithUserAgentVersion(v string) Option {
+	return func(o *connectOptions) { o.userAgentVersion = v }
+}
+
+// NewClient wraps a clientset built elsewhere: the demo's, a test's. Its one-shot
+// requests are bounded by the default request timeout.
 func NewClient(cs kubernetes.Interface) *Client {
 	return &Client{Interface: cs}
 }
@@ -53,13 +64,17 @@ func NewClient(cs kubernetes.Interface) *Client {
 // --as, in-cluster, ...) and checks once, within the request timeout, that the
 // server answers and accepts the credentials. Its errors are one line naming the
 // context and server and what to do.
-func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags) (*Client, error) {
+func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...Option) (*Client, error) {
+	var o connectOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	loader := flags.ToRawKubeConfigLoader()
 	raw, rawErr := loader.RawConfig()
 	contextName := currentContext(flags, raw)
 
 	if _, ok := raw.Contexts[contextName]; rawErr == nil && contextName != "" && !ok {
-		return nil, fmt.Errorf("context %q is not in the kubeconfig: list the contexts with `kubectl config get-contexts` and pass one with --context", contextName)
+		return nil, contextNotFound(contextName)
 	}
 	cfg, err := flags.ToRESTConfig()
 	if err != nil {
@@ -67,12 +82,9 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags) (*Client
 	}
 	cfg = rest.CopyConfig(cfg)
 
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
 	// The informer's watches are long requests: an HTTP client timeout would cut
-	// them every few seconds. The timeout bounds one-shot calls instead.
+	// them every few seconds. The client bounds one-shot calls instead (bound).
+	timeout := cfg.Timeout
 	cfg.Timeout = 0
 	// Built-in types speak protobuf: smaller on the wire and faster to decode
 	// than JSON, which matters for the initial list of thousands of CSRs.
@@ -82,11 +94,11 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags) (*Client
 	// access reviews at once; client-go's defaults (5 QPS, burst 10) would queue them.
 	cfg.QPS = 50
 	cfg.Burst = 100
-	cfg.UserAgent = "csrtui/" + version()
+	cfg.UserAgent = "csrtui/" + userAgentVersion(o.userAgentVersion)
 
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", contextName, err)
+		return nil, configError(contextName, nil, err)
 	}
 	c := &Client{
 		Interface: cs,
@@ -99,10 +111,10 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags) (*Client
 		c.Context = "in-cluster"
 	}
 
-	checkCtx, cancel := context.WithTimeout(ctx, timeout)
+	checkCtx, cancel := c.bound(ctx)
 	defer cancel()
 	if _, err := cs.Discovery().RESTClient().Get().AbsPath("/version").DoRaw(checkCtx); err != nil {
-		return nil, connectError(c.Context, c.Server, timeout, err)
+		return nil, connectError(c.Context, c.Server, c.requestTimeout(), err)
 	}
 	return c, nil
 }
@@ -143,10 +155,10 @@ func serverHost(server string) string {
 	return u.Hostname()
 }
 
-// version is csrtui's version for the User-Agent.
-func version() string {
-	if Version != "" {
-		return Version
+// userAgentVersion is csrtui's version for the User-Agent: v when set.
+func userAgentVersion(v string) string {
+	if v != "" {
+		return v
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
@@ -154,25 +166,19 @@ func version() string {
 	return "dev"
 }
 
-// bound gives ctx the client's request timeout unless it already has a deadline.
-func (c *Client) bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok || c.timeout <= 0 {
-		return context.WithCancel(ctx)
+// requestTimeout is how long a one-shot request may take: kubectl's
+// --request-timeout when set, else defaultTimeout.
+func (c *Client) requestTimeout() time.Duration {
+	if c.timeout > 0 {
+		return c.timeout
 	}
-	return context.WithTimeout(ctx, c.timeout)
+	return defaultTimeout
 }
 
-// errOneLine keeps an error to its first line: some client errors carry a
-// response body.
-func errOneLine(err error) string {
-	if err == nil {
-		return ""
-	}
-	s := err.Error()
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' || s[i] == '\r' {
-			return s[:i]
-		}
-	}
-	return s
+// bound gives ctx the request timeout. Every one-shot request csrtui makes (the
+// reachability check, a decision, an access review, a lookup for the findings)
+// goes through it, so callers pass their context as it is; a deadline of the
+// caller's that comes sooner still applies.
+func (c *Client) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.requestTimeout())
 }

@@ -1,5 +1,10 @@
 package kube
 
+// What csrtui tells the admin when a request fails is worded here, and only
+// here: one line that names what failed, where, and what to do or which
+// permission is missing. Errors stay unwrappable (errors.Is, apierrors) behind
+// their words.
+
 import (
 	"context"
 	"crypto/tls"
@@ -7,18 +12,37 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/csrtui/csrtui/certs"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
+// actionError is a one-line message for an admin that still unwraps to the
+// error behind it, so callers can test it with errors.Is and apierrors.
+type actionError struct {
+	msg string
+	err error
+}
+
+func (e *actionError) Error() string { return e.msg }
+func (e *actionError) Unwrap() error { return e.err }
+
+// contextNotFound says the kubeconfig has no context of that name.
+func contextNotFound(contextName string) error {
+	return fmt.Errorf("context %q is not in the kubeconfig: list the contexts with `kubectl config get-contexts` and pass one with --context", contextName)
+}
+
 // configError explains why no client configuration could be built.
 func configError(contextName string, rawErr, err error) error {
 	switch {
 	case clientcmd.IsContextNotFound(err):
-		return fmt.Errorf("context %q is not in the kubeconfig: list the contexts with `kubectl config get-contexts` and pass one with --context", contextName)
+		return contextNotFound(contextName)
 	case clientcmd.IsEmptyConfig(err):
 		return errors.New("no kubeconfig found and not running inside a cluster: set KUBECONFIG or pass --kubeconfig")
 	case rawErr != nil:
@@ -73,4 +97,166 @@ func connectError(contextName, server string, timeout time.Duration, err error) 
 	default:
 		return fmt.Errorf("cannot reach %s: %s", where, errOneLine(err))
 	}
+}
+
+// listError explains why the initial list of CSRs from server failed.
+func listError(ctx context.Context, server string, err error) error {
+	switch {
+	case apierrors.IsForbidden(err):
+		return &actionError{
+			msg: fmt.Sprintf("may not list or watch CertificateSigningRequests: csrtui needs get, list and watch on certificatesigningrequests (group certificates.k8s.io); the server said: %s", errOneLine(err)),
+			err: err,
+		}
+	case apierrors.IsUnauthorized(err):
+		return &actionError{msg: fmt.Sprintf("%s rejected the credentials (401 Unauthorized): log in again or refresh the token", apiserver(server)), err: err}
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		return &actionError{msg: fmt.Sprintf("cannot list CertificateSigningRequests from %s: %s", apiserver(server), errOneLine(err)), err: err}
+	}
+}
+
+// watchError explains why the live list of CSRs from server is out of date.
+func watchError(server string, err error) error {
+	return &actionError{msg: fmt.Sprintf("not receiving updates from %s: %s (retrying)", apiserver(server), reason(err)), err: err}
+}
+
+// decisionError turns a failed decision into one line an admin can act on. It
+// unwraps to the original error.
+func decisionError(name string, d certs.Decision, step string, err error) error {
+	verb := "approve"
+	if d == certs.Deny {
+		verb = "deny"
+	}
+	var msg string
+	switch {
+	case errors.Is(err, certs.ErrAlreadyDecided):
+		return err
+	case apierrors.IsForbidden(err):
+		msg = fmt.Sprintf("may not %s %q: %s", verb, name, missingPermission(step, err))
+	case apierrors.IsNotFound(err):
+		msg = fmt.Sprintf("certificate signing request %q no longer exists: it was deleted (the cleaner removes decided requests after an hour)", name)
+	case apierrors.IsConflict(err):
+		msg = fmt.Sprintf("certificate signing request %q kept changing while csrtui wrote the decision; look at it again and retry", name)
+	case apierrors.IsInvalid(err):
+		msg = fmt.Sprintf("the apiserver refused to %s %q: %s", verb, name, errOneLine(err))
+	case timedOut(err):
+		msg = fmt.Sprintf("could not %s %q: %s (the change may or may not have been made: the list will show it)", verb, name, describe(err))
+	default:
+		msg = fmt.Sprintf("could not %s %q: %s", verb, name, describe(err))
+	}
+	return &actionError{msg: msg, err: err}
+}
+
+// missingPermission names what a 403 on a decision lacks, from the call that
+// failed and the server's words.
+func missingPermission(step string, err error) string {
+	text := errOneLine(err)
+	switch {
+	case step == "get":
+		return "csrtui needs get on certificatesigningrequests (group certificates.k8s.io)"
+	case strings.Contains(text, "signerName"):
+		// The CertificateApproval admission plugin:
+		// user not permitted to approve requests with signerName "S".
+		signer := ""
+		if i := strings.Index(text, `signerName "`); i >= 0 {
+			signer = text[i+len(`signerName "`):]
+			signer, _, _ = strings.Cut(signer, `"`)
+		}
+		if signer == "" {
+			return "csrtui needs approve on signers (group certificates.k8s.io) for this signer"
+		}
+		domain, _, _ := strings.Cut(signer, "/")
+		return fmt.Sprintf("csrtui needs approve on signers (group certificates.k8s.io) with resourceName %q or %q", signer, domain+"/*")
+	default:
+		return "csrtui needs update on certificatesigningrequests/approval (group certificates.k8s.io)"
+	}
+}
+
+// accessCheckError explains why an access review on resource could not be asked.
+func accessCheckError(resource string, err error) error {
+	if apierrors.IsForbidden(err) {
+		return &actionError{
+			msg: fmt.Sprintf("may not ask the cluster what an identity could do: csrtui needs create on %s (group authorization.k8s.io)", resource),
+			err: err,
+		}
+	}
+	return &actionError{msg: "access review failed: " + describe(err), err: err}
+}
+
+// Why a fact the findings use (the nodes, the cluster-admin bindings) is unknown.
+
+func factCheckError(resource string, err error) string {
+	return fmt.Sprintf("cannot check access to %s: %s", resource, errOneLine(err))
+}
+
+func factForbidden(verb, resource string) string {
+	return fmt.Sprintf("no permission to %s %s", verb, resource)
+}
+
+func factListError(resource string, err error) string {
+	return fmt.Sprintf("cannot list %s: %s", resource, errOneLine(err))
+}
+
+// describe says what went wrong with a request in a few words.
+func describe(err error) string {
+	switch {
+	case timedOut(err):
+		return "the apiserver did not answer in time"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case apierrors.IsTooManyRequests(err):
+		return "the apiserver is overloaded (429); try again shortly"
+	default:
+		return errOneLine(err)
+	}
+}
+
+// timedOut reports whether a request ran out of time, on either side.
+func timedOut(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err)
+}
+
+// reason says in a few words why a request failed, without the URL client-go
+// puts in front of transport errors.
+func reason(err error) string {
+	var (
+		urlErr *url.Error
+		netErr net.Error
+	)
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case apierrors.IsUnauthorized(err):
+		return "the credentials were rejected (401 Unauthorized)"
+	case apierrors.IsForbidden(err):
+		return "forbidden: " + errOneLine(err)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "timed out"
+	case errors.As(err, &urlErr):
+		return errOneLine(urlErr.Err)
+	default:
+		return errOneLine(err)
+	}
+}
+
+// apiserver names the server for a message: its URL, or "the apiserver".
+func apiserver(server string) string {
+	if server == "" {
+		return "the apiserver"
+	}
+	return server
+}
+
+// errOneLine keeps an error to its first line: some client errors carry a
+// response body.
+func errOneLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

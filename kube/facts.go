@@ -2,7 +2,6 @@ package kube
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"slices"
 	"sync"
@@ -99,17 +98,17 @@ func (c *Client) startFact(ctx context.Context, group, resource string, spec inf
 	for _, verb := range []string{"list", "watch"} {
 		ok, err := c.selfAllowed(ctx, authorizationv1.ResourceAttributes{Verb: verb, Group: group, Resource: resource})
 		if err != nil {
-			return nil, fmt.Sprintf("cannot check access to %s: %s", resource, errOneLine(err))
+			return nil, factCheckError(resource, err)
 		}
 		if !ok {
-			return nil, fmt.Sprintf("no permission to %s %s", verb, resource)
+			return nil, factForbidden(verb, resource)
 		}
 	}
 	ictx, cancel := context.WithCancel(ctx)
 	inf, err := startInformer(ictx, spec)
 	if err != nil {
 		cancel()
-		return nil, fmt.Sprintf("cannot list %s: %s", resource, errOneLine(err))
+		return nil, factListError(resource, err)
 	}
 	// The informer runs until ctx ends; ictx only exists to stop it on failure.
 	context.AfterFunc(ctx, cancel)

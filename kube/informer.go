@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
-	"net/url"
 	"sync"
-	"syscall"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -143,27 +140,4 @@ func (h *health) current() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.err
-}
-
-// reason says in a few words why a request failed, without the URL client-go
-// puts in front of transport errors.
-func reason(err error) string {
-	var (
-		urlErr *url.Error
-		netErr net.Error
-	)
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case apierrors.IsUnauthorized(err):
-		return "the credentials were rejected (401 Unauthorized)"
-	case apierrors.IsForbidden(err):
-		return "forbidden: " + errOneLine(err)
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return "timed out"
-	case errors.As(err, &urlErr):
-		return errOneLine(urlErr.Err)
-	default:
-		return errOneLine(err)
-	}
 }

@@ -2,14 +2,12 @@ package kube
 
 import (
 	"context"
-	"fmt"
 	goruntime "runtime"
 	"sync"
 
 	"github.com/csrtui/csrtui/certs"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -27,7 +25,6 @@ type Watcher struct {
 	store   cache.Store
 	facts   *factSource
 	health  *health
-	stop    context.CancelFunc
 
 	mu           sync.Mutex // guards dirty and factsChanged
 	dirty        map[string]struct{}
@@ -75,15 +72,18 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 	}
 	w.health.onChange = w.poke
 
-	ctx, cancel := context.WithCancel(ctx)
+	// ictx stops what was started when Watch fails; once it succeeds, ctx alone
+	// decides when the informers stop.
+	ictx, cancel := context.WithCancel(ctx)
+	context.AfterFunc(ctx, cancel)
 	factsDone := make(chan struct{})
 	go func() {
 		defer close(factsDone)
-		w.facts = c.startFacts(ctx, w.markFacts)
+		w.facts = c.startFacts(ictx, w.markFacts)
 	}()
 
 	csrs := c.Interface.CertificatesV1().CertificateSigningRequests()
-	inf, err := startInformer(ctx, informerSpec{
+	inf, err := startInformer(ictx, informerSpec{
 		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return csrs.List(ctx, o)
 		},
@@ -102,7 +102,7 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 	if err != nil {
 		cancel()
 		<-factsDone
-		return nil, c.listError(ctx, err)
+		return nil, listError(ctx, c.Server, err)
 	}
 	w.store = inf.GetStore()
 	<-factsDone
@@ -110,12 +110,8 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 		cancel()
 		return nil, err
 	}
-	w.stop = cancel
 	return w, nil
 }
-
-// Stop stops the informers before the context given to Watch ends.
-func (w *Watcher) Stop() { w.stop() }
 
 // Changed receives a value whenever Snapshot would return something new, or Err
 // changed. It has capacity 1, so a burst of events is one wake-up.
@@ -124,18 +120,10 @@ func (w *Watcher) Changed() <-chan struct{} { return w.changed }
 // Err is the current problem with the connection to the apiserver, nil when the
 // watch is healthy. The list keeps its last known content meanwhile.
 func (w *Watcher) Err() error {
-	err := w.health.current()
-	if err == nil {
-		return nil
+	if err := w.health.current(); err != nil {
+		return watchError(w.server, err)
 	}
-	return fmt.Errorf("not receiving updates from %s: %s (retrying)", w.where(), reason(err))
-}
-
-func (w *Watcher) where() string {
-	if w.server == "" {
-		return "the apiserver"
-	}
-	return w.server
+	return nil
 }
 
 // Snapshot returns every CSR, decoded, linted and sorted as the list shows them.
@@ -269,34 +257,3 @@ func dropManagedFields(obj any) (any, error) {
 	}
 	return obj, nil
 }
-
-// listError explains why the initial list of CSRs failed.
-func (c *Client) listError(ctx context.Context, err error) error {
-	where := c.Server
-	if where == "" {
-		where = "the apiserver"
-	}
-	switch {
-	case apierrors.IsForbidden(err):
-		return &actionError{
-			msg: fmt.Sprintf("may not list or watch CertificateSigningRequests: csrtui needs get, list and watch on certificatesigningrequests (group certificates.k8s.io); the server said: %s", errOneLine(err)),
-			err: err,
-		}
-	case apierrors.IsUnauthorized(err):
-		return &actionError{msg: fmt.Sprintf("%s rejected the credentials (401 Unauthorized): log in again or refresh the token", where), err: err}
-	case ctx.Err() != nil:
-		return ctx.Err()
-	default:
-		return &actionError{msg: fmt.Sprintf("cannot list CertificateSigningRequests from %s: %s", where, errOneLine(err)), err: err}
-	}
-}
-
-// actionError is a one-line message for an admin that still unwraps to the
-// error behind it, so callers can test it with errors.Is and apierrors.
-type actionError struct {
-	msg string
-	err error
-}
-
-func (e *actionError) Error() string { return e.msg }
-func (e *actionError) Unwrap() error { return e.err }

@@ -1,4 +1,7 @@
-package kube
+// Package demo is an in-process cluster for trying csrtui without one. It lives
+// apart from kube so that the code talking to real clusters neither reads nor
+// links client-go's fake clientset.
+package demo
 
 import (
 	"context"
@@ -21,9 +24,11 @@ import (
 	"k8s.io/apimachinery/pkg/util/uuid"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/csrtui/csrtui/kube"
 )
 
-// Demo starts an in-process cluster for trying csrtui without one: client-go's
+// Start starts an in-process cluster for trying csrtui without one: client-go's
 // fake clientset made to behave like an apiserver where csrtui looks (resource
 // versions, UIDs, conflicts, the approval and status subresources), an in-memory
 // CA with a signer that issues certificates for approved requests of the built-in
@@ -34,7 +39,7 @@ import (
 // admin is in system:masters), and SubjectAccessReviews are answered by matching
 // the demo's own ClusterRoleBindings and ClusterRoles, so the capability table
 // shows plausible answers. Everything stops when ctx is done.
-func Demo(ctx context.Context) (*Client, error) {
+func Start(ctx context.Context) (*kube.Client, error) {
 	d, err := startDemo(ctx, 3*time.Second, 40)
 	if err != nil {
 		return nil, err
@@ -80,14 +85,11 @@ func startDemo(ctx context.Context, interval time.Duration, limit int) (*demo, e
 	return d, nil
 }
 
-func (d *demo) client() *Client {
-	return &Client{
-		Interface: d.cs,
-		Context:   "demo",
-		Server:    "in-process",
-		User:      "demo-admin",
-		Demo:      true,
-	}
+// client is a kube client of the demo, named for the header.
+func (d *demo) client() *kube.Client {
+	c := kube.NewClient(d.cs)
+	c.Context, c.Server, c.User, c.Demo = "demo", "in-process", "demo-admin", true
+	return c
 }
 
 func (d *demo) nextRV() string { return strconv.FormatInt(d.rv.Add(1), 10) }
