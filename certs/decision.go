@@ -51,17 +51,44 @@ func (e *alreadyDecidedError) Error() string {
 
 func (e *alreadyDecidedError) Unwrap() error { return ErrAlreadyDecided }
 
+// ErrReplaced is wrapped by ApplyDecision's error when the object of that name
+// is not the one the admin decided on: CSR names are reused (a pending request
+// is deleted after 24 hours, and anyone who may create CSRs may create one of a
+// free name), so a decision is bound to the UID the admin saw. A CSR's spec is
+// immutable (pkg/registry/certificates/certificates/strategy.go keeps it on
+// update), so its UID pins the request bytes.
+var ErrReplaced = errors.New("replaced by a different request")
+
+type replacedError struct{ name string }
+
+func (e *replacedError) Error() string {
+	return fmt.Sprintf("%q was replaced by a different request since you opened it; look again", e.name)
+}
+
+func (e *replacedError) Unwrap() error { return ErrReplaced }
+
 // ApplyDecision returns a copy of csr with the decision's condition appended
 // (kubectl certificate approve/deny's semantics). changed is false when the same
 // decision is already there (a no-op). It never mutates csr.
+//
+// uid is the UID of the object the admin read and decided on: when csr has
+// another one, the error wraps ErrReplaced and nothing is decided. An empty
+// uid is refused too: a decision on "whatever is called this now" is what the
+// UID prevents.
 //
 // Like kubectl (k8s.io/kubectl/pkg/cmd/certificates/certificates.go), the
 // opposite decision is an error; unlike kubectl, a Failed condition also blocks
 // approval, because the apiserver never removes conditions and the signer
 // ignores failed requests (pkg/controller/certificates/signer/signer.go).
-func ApplyDecision(csr *certificatesv1.CertificateSigningRequest, d Decision, message string, now time.Time) (out *certificatesv1.CertificateSigningRequest, changed bool, err error) {
+func ApplyDecision(csr *certificatesv1.CertificateSigningRequest, uid string, d Decision, message string, now time.Time) (out *certificatesv1.CertificateSigningRequest, changed bool, err error) {
 	if csr == nil {
 		return nil, false, errors.New("no certificate signing request")
+	}
+	if uid == "" {
+		return nil, false, fmt.Errorf("no UID for %q: a decision names the object it was made on", csr.Name)
+	}
+	if string(csr.UID) != uid {
+		return nil, false, &replacedError{name: csr.Name}
 	}
 	var want certificatesv1.RequestConditionType
 	var reason string

@@ -39,7 +39,7 @@ func TestApplyDecision(t *testing.T) {
 			c.conds = tc.conds
 			in := c.build(t)
 			before := in.DeepCopy()
-			out, changed, err := ApplyDecision(in, tc.d, "typed by the admin", now)
+			out, changed, err := ApplyDecision(in, string(in.UID), tc.d, "typed by the admin", now)
 			if !reflect.DeepEqual(in, before) {
 				t.Fatal("input mutated")
 			}
@@ -85,11 +85,32 @@ func TestApplyDecision(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := ApplyDecision(nil, Approve, "", now); err == nil {
+	if _, _, err := ApplyDecision(nil, "u", Approve, "", now); err == nil {
 		t.Error("nil CSR accepted")
 	}
-	if _, _, err := ApplyDecision(&certificatesv1.CertificateSigningRequest{}, Decision(7), "", now); err == nil {
+	one := &certificatesv1.CertificateSigningRequest{}
+	one.Name, one.UID = "jane", "uid-1"
+	if _, _, err := ApplyDecision(one, "uid-1", Decision(7), "", now); err == nil {
 		t.Error("unknown decision accepted")
+	}
+}
+
+// A decision names the object it was made on: another object of the same
+// name is refused, and so is a decision that names no object.
+func TestApplyDecisionIsBoundToTheUID(t *testing.T) {
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	c := clientSpec()
+	c.request = []byte("r")
+	in := c.build(t)
+	for _, d := range []Decision{Approve, Deny} {
+		out, changed, err := ApplyDecision(in, "uid-of-an-older-object", d, "", now)
+		if out != nil || changed || !errors.Is(err, ErrReplaced) || errors.Is(err, ErrAlreadyDecided) ||
+			err.Error() != `"`+in.Name+`" was replaced by a different request since you opened it; look again` {
+			t.Errorf("%v on another UID = %v, %v, %v; want ErrReplaced", d, out, changed, err)
+		}
+		if out, changed, err := ApplyDecision(in, "", d, "", now); out != nil || changed || err == nil || errors.Is(err, ErrReplaced) {
+			t.Errorf("%v with no UID = %v, %v, %v; want refused", d, out, changed, err)
+		}
 	}
 }
 

@@ -45,13 +45,14 @@ func TestOnControlPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	create := func(t *testing.T, name, cn string, orgs ...string) {
+	create := func(t *testing.T, name, cn string, orgs ...string) (uid string) {
 		t.Helper()
-		_, err := controlplane.CreateCSR(ctx, admin, name, certificatesv1.KubeAPIServerClientSignerName,
+		csr, err := controlplane.CreateCSR(ctx, admin, name, certificatesv1.KubeAPIServerClientSignerName,
 			requestPEM(t, cn, orgs...), []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageClientAuth}, 3600)
 		if err != nil {
 			t.Fatal(err)
 		}
+		return string(csr.UID)
 	}
 	state := func(name string, want certs.State) func([]*certs.Summary) bool {
 		return func(s []*certs.Summary) bool {
@@ -120,8 +121,8 @@ func TestOnControlPlane(t *testing.T) {
 	})
 
 	t.Run("ApproveIsIssued", func(t *testing.T) {
-		create(t, "approve-me", "approve-me")
-		changed, err := c.Approve(ctx, "approve-me", "ticket 42")
+		uid := create(t, "approve-me", "approve-me")
+		changed, err := c.Approve(ctx, "approve-me", uid, "ticket 42")
 		if err != nil || !changed {
 			t.Fatalf("Approve = %v, %v", changed, err)
 		}
@@ -135,19 +136,19 @@ func TestOnControlPlane(t *testing.T) {
 			t.Errorf("condition = %+v", got)
 		}
 
-		changed, err = c.Approve(ctx, "approve-me", "again")
+		changed, err = c.Approve(ctx, "approve-me", uid, "again")
 		if err != nil || changed {
 			t.Errorf("second Approve = %v, %v; want a no-op", changed, err)
 		}
-		_, err = c.Deny(ctx, "approve-me", "")
+		_, err = c.Deny(ctx, "approve-me", uid, "")
 		if !errors.Is(err, certs.ErrAlreadyDecided) || !strings.Contains(err.Error(), "already Approved") {
 			t.Errorf("Deny of an approved request = %v, want ErrAlreadyDecided", err)
 		}
 	})
 
 	t.Run("Deny", func(t *testing.T) {
-		create(t, "deny-me", "deny-me")
-		changed, err := c.Deny(ctx, "deny-me", "not yours")
+		uid := create(t, "deny-me", "deny-me")
+		changed, err := c.Deny(ctx, "deny-me", uid, "not yours")
 		if err != nil || !changed {
 			t.Fatalf("Deny = %v, %v", changed, err)
 		}
@@ -159,25 +160,49 @@ func TestOnControlPlane(t *testing.T) {
 		if got := csr.Status.Conditions[0]; got.Type != certificatesv1.CertificateDenied || got.Reason != certs.ReasonDeny || got.Message != "not yours" {
 			t.Errorf("condition = %+v", got)
 		}
-		if _, err := c.Approve(ctx, "deny-me", ""); !errors.Is(err, certs.ErrAlreadyDecided) {
+		if _, err := c.Approve(ctx, "deny-me", uid, ""); !errors.Is(err, certs.ErrAlreadyDecided) {
 			t.Errorf("Approve of a denied request = %v, want ErrAlreadyDecided", err)
 		}
 	})
 
+	// CSR names are reused: a decision made on one object must never land on
+	// another that took its name.
+	t.Run("ReplacedIsRefused", func(t *testing.T) {
+		seen := create(t, "replace-me", "jane")
+		csrs := admin.CertificatesV1().CertificateSigningRequests()
+		if err := csrs.Delete(ctx, "replace-me", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		now := create(t, "replace-me", "jane", "admins")
+		for _, d := range []func(context.Context, string, string, string) (bool, error){c.Approve, c.Deny} {
+			changed, err := d(ctx, "replace-me", seen, "decided on the first one")
+			if changed || !errors.Is(err, certs.ErrReplaced) || !strings.Contains(err.Error(), `"replace-me" was replaced by a different request`) {
+				t.Errorf("decision on the replaced object = %v, %v; want ErrReplaced, said so", changed, err)
+			}
+		}
+		csr, err := csrs.Get(ctx, "replace-me", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(csr.UID) != now || len(csr.Status.Conditions) != 0 {
+			t.Errorf("the new object was decided on: uid %s, conditions %+v", csr.UID, csr.Status.Conditions)
+		}
+	})
+
 	t.Run("NotFound", func(t *testing.T) {
-		_, err := c.Approve(ctx, "no-such-request", "")
+		_, err := c.Approve(ctx, "no-such-request", "some-uid", "")
 		if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "no longer exists") {
 			t.Errorf("Approve = %v, want not found, said so", err)
 		}
 	})
 
 	t.Run("Forbidden", func(t *testing.T) {
-		create(t, "forbidden-target", "forbidden-target")
+		target := create(t, "forbidden-target", "forbidden-target")
 		waitSnapshot(t, w, "forbidden-target", func(s []*certs.Summary) bool { return find(s, "forbidden-target") != nil })
 
 		// nobody may do nothing.
 		nobody := userClient(t, cp, "nobody")
-		_, err := nobody.Approve(ctx, "forbidden-target", "")
+		_, err := nobody.Approve(ctx, "forbidden-target", target, "")
 		t.Logf("nobody approves: %v", err)
 		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "get on certificatesigningrequests") {
 			t.Errorf("nobody: Approve = %v, want 403 naming get", err)
@@ -193,14 +218,14 @@ func TestOnControlPlane(t *testing.T) {
 		reader := grant(t, cp, admin, "reader",
 			rbacv1.PolicyRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}},
 			rbacv1.PolicyRule{Verbs: []string{"update"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests/approval"}})
-		_, err = reader.Approve(ctx, "forbidden-target", "")
+		_, err = reader.Approve(ctx, "forbidden-target", target, "")
 		t.Logf("reader approves: %v", err)
 		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `approve on signers`) || !strings.Contains(err.Error(), `"kubernetes.io/kube-apiserver-client"`) {
 			t.Errorf("reader: Approve = %v, want 403 naming approve on the signer", err)
 		}
 		// The CertificateApproval admission plugin guards every write to the
 		// approval subresource: denying needs the signer permission too.
-		if _, err := reader.Deny(ctx, "forbidden-target", "by reader"); !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `approve on signers`) {
+		if _, err := reader.Deny(ctx, "forbidden-target", target, "by reader"); !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `approve on signers`) {
 			t.Errorf("reader: Deny = %v, want 403 naming approve on the signer", err)
 		}
 		// The reader can watch, but not nodes nor bindings: those facts are unknown.
@@ -217,8 +242,8 @@ func TestOnControlPlane(t *testing.T) {
 		// getter may read but not write approvals.
 		getter := grant(t, cp, admin, "getter",
 			rbacv1.PolicyRule{Verbs: []string{"get"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}})
-		create(t, "forbidden-target-2", "forbidden-target-2")
-		_, err = getter.Approve(ctx, "forbidden-target-2", "")
+		target2 := create(t, "forbidden-target-2", "forbidden-target-2")
+		_, err = getter.Approve(ctx, "forbidden-target-2", target2, "")
 		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "update on certificatesigningrequests/approval") {
 			t.Errorf("getter: Approve = %v, want 403 naming the approval subresource", err)
 		}

@@ -137,11 +137,11 @@ func TestRequestTimeout(t *testing.T) {
 	// Service's addresses out of the names.
 	calls := map[string]func(ctx context.Context, c *Client) error{
 		"Approve": func(ctx context.Context, c *Client) error {
-			_, err := c.Approve(ctx, "some-csr", "")
+			_, err := c.Approve(ctx, "some-csr", "some-uid", "")
 			return err
 		},
 		"Deny": func(ctx context.Context, c *Client) error {
-			_, err := c.Deny(ctx, "some-csr", "")
+			_, err := c.Deny(ctx, "some-csr", "some-uid", "")
 			return err
 		},
 		"Capabilities": func(ctx context.Context, c *Client) error {
@@ -222,7 +222,7 @@ func TestRequestTimeout(t *testing.T) {
 func TestTimeoutErrorsSaySo(t *testing.T) {
 	c, _ := connectStub(t, "50ms", true)
 	// A decision that timed out may have been written all the same.
-	_, err := c.Approve(t.Context(), "some-csr", "")
+	_, err := c.Approve(t.Context(), "some-csr", "some-uid", "")
 	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || !strings.Contains(err.Error(), "may or may not have been made") {
 		t.Errorf("Approve = %v, want it to say the apiserver did not answer in time, and the change may have been made", err)
 	}

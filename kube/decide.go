@@ -15,20 +15,24 @@ const fieldManager = "csrtui"
 
 // Approve adds an Approved condition to the CSR through the approval
 // subresource, as `kubectl certificate approve` does, with csrtui's reason and
-// the admin's message. changed is false when it was already approved. An error
-// wraps certs.ErrAlreadyDecided when the CSR was denied or failed.
-func (c *Client) Approve(ctx context.Context, name, message string) (changed bool, err error) {
-	return c.decide(ctx, name, certs.Approve, message)
+// the admin's message. uid is the UID of the object the admin decided on: when
+// the CSR called name now has another one, nothing is written and the error
+// wraps certs.ErrReplaced. changed is false when it was already approved. An
+// error wraps certs.ErrAlreadyDecided when the CSR was denied or failed.
+func (c *Client) Approve(ctx context.Context, name, uid, message string) (changed bool, err error) {
+	return c.decide(ctx, name, uid, certs.Approve, message)
 }
 
 // Deny adds a Denied condition, like Approve.
-func (c *Client) Deny(ctx context.Context, name, message string) (changed bool, err error) {
-	return c.decide(ctx, name, certs.Deny, message)
+func (c *Client) Deny(ctx context.Context, name, uid, message string) (changed bool, err error) {
+	return c.decide(ctx, name, uid, certs.Deny, message)
 }
 
 // decide reads the CSR, lets certs add the condition, and writes it, reading and
-// trying again when someone else changed the CSR in between.
-func (c *Client) decide(ctx context.Context, name string, d certs.Decision, message string) (bool, error) {
+// trying again when someone else changed the CSR in between. The write carries
+// the resourceVersion of the read, so the object decided on is the one whose UID
+// was checked; a replaced object is refused without retrying.
+func (c *Client) decide(ctx context.Context, name, uid string, d certs.Decision, message string) (bool, error) {
 	ctx, cancel := c.bound(ctx)
 	defer cancel()
 	csrs := c.Interface.CertificatesV1().CertificateSigningRequests()
@@ -43,7 +47,7 @@ func (c *Client) decide(ctx context.Context, name string, d certs.Decision, mess
 		if err != nil {
 			return err
 		}
-		out, ch, err := certs.ApplyDecision(csr, d, message, time.Now())
+		out, ch, err := certs.ApplyDecision(csr, uid, d, message, time.Now())
 		if err != nil || !ch {
 			changed = false
 			return err

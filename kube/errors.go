@@ -130,7 +130,7 @@ func decisionError(name string, d certs.Decision, step string, err error) error 
 	}
 	var msg string
 	switch {
-	case errors.Is(err, certs.ErrAlreadyDecided):
+	case errors.Is(err, certs.ErrAlreadyDecided), errors.Is(err, certs.ErrReplaced):
 		return err
 	case apierrors.IsForbidden(err):
 		msg = fmt.Sprintf("may not %s %q: %s", verb, name, missingPermission(step, err))

@@ -31,15 +31,15 @@ func waitCmd(src Source) tea.Cmd {
 // the Inspector bound each call to the cluster with the request timeout the
 // admin chose.
 
-func decideCmd(d Decider, approve bool, name, message string) tea.Cmd {
+func decideCmd(d Decider, approve bool, name, uid, message string) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		var changed bool
 		var err error
 		if approve {
-			changed, err = d.Approve(ctx, name, message)
+			changed, err = d.Approve(ctx, name, uid, message)
 		} else {
-			changed, err = d.Deny(ctx, name, message)
+			changed, err = d.Deny(ctx, name, uid, message)
 		}
 		return decisionMsg{approve: approve, name: name, changed: changed, err: err}
 	}

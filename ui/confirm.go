@@ -99,7 +99,7 @@ func (c *confirmDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 }
 
 func (c *confirmDialog) approve() outcome {
-	return decideOutcome{decision: certs.Approve, name: c.s.Name, message: approveMessage}
+	return decideOutcome{decision: certs.Approve, name: c.s.Name, uid: c.s.UID, message: approveMessage}
 }
 
 func (c *confirmDialog) ShortHelp() []key.Binding {

@@ -17,13 +17,15 @@ type Source interface {
 	Err() error
 }
 
-// Decider writes approve/deny decisions through the approval subresource.
-// changed is false when the same decision was already there (a no-op).
+// Decider writes approve/deny decisions through the approval subresource, on
+// the object with that name only while it still has the UID the admin saw
+// (else the error wraps certs.ErrReplaced). changed is false when the same
+// decision was already there (a no-op).
 // Errors carry a message an admin can act on (403 with the missing permission,
 // conflict, not found, timeout, already decided).
 type Decider interface {
-	Approve(ctx context.Context, name, message string) (changed bool, err error)
-	Deny(ctx context.Context, name, message string) (changed bool, err error)
+	Approve(ctx context.Context, name, uid, message string) (changed bool, err error)
+	Deny(ctx context.Context, name, uid, message string) (changed bool, err error)
 }
 
 // Inspector asks the cluster what an identity could do if a certificate for it

@@ -49,6 +49,7 @@ type (
 	decideOutcome struct {
 		decision certs.Decision
 		name     string // raw
+		uid      string // of the object the admin saw: a replaced one is refused
 		message  string // recorded on the condition
 	}
 
@@ -115,7 +116,7 @@ func (m *Model) apply(out outcome) tea.Cmd {
 			doing = "Approving "
 		}
 		m.setStatus(infoStatus(doing + certs.Sanitize(o.name) + "…"))
-		return decideCmd(m.cfg.Decider, approve, o.name, o.message)
+		return decideCmd(m.cfg.Decider, approve, o.name, o.uid, o.message)
 	case writeOutcome:
 		m.setStatus(infoStatus("Exporting " + certs.Sanitize(o.name) + "…"))
 		return exportCmd(o.name, o.path, o.pem, o.overwrite)

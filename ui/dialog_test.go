@@ -54,7 +54,7 @@ func summaryNamed(t *testing.T, name string) *certs.Summary {
 
 func TestConfirmOutcomes(t *testing.T) {
 	keys := defaultKeyMap()
-	approve := decideOutcome{decision: certs.Approve, name: "csr-alice", message: approveMessage}
+	approve := decideOutcome{decision: certs.Approve, name: "csr-alice", uid: "uid-csr-alice", message: approveMessage}
 	cancel := cancelOutcome{note: approvalCancelled}
 
 	// A plain request: y approves, n and esc cancel, nothing else ends it.
@@ -89,7 +89,7 @@ func TestConfirmOutcomes(t *testing.T) {
 	}
 	c = opened(t, newConfirm(masters, &keys)).(*confirmDialog)
 	typeInto(c, "csr-masters")
-	want := decideOutcome{decision: certs.Approve, name: "csr-masters", message: approveMessage}
+	want := decideOutcome{decision: certs.Approve, name: "csr-masters", uid: "uid-csr-masters", message: approveMessage}
 	if out := answer(t, c, "enter"); out != want {
 		t.Fatalf("the typed name: %#v, want %#v", out, want)
 	}
@@ -123,7 +123,7 @@ func TestPromptOutcomes(t *testing.T) {
 	masters := summaryNamed(t, "csr-masters")
 	p := opened(t, newDenyPrompt(masters, &keys))
 	typeInto(p, "  y n q ")
-	want := decideOutcome{decision: certs.Deny, name: "csr-masters", message: "y n q"}
+	want := decideOutcome{decision: certs.Deny, name: "csr-masters", uid: "uid-csr-masters", message: "y n q"}
 	if out := answer(t, p, "enter"); out != want {
 		t.Fatalf("deny: %#v, want %#v", out, want)
 	}

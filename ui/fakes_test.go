@@ -72,8 +72,8 @@ func (f *fakeSource) set(ss []*certs.Summary) {
 }
 
 type decision struct {
-	approve       bool
-	name, message string
+	approve            bool
+	name, uid, message string
 }
 
 type fakeDecider struct {
@@ -84,12 +84,12 @@ type fakeDecider struct {
 	deadlines int // calls whose context had a deadline
 }
 
-func (f *fakeDecider) Approve(ctx context.Context, name, message string) (bool, error) {
-	return f.decide(ctx, decision{true, name, message})
+func (f *fakeDecider) Approve(ctx context.Context, name, uid, message string) (bool, error) {
+	return f.decide(ctx, decision{true, name, uid, message})
 }
 
-func (f *fakeDecider) Deny(ctx context.Context, name, message string) (bool, error) {
-	return f.decide(ctx, decision{false, name, message})
+func (f *fakeDecider) Deny(ctx context.Context, name, uid, message string) (bool, error) {
+	return f.decide(ctx, decision{false, name, uid, message})
 }
 
 func (f *fakeDecider) decide(ctx context.Context, d decision) (bool, error) {

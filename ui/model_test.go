@@ -286,7 +286,7 @@ func TestApproveWithY(t *testing.T) {
 	}
 	h.run(h.press("y"))
 	h.wantState(stateList)
-	if len(h.dec.calls) != 1 || !h.dec.calls[0].approve || h.dec.calls[0].name != "csr-alice" {
+	if len(h.dec.calls) != 1 || !h.dec.calls[0].approve || h.dec.calls[0].name != "csr-alice" || h.dec.calls[0].uid != "uid-csr-alice" {
 		t.Fatalf("calls %+v", h.dec.calls)
 	}
 	h.wantStatus(statusOK, "Approved csr-alice")
@@ -328,7 +328,7 @@ func TestApproveCriticalNeedsName(t *testing.T) {
 	}
 	h.typeText("s")
 	h.run(h.press("enter"))
-	if len(h.dec.calls) != 1 || h.dec.calls[0].name != "csr-masters" || !h.dec.calls[0].approve {
+	if len(h.dec.calls) != 1 || h.dec.calls[0].name != "csr-masters" || h.dec.calls[0].uid != "uid-csr-masters" || !h.dec.calls[0].approve {
 		t.Fatalf("calls %+v", h.dec.calls)
 	}
 	h.wantState(stateList)
@@ -374,7 +374,7 @@ func TestDenyWithMessage(t *testing.T) {
 	h.typeText("not a request we expected")
 	h.run(h.press("enter"))
 	h.wantState(stateList)
-	want := decision{false, "csr-masters", "not a request we expected"}
+	want := decision{false, "csr-masters", "uid-csr-masters", "not a request we expected"}
 	if len(h.dec.calls) != 1 || h.dec.calls[0] != want {
 		t.Fatalf("calls %+v, want %+v", h.dec.calls, want)
 	}

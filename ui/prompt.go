@@ -26,11 +26,11 @@ func newPrompt(keys *keyMap, title, text string, submit key.Binding, done func(s
 
 // newDenyPrompt asks why s is denied; the reason is optional.
 func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
-	name := s.Name
+	name, uid := s.Name, s.UID
 	p := newPrompt(keys, "Deny "+certs.Sanitize(name),
 		"The reason is recorded on the CSR's Denied condition, for the requester to read.",
 		keys.SubmitDeny, func(reason string) outcome {
-			return decideOutcome{decision: certs.Deny, name: name, message: strings.TrimSpace(reason)}
+			return decideOutcome{decision: certs.Deny, name: name, uid: uid, message: strings.TrimSpace(reason)}
 		})
 	p.input.Placeholder = "reason (optional)"
 	return p

@@ -53,7 +53,8 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 		t.Errorf("snapshot has %d CSRs, want the %d initial ones", len(s), len(initialRequests()))
 	}
 
-	changed, err := c.Approve(t.Context(), "alice-laptop", "looks right")
+	alice := find(s, "alice-laptop").UID
+	changed, err := c.Approve(t.Context(), "alice-laptop", alice, "looks right")
 	if err != nil || !changed {
 		t.Fatalf("Approve = %v, %v; want true, nil", changed, err)
 	}
@@ -92,13 +93,13 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 	}
 
 	// Approving again is a no-op; denying it now is refused.
-	if changed, err := c.Approve(t.Context(), "alice-laptop", ""); err != nil || changed {
+	if changed, err := c.Approve(t.Context(), "alice-laptop", alice, ""); err != nil || changed {
 		t.Errorf("second Approve = %v, %v; want false, nil", changed, err)
 	}
-	if _, err := c.Deny(t.Context(), "alice-laptop", ""); !errors.Is(err, certs.ErrAlreadyDecided) {
+	if _, err := c.Deny(t.Context(), "alice-laptop", alice, ""); !errors.Is(err, certs.ErrAlreadyDecided) {
 		t.Errorf("Deny after approval = %v, want ErrAlreadyDecided", err)
 	}
-	if _, err := c.Approve(t.Context(), "no-such-csr", ""); !apierrors.IsNotFound(err) {
+	if _, err := c.Approve(t.Context(), "no-such-csr", alice, ""); !apierrors.IsNotFound(err) {
 		t.Errorf("Approve of a missing CSR = %v, want not found", err)
 	}
 }
@@ -110,10 +111,11 @@ func TestDemoSignerFailsBadKubeletShapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	if _, err := d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{}); err != nil {
+	created, err := d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.client().Approve(ctx, csr.Name, "try it"); err != nil {
+	if _, err := d.client().Approve(ctx, csr.Name, string(created.UID), "try it"); err != nil {
 		t.Fatal(err)
 	}
 	s := waitSnapshot(t, w, "the request failed", func(s []*certs.Summary) bool {
@@ -275,10 +277,11 @@ func TestDemoSignerFailsWithTheFindingsWords(t *testing.T) {
 				SignerName: sh.signer, Usages: sh.usages, Username: sh.req.Subject.CommonName,
 			},
 		}
-		if _, err := d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{}); err != nil {
+		created, err := d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.client().Approve(ctx, name, "see what the signer says"); err != nil {
+		if _, err := d.client().Approve(ctx, name, string(created.UID), "see what the signer says"); err != nil {
 			t.Fatal(err)
 		}
 	}
