@@ -18,7 +18,7 @@ const (
 	FindingWrongRequester    = "wrong-requester"    // a node certificate not requested by that node
 	FindingOtherIdentity     = "other-identity"     // a client certificate for someone other than the requester
 	FindingLongLived         = "long-lived"         // the signer's default year, or a client lifetime above the policy's maximum
-	FindingControlChars      = "control-chars"      // control, bidi or zero-width characters in any field
+	FindingControlChars      = "control-chars"      // control, bidi, invisible or odd-width characters in any field
 	FindingWeakKey           = "weak-key"           // RSA below the policy's minimum, ECDSA below 256 bits
 	FindingSHA1              = "sha1"               // request signed with SHA-1
 	FindingSubjectOdd        = "subject-odd"        // several CNs, empty CN, UID attribute, look-alike text

@@ -287,15 +287,18 @@ func (l *linter) controlChars() {
 		check("condition message", c.Message, true)
 	}
 	where = slices.Compact(where)
-	l.addList(FindingControlChars, SeverityHigh, "control, bidi or zero-width characters in ", where, ", ",
-		"Such characters can rewrite a terminal (CVE-2021-25743: escape sequences in API fields) or make text "+
-			"read differently from what it is (bidi overrides, zero-width joiners). csrtui shows them escaped; "+
-			"a legitimate requester has no reason to send them. The apiserver lets them through: crypto/x509 "+
+	l.addList(FindingControlChars, SeverityHigh, "control, bidi, invisible or odd-width characters in ", where, ", ",
+		"Such characters can rewrite a terminal (CVE-2021-25743: escape sequences in API fields), make text "+
+			"read differently from what it is (bidi overrides, zero-width joiners, Hangul fillers, non-ASCII "+
+			"spaces, stacked combining marks), or take a different number of cells than csrtui measures "+
+			"(spacing marks, conjoining jamo, flags), so a line overflows. csrtui shows them escaped; a legitimate "+
+			"requester has no reason to send them. The apiserver lets them through: crypto/x509 "+
 			"(crypto/x509/parser.go) accepts any UTF-8 and reads T61String as Latin-1, so C1 controls such as 0x9b pass.")
 }
 
-// hasHostile reports whether v holds a control, bidi, zero-width or BOM
-// character, or invalid UTF-8; in multiline text, tabs and line ends are fine.
+// hasHostile reports whether v holds a character Sanitize escapes other than
+// the backslash (see unsafeRune and scan), or invalid UTF-8; in multiline text,
+// tabs and line ends are fine.
 func hasHostile(v string, multiline bool) bool {
 	stops := hostileStops
 	if multiline {

@@ -109,7 +109,16 @@ func TestRuleControlChars(t *testing.T) {
 		{name: "newline in annotation is fine", spec: with(clientSpec, func(c *csrSpec) {
 			c.annots = map[string]string{"kubectl.kubernetes.io/last-applied-configuration": "{\"a\":1}\n"}
 		})},
+		{name: "Hangul filler in username", fire: true, sev: SeverityHigh, title: "username",
+			spec: with(clientSpec, func(c *csrSpec) { c.username = "build-bot\u1160" })},
+		{name: "NBSP in group", fire: true, sev: SeverityHigh, title: "groups",
+			spec: with(clientSpec, func(c *csrSpec) { c.groups = []string{"system:\u00a0masters"} })},
+		{name: "stacked marks in CN", fire: true, sev: SeverityHigh, title: "subject CN",
+			spec: with(customSpec, func(c *csrSpec) { c.req.cn = "we\u0301\u0302\u0303b" })},
+		{name: "private use in extra", fire: true, sev: SeverityHigh, title: "extra[scopes]",
+			spec: with(clientSpec, func(c *csrSpec) { c.extra = map[string]certificatesv1.ExtraValue{"scopes": {"\ue000"}} })},
 		{name: "plain Unicode is fine", spec: with(customSpec, func(c *csrSpec) { c.name = "café-日本" })},
+		{name: "an accent is fine", spec: with(customSpec, func(c *csrSpec) { c.req.cn = "re\u0301sume\u0301" })},
 		{name: "plain", spec: same(clientSpec)},
 	})
 }

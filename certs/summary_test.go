@@ -5,10 +5,12 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
 	certificatesv1 "k8s.io/api/certificates/v1"
 )
 
@@ -232,7 +234,9 @@ func FuzzSummarize(f *testing.F) {
 }
 
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"", "plain", "\x1b]0;x\x07", "\u009b", "\u202e", "\ufeff", "\xff\xfe", `\`, "日本", "\u200d\U000e0041"} {
+	for _, s := range []string{"", "plain", "\x1b]0;x\x07", "\u009b", "\u202e", "\ufeff", "\xff\xfe", `\`, "日本", "\u200d\U000e0041",
+		"build-bot\u1160", "\u3164\uffa0\u115f", "a\u00a0b\u3000", "\u2764\ufe0f", "\u2800", "\ue000\U0010fffd", "\ufdd0\uffff", "\u0378",
+		"e\u0301\u0302\u0303\u0304", "\u0301x", "\u0915\u094d\u0937\u093f", "\U0001f1eb\U0001f1f7", "\U0001f44d\U0001f3fd", "\u1100\u1161\u11a8"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -243,6 +247,14 @@ func FuzzSanitize(f *testing.F) {
 		}
 		if indexHostile(s, sanitizeStops) == len(s) && out != s {
 			t.Fatalf("clean input changed: %q -> %q", s, out)
+		}
+		// The control-chars finding fires exactly when Sanitize escapes more than backslashes.
+		if hasHostile(s, false) != (out != strings.ReplaceAll(s, `\`, `\\`)) {
+			t.Fatalf("the control-chars finding and Sanitize disagree on %q (-> %q)", s, out)
+		}
+		// Grapheme-aware terminals and those adding up wcwidths give the text the same cells.
+		if g, w := Width(out), ansi.StringWidthWc(out); g != w {
+			t.Fatalf("Width(%q) = %d, but a terminal adding up wcwidths takes %d cells", out, g, w)
 		}
 		for _, c := range []int{0, 1, 5, 20} {
 			if w := Width(Truncate(out, c)); w > c {
