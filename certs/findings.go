@@ -21,7 +21,8 @@ const (
 	FindingControlChars      = "control-chars"      // control, bidi, invisible or odd-width characters in any field
 	FindingWeakKey           = "weak-key"           // RSA below the policy's minimum, ECDSA below 256 bits
 	FindingSHA1              = "sha1"               // request signed with SHA-1
-	FindingSubjectOdd        = "subject-odd"        // several CNs, empty CN, UID attribute, look-alike text
+	FindingSubjectOdd        = "subject-odd"        // several CNs, empty CN, UID attribute
+	FindingLookAlike         = "look-alike"         // name, requester or subject text that reads as something it is not
 	FindingSANOdd            = "san-odd"            // non-RFC 1123 names, wildcards, special IPs, email or URI on client certificates
 	FindingLegacyUnknown     = "legacy-unknown"     // the legacy signer: no constraints
 	FindingIgnoredExtensions = "ignored-extensions" // extensions the built-in signer drops
@@ -71,6 +72,7 @@ func findings(s *Summary, p Policy, f ClusterFacts) []Finding {
 	l.weakKey()
 	l.sha1()
 	l.subjectOdd()
+	l.lookAlikes()
 	l.sanOdd()
 	l.legacyUnknown()
 	l.ignoredExtensions()

@@ -133,24 +133,47 @@ func (l *linter) subjectOdd() {
 			break
 		}
 	}
-	var odd []string
-	for _, a := range r.Subject {
-		if lookAlike(a.Value) {
-			odd = append(odd, a.Name+"="+quote(a.Value))
-		}
-	}
-	if len(odd) > 0 {
-		titles = append(titles, "non-ASCII or look-alike text in "+strings.Join(odd, ", "))
-		details = append(details, "Usernames and groups are compared byte for byte: a Cyrillic letter, a "+
-			"full-width colon, stray spaces or different case make a name that looks like a trusted one "+
-			"but isn't (or the reverse); the apiserver takes CN and O verbatim "+
-			"(k8s.io/apiserver/pkg/authentication/request/x509/x509.go).")
-	}
 	l.addList(FindingSubjectOdd, SeverityMedium, "odd subject: ", titles, "; ", strings.Join(details, " "))
 }
 
+// lookAlikes flags the names of the request and its requester that read as
+// something they are not: the CSR's name, the requester's username, groups and
+// extra, and every subject attribute.
+func (l *linter) lookAlikes() {
+	s := l.s
+	var odd []string
+	check := func(what, v string) {
+		if lookAlike(v) {
+			odd = append(odd, what+quote(v))
+		}
+	}
+	check("name ", s.Name)
+	check("username ", s.Username)
+	for _, g := range s.Groups {
+		check("group ", g)
+	}
+	for _, k := range sortedKeys(s.Extra) {
+		check("extra key ", k)
+		for _, v := range s.Extra[k] {
+			check("extra["+k+"] ", v)
+		}
+	}
+	if r := l.req; r != nil {
+		for _, a := range r.Subject {
+			check(a.Name+"=", a.Value)
+		}
+	}
+	l.addList(FindingLookAlike, SeverityMedium, "look-alike text: ", odd, ", ",
+		"Usernames and groups are compared byte for byte: a Cyrillic letter, a full-width colon, an invisible "+
+			"filler, stray spaces or different case make a name that looks like a trusted one but isn't (or the "+
+			"reverse). The apiserver takes CN and O verbatim (k8s.io/apiserver/pkg/authentication/request/x509/x509.go), "+
+			"and spec.username, groups and extra are whatever the authenticator gave the requester "+
+			"(pkg/registry/certificates/certificates/strategy.go PrepareForCreate); csrtui shows invisible "+
+			"characters escaped.")
+}
+
 // lookAlike flags values that read as something they are not: non-ASCII
-// letters, surrounding or doubled spaces, and "system:" in another case.
+// text, surrounding or doubled spaces, and "system:" in another case.
 func lookAlike(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if v[i] >= utf8.RuneSelf {

@@ -53,14 +53,41 @@ func TestRuleSubjectOdd(t *testing.T) {
 			spec: with(clientSpec, func(c *csrSpec) {
 				c.req.extraNames = []pkix.AttributeTypeAndValue{{Type: asnUID, Value: "1234-5678"}}
 			})},
-		{name: "Cyrillic look-alike", fire: true, sev: SeverityMedium, title: "look-alike",
-			spec: with(customSpec, func(c *csrSpec) { c.req.orgs = []string{"system:mastеrs"} })}, // Cyrillic е
-		{name: "case variant", fire: true, sev: SeverityMedium, title: `O="System:Masters"`,
-			spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"System:Masters"} })},
-		{name: "trailing space", fire: true, sev: SeverityMedium, title: `CN="jane "`,
-			spec: with(clientSpec, func(c *csrSpec) { c.req.cn, c.username = "jane ", "jane " })},
 		{name: "ordinary", spec: same(clientSpec)},
 		{name: "several Os are normal", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"dev", "ops"} })},
+		{name: "look-alike text has its own finding", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"System:Masters"} })},
+	})
+}
+
+func TestRuleLookAlike(t *testing.T) {
+	runRuleCases(t, FindingLookAlike, []ruleCase{
+		{name: "Hangul filler in username", fire: true, sev: SeverityMedium, title: "username \"build-bot\u1160\"",
+			spec: with(clientSpec, func(c *csrSpec) { c.username = "build-bot\u1160" })},
+		{name: "Cyrillic in group", fire: true, sev: SeverityMedium, title: `group "system:mastеrs"`, // Cyrillic е
+			spec: with(clientSpec, func(c *csrSpec) { c.groups = []string{"system:authenticated", "system:mastеrs"} })},
+		{name: "case variant group", fire: true, sev: SeverityMedium, title: `group "System:Nodes"`,
+			spec: with(clientSpec, func(c *csrSpec) { c.groups = []string{"System:Nodes"} })},
+		{name: "NBSP in extra", fire: true, sev: SeverityMedium, title: "extra[scopes] \"read\u00a0all\"",
+			spec: with(clientSpec, func(c *csrSpec) {
+				c.extra = map[string]certificatesv1.ExtraValue{"scopes": {"read", "read\u00a0all"}}
+			})},
+		{name: "full-width extra key", fire: true, sev: SeverityMedium, title: `extra key "scopes：admin"`,
+			spec: with(clientSpec, func(c *csrSpec) { c.extra = map[string]certificatesv1.ExtraValue{"scopes：admin": {"x"}} })},
+		{name: "Cyrillic name", fire: true, sev: SeverityMedium, title: `name "jаne"`, // Cyrillic а
+			spec: with(clientSpec, func(c *csrSpec) { c.name = "jаne" })},
+		{name: "Cyrillic O", fire: true, sev: SeverityMedium, title: `O="system:mastеrs"`,
+			spec: with(customSpec, func(c *csrSpec) { c.req.orgs = []string{"system:mastеrs"} })},
+		{name: "case variant O", fire: true, sev: SeverityMedium, title: `O="System:Masters"`,
+			spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"System:Masters"} })},
+		{name: "trailing space CN", fire: true, sev: SeverityMedium, title: `CN="jane "`,
+			spec: with(clientSpec, func(c *csrSpec) { c.req.cn, c.username = "jane ", "jane " })},
+		{name: "ordinary", spec: same(clientSpec)},
+		{name: "node requester", spec: same(servingSpec)},
+		{name: "several Os and groups", spec: with(clientSpec, func(c *csrSpec) {
+			c.req.orgs = []string{"dev", "ops"}
+			c.groups = []string{"system:authenticated", "oidc:dev"}
+			c.extra = map[string]certificatesv1.ExtraValue{"authentication.kubernetes.io/credential-id": {"X509SHA256=ab12"}}
+		})},
 	})
 }
 
