@@ -24,6 +24,7 @@ const (
 	FindingSubjectOdd        = "subject-odd"        // several CNs, empty CN, UID attribute
 	FindingLookAlike         = "look-alike"         // name, requester or subject text that reads as something it is not
 	FindingSANOdd            = "san-odd"            // non-RFC 1123 names, wildcards, special IPs, email or URI on client certificates
+	FindingNameOdd           = "name-odd"           // a CSR name that is not a DNS subdomain: whitespace, over 253 bytes
 	FindingLegacyUnknown     = "legacy-unknown"     // the legacy signer: no constraints
 	FindingIgnoredExtensions = "ignored-extensions" // extensions the built-in signer drops
 	FindingCustomSigner      = "custom-signer"      // a signer kube-controller-manager doesn't serve
@@ -74,6 +75,7 @@ func findings(s *Summary, p Policy, f ClusterFacts) []Finding {
 	l.subjectOdd()
 	l.lookAlikes()
 	l.sanOdd()
+	l.nameOdd()
 	l.legacyUnknown()
 	l.ignoredExtensions()
 	l.customSigner()

@@ -4,7 +4,10 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Rules about the names a request carries (subject, SANs) and any text that
@@ -184,6 +187,43 @@ func lookAlike(v string) bool {
 		return true
 	}
 	return len(v) >= 7 && strings.EqualFold(v[:7], "system:") && v[:7] != "system:"
+}
+
+// nameOdd flags CSR names that are not DNS subdomains. The apiserver doesn't
+// care what a CSR is called (pkg/apis/certificates/validation/validation.go
+// ValidateCertificateRequestName) beyond the path-segment rules, but the name
+// is what the admin reads in the list and the dialog, and types to approve a
+// critical request: spaces or a name thousands of characters long can pose as
+// the dialog's own text and push the real subject out of sight. Kubelets,
+// kubeadm, cert-manager and generateName all make DNS subdomains.
+func (l *linter) nameOdd() {
+	name := l.s.Name
+	if len(validation.IsDNS1123Subdomain(name)) == 0 {
+		return
+	}
+	title := "name is not a DNS subdomain (RFC 1123)"
+	if strings.ContainsFunc(name, unicode.IsSpace) {
+		title += "; it contains whitespace"
+	}
+	if len(name) > validation.DNS1123SubdomainMaxLength {
+		title += "; it is " + thousands(len(name)) + " bytes long"
+	}
+	l.add(FindingNameOdd, SeverityMedium, title,
+		"A CSR's name is shown in the list and the dialogs and typed to approve a critical request; one with "+
+			"spaces, upper case, odd characters or more than 253 bytes can pose as the dialog's own text or push "+
+			"what matters out of sight. The apiserver accepts any name without / or % "+
+			"(pkg/apis/certificates/validation/validation.go ValidateCertificateRequestName, "+
+			"k8s.io/apimachinery/pkg/api/validation/path), but kubelets, kubeadm, cert-manager and generateName "+
+			"all make DNS subdomains (k8s.io/apimachinery/pkg/util/validation IsDNS1123Subdomain).")
+}
+
+// thousands writes n with a comma between thousands: 1,480.
+func thousands(n int) string {
+	s := itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func (l *linter) sanOdd() {

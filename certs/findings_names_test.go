@@ -2,6 +2,7 @@ package certs
 
 import (
 	"crypto/x509/pkix"
+	"strings"
 	"testing"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
@@ -87,6 +88,33 @@ func TestRuleLookAlike(t *testing.T) {
 			c.req.orgs = []string{"dev", "ops"}
 			c.groups = []string{"system:authenticated", "oidc:dev"}
 			c.extra = map[string]certificatesv1.ExtraValue{"authentication.kubernetes.io/credential-id": {"X509SHA256=ab12"}}
+		})},
+	})
+}
+
+func TestRuleNameOdd(t *testing.T) {
+	label := strings.Repeat("a", 63)
+	runRuleCases(t, FindingNameOdd, []ruleCase{
+		{name: "a name that poses as the dialog", fire: true, sev: SeverityMedium, title: "whitespace",
+			spec: with(clientSpec, func(c *csrSpec) {
+				c.name = "jane-laptop" + strings.Repeat(" ", 60) + "Subject    CN=jane, O=dev"
+			})},
+		{name: "tab", fire: true, sev: SeverityMedium, title: "whitespace",
+			spec: with(clientSpec, func(c *csrSpec) { c.name = "jane\tlaptop" })},
+		{name: "NBSP", fire: true, sev: SeverityMedium, title: "whitespace",
+			spec: with(clientSpec, func(c *csrSpec) { c.name = "jane\u00a0laptop" })},
+		{name: "too long", fire: true, sev: SeverityMedium, title: "1,480 bytes",
+			spec: with(clientSpec, func(c *csrSpec) { c.name = strings.Repeat("a", 1480) })},
+		{name: "254 bytes", fire: true, sev: SeverityMedium, title: "254 bytes",
+			spec: with(clientSpec, func(c *csrSpec) { c.name = strings.Repeat("a", 254) })},
+		{name: "upper case", fire: true, sev: SeverityMedium, title: "not a DNS subdomain",
+			spec: with(clientSpec, func(c *csrSpec) { c.name = "Jane-Laptop" })},
+		{name: "underscore", fire: true, sev: SeverityMedium, title: "not a DNS subdomain",
+			spec: with(clientSpec, func(c *csrSpec) { c.name = "jane_laptop" })},
+		{name: "generated", spec: with(kubeletClientSpec, func(c *csrSpec) { c.name = "node-csr-n1-4f7a9c" })},
+		{name: "dotted", spec: with(clientSpec, func(c *csrSpec) { c.name = "jane.laptop.example.com" })},
+		{name: "253 bytes", spec: with(clientSpec, func(c *csrSpec) {
+			c.name = label + "." + label + "." + label + "." + strings.Repeat("b", 61)
 		})},
 	})
 }
