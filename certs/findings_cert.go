@@ -18,7 +18,7 @@ func (l *linter) longLived() {
 		l.add(FindingLongLived, SeverityHigh, "no expirationSeconds: the certificate would be valid for "+HumanDuration(s.EffectiveDuration),
 			"Without spec.expirationSeconds the built-in signer uses --cluster-signing-duration (365 days by "+
 				"default), bounded only by the CA's own expiry"+src)
-	case clientUsage(s.Signer, s.Usages) && p.MaxClientDuration > 0 && s.EffectiveDuration > p.MaxClientDuration:
+	case clientUsage(s.Signer, s.Usages, l.req) && p.MaxClientDuration > 0 && s.EffectiveDuration > p.MaxClientDuration:
 		title := "client certificate would be valid for " + HumanDuration(s.EffectiveDuration) +
 			", above the " + HumanDuration(p.MaxClientDuration) + " maximum"
 		detail := "Client certificates above the configured maximum (--max-client-duration) need a reason"

@@ -24,7 +24,16 @@ func TestRuleLongLived(t *testing.T) {
 		{name: "client 1h", spec: same(clientSpec)},
 		{name: "client 48h under a 72h policy", pol: func(p *Policy) { p.MaxClientDuration = 72 * time.Hour },
 			spec: with(clientSpec, func(c *csrSpec) { c.exp = 48 * 3600 })},
+		// With no extendedKeyUsage a certificate authenticates clients.
+		{name: "custom with no extended key usage 30d", fire: true, sev: SeverityHigh, title: "client certificate would be valid for 30d",
+			spec: with(customSpec, func(c *csrSpec) { c.exp, c.usages = 30*24*3600, []string{"digital signature", "key encipherment"} })},
+		{name: "custom asking client auth in the request only", fire: true, sev: SeverityHigh, title: "client certificate would be valid for 30d",
+			spec: with(customSpec, func(c *csrSpec) {
+				c.exp = 30 * 24 * 3600
+				c.req.exts = []pkix.Extension{ekuExtension(t, ekuClientAuth)}
+			})},
 		{name: "serving 30d", spec: same(servingSpec)},
+		{name: "custom serving 30d", spec: with(customSpec, func(c *csrSpec) { c.exp = 30 * 24 * 3600 })},
 		{name: "custom serving without expiration", spec: with(customSpec, func(c *csrSpec) { c.exp = 0 })},
 	})
 }

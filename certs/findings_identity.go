@@ -21,6 +21,10 @@ func (l *linter) masters() {
 	default:
 		why = " No admission plugin guards custom signers."
 	}
+	if l.s.Signer != KubeAPIServerClientSignerName && !slices.ContainsFunc(l.s.Usages, isExtKeyUsageWord) {
+		why += " spec.usages name no extended key usage, and a certificate without one is accepted for client " +
+			"auth (crypto/x509/verify.go, k8s.io/apiserver/pkg/authentication/request/x509/x509.go)."
+	}
 	l.add(FindingMasters, SeverityCritical, "O=system:masters: the certificate would be cluster-admin beyond RBAC's reach",
 		"Members of system:masters bypass authorization entirely, no RoleBinding grants or removes it, and a "+
 			"client certificate can't be revoked: only rotating the cluster CA ends it "+

@@ -13,9 +13,26 @@ func TestRuleMasters(t *testing.T) {
 			masters(c)
 			c.signer = LegacyUnknownSignerName
 		})},
+		// A certificate with no extendedKeyUsage is good for client auth.
+		{name: "legacy with no extended key usage", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(clientSpec, func(c *csrSpec) {
+			masters(c)
+			c.signer, c.usages = LegacyUnknownSignerName, []string{"digital signature", "key encipherment"}
+		})},
+		{name: "legacy any", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(servingSpec, func(c *csrSpec) {
+			masters(c)
+			c.signer, c.usages = LegacyUnknownSignerName, []string{"digital signature", "any"}
+		})},
+		{name: "custom with no extended key usage", fire: true, sev: SeverityCritical, title: "system:masters", spec: with(customSpec, func(c *csrSpec) {
+			masters(c)
+			c.usages = []string{"digital signature"}
+		})},
 		{name: "legacy serving only", spec: with(servingSpec, func(c *csrSpec) {
 			masters(c)
 			c.signer = LegacyUnknownSignerName
+		})},
+		{name: "legacy S/MIME only", spec: with(servingSpec, func(c *csrSpec) {
+			masters(c)
+			c.signer, c.usages = LegacyUnknownSignerName, []string{"digital signature", "s/mime"}
 		})},
 		{name: "kubelet client (signer rejects instead)", spec: with(kubeletClientSpec, masters)},
 		{name: "look-alike is not masters", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"system:masters "} })},
@@ -35,6 +52,12 @@ func TestRuleSystemIdentity(t *testing.T) {
 			spec: with(customSpec, func(c *csrSpec) { c.req.orgs = []string{"system:bootstrappers:kubeadm:default-node-token"} })},
 		{name: "kubeadm admins", fire: true, sev: SeverityCritical, title: "kubeadm:cluster-admins",
 			spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"kubeadm:cluster-admins"} })},
+		{name: "legacy with no extended key usage", fire: true, sev: SeverityCritical, title: `CN="system:kube-scheduler"`,
+			spec: with(clientSpec, func(c *csrSpec) {
+				c.req.cn, c.username = "system:kube-scheduler", "system:kube-scheduler"
+				c.signer, c.usages = LegacyUnknownSignerName, []string{"key encipherment"}
+			})},
+		{name: "legacy serving only", spec: with(servingSpec, func(c *csrSpec) { c.signer = LegacyUnknownSignerName })},
 		{name: "kubelet signer is exempt", spec: same(kubeletClientSpec)},
 		{name: "ordinary user", spec: same(clientSpec)},
 		{name: "masters alone has its own rule", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"system:masters"} })},
@@ -81,6 +104,10 @@ func TestRuleOtherIdentity(t *testing.T) {
 			spec: with(clientSpec, func(c *csrSpec) { c.username = "admin" })},
 		{name: "legacy client", fire: true, sev: SeverityHigh, title: `as "jane"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.username, c.signer = "admin", LegacyUnknownSignerName })},
+		{name: "legacy with no extended key usage", fire: true, sev: SeverityHigh, title: `as "jane"`,
+			spec: with(clientSpec, func(c *csrSpec) {
+				c.username, c.signer, c.usages = "admin", LegacyUnknownSignerName, []string{"digital signature"}
+			})},
 		{name: "self", spec: same(clientSpec)},
 		{name: "serving", spec: with(servingSpec, func(c *csrSpec) { c.username = "system:node:n1" })},
 		{name: "custom signer", spec: same(customSpec)},

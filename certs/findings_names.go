@@ -247,7 +247,7 @@ func (l *linter) sanOdd() {
 			odd = append(odd, why+" IP "+ip)
 		}
 	}
-	if clientUsage(l.s.Signer, l.s.Usages) {
+	if clientUsage(l.s.Signer, l.s.Usages, r) {
 		for _, e := range r.EmailAddresses {
 			odd = append(odd, "email "+quote(e))
 		}

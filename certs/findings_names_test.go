@@ -133,6 +133,11 @@ func TestRuleSANOdd(t *testing.T) {
 			spec: with(clientSpec, func(c *csrSpec) { c.req.emails = []string{"jane@example.com"} })},
 		{name: "URI on client", fire: true, sev: SeverityMedium, title: `URI "spiffe://cluster/ns/x"`,
 			spec: with(clientSpec, func(c *csrSpec) { c.req.uris = []string{"spiffe://cluster/ns/x"} })},
+		{name: "email on legacy with no extended key usage", fire: true, sev: SeverityMedium, title: `email "jane@example.com"`,
+			spec: with(clientSpec, func(c *csrSpec) {
+				c.signer, c.usages = LegacyUnknownSignerName, []string{"digital signature", "key encipherment"}
+				c.req.emails = []string{"jane@example.com"}
+			})},
 		{name: "email on custom serving", spec: with(customSpec, func(c *csrSpec) { c.req.emails = []string{"ops@example.com"} })},
 		{name: "plain names", spec: same(servingSpec)},
 		{name: "upper case DNS", spec: with(customSpec, func(c *csrSpec) { c.req.dns = []string{"Web.Example.com"} })},

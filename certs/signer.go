@@ -161,16 +161,25 @@ func (l *linter) signerReject() {
 }
 
 // issuesClientCerts reports whether approving could produce a certificate that
-// authenticates any identity the request names: the client signer, the legacy
-// signer when client auth is asked for, and any custom signer (its CA may be in
-// the apiserver's --client-ca-file; csrtui can't tell). The kubelet signers are
-// excluded: their signer forces O=[system:nodes] and CN=system:node:*.
+// authenticates any identity the request names, for the rules about whom the
+// certificate would make its holder:
+//   - the client signer, always;
+//   - the legacy signer when spec.usages allow client auth (allowsClientAuth):
+//     it writes exactly the extended key usages spec.usages name, none at all
+//     when they name only key usages, and drops the request's own extensions
+//     (pkg/controller/certificates/authority/policies.go PermissiveSigningPolicy);
+//   - any custom signer, whatever the usages: its controller may honour
+//     spec.usages, copy the request's extensions or choose its own, and its CA
+//     may be in the apiserver's --client-ca-file; csrtui can't tell.
+//
+// The kubelet signers are excluded: their signer forces O=[system:nodes] and
+// CN=system:node:*; so is a kubernetes.io signer no controller serves.
 func issuesClientCerts(signer string, usages []string) bool {
 	switch {
 	case signer == KubeAPIServerClientSignerName:
 		return true
 	case signer == LegacyUnknownSignerName:
-		return slices.Contains(usages, "client auth") || slices.Contains(usages, "any")
+		return allowsClientAuth(usages)
 	case IsBuiltinSigner(signer) || strings.HasPrefix(signer, "kubernetes.io/"):
 		return false
 	default:
@@ -178,10 +187,49 @@ func issuesClientCerts(signer string, usages []string) bool {
 	}
 }
 
-// clientUsage reports whether the certificate would authenticate to the apiserver.
-func clientUsage(signer string, usages []string) bool {
-	return signer == KubeAPIServerClientSignerName || signer == KubeAPIServerClientKubeletSignerName ||
-		slices.Contains(usages, "client auth") || slices.Contains(usages, "any")
+// clientUsage reports whether the certificate asked for is one that
+// authenticates clients, for the rules about client certificates' lifetime and
+// names: the two client signers always; the legacy signer when spec.usages
+// allow client auth; a custom signer when spec.usages allow it or the request's
+// own extendedKeyUsage extension asks for client auth or any (a custom signer
+// may honour either). kubelet-serving issues only server auth, and a
+// kubernetes.io signer no controller serves issues nothing.
+func clientUsage(signer string, usages []string, req *Request) bool {
+	switch {
+	case signer == KubeAPIServerClientSignerName || signer == KubeAPIServerClientKubeletSignerName:
+		return true
+	case signer == LegacyUnknownSignerName:
+		return allowsClientAuth(usages)
+	case IsBuiltinSigner(signer) || strings.HasPrefix(signer, "kubernetes.io/"):
+		return false
+	}
+	return allowsClientAuth(usages) ||
+		(req != nil && (slices.Contains(req.RequestedExtKeyUsages, "client auth") || slices.Contains(req.RequestedExtKeyUsages, "any")))
+}
+
+// allowsClientAuth reports whether a certificate whose usages are these
+// spec.usages words would be accepted for client auth: when they name client
+// auth or any, or no extended key usage at all. A certificate without the
+// extendedKeyUsage extension is good for every purpose to Go
+// (crypto/x509/verify.go checkChainForKeyUsage: "The certificate doesn't have
+// any extended key usage specified"), and the apiserver verifies client
+// certificates with VerifyOptions{KeyUsages: [ExtKeyUsageClientAuth]}
+// (k8s.io/apiserver/pkg/authentication/request/x509/x509.go
+// DefaultVerifyOptions, pkg/server/dynamiccertificates/dynamic_cafile_content.go
+// VerifyOptions), so such a certificate authenticates whoever it names.
+func allowsClientAuth(usages []string) bool {
+	return slices.Contains(usages, string(certificatesv1.UsageClientAuth)) ||
+		slices.Contains(usages, string(certificatesv1.UsageAny)) ||
+		!slices.ContainsFunc(usages, isExtKeyUsageWord)
+}
+
+// isExtKeyUsageWord reports whether a spec.usages word names an extended key
+// usage rather than a key usage: the signer's extKeyUsageDict
+// (pkg/controller/certificates/authority/policies.go), where "s/mime" is a
+// second word for email protection.
+func isExtKeyUsageWord(u string) bool {
+	return u == string(certificatesv1.UsageSMIME) ||
+		slices.ContainsFunc(extKeyUsages, func(e extKeyUsage) bool { return string(e.word) == u })
 }
 
 func (l *linter) legacyUnknown() {

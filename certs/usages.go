@@ -25,13 +25,15 @@ var keyUsageWords = []string{
 	string(certificatesv1.UsageDecipherOnly),
 }
 
-// extKeyUsages maps each extendedKeyUsage to its word, by OID (how a request
-// carries it) and by crypto/x509's enum (how a parsed certificate does).
-var extKeyUsages = []struct {
+type extKeyUsage struct {
 	oid  string
 	eku  x509.ExtKeyUsage
 	word certificatesv1.KeyUsage
-}{
+}
+
+// extKeyUsages maps each extendedKeyUsage to its word, by OID (how a request
+// carries it) and by crypto/x509's enum (how a parsed certificate does).
+var extKeyUsages = []extKeyUsage{
 	{"2.5.29.37.0", x509.ExtKeyUsageAny, certificatesv1.UsageAny},
 	{"1.3.6.1.5.5.7.3.1", x509.ExtKeyUsageServerAuth, certificatesv1.UsageServerAuth},
 	{"1.3.6.1.5.5.7.3.2", x509.ExtKeyUsageClientAuth, certificatesv1.UsageClientAuth},
