@@ -116,9 +116,9 @@ func (l *linter) pemJunk() {
 		return
 	}
 	l.add(FindingPEMJunk, SeverityLow, itoa(l.req.BytesBeforePEM)+" bytes of text before the PEM block",
-		"Go's pem.Decode, and so the apiserver, skips anything before the first block (encoding/pem, "+
-			"pkg/apis/certificates/v1/helpers.go ParseCSR): harmless to the signer, but a human reading the "+
-			"raw request may see something other than what is signed.")
+		"Go's pem.Decode, and so the apiserver, skips anything before the first block that decodes, "+
+			"malformed PEM blocks included (encoding/pem, pkg/apis/certificates/v1/helpers.go ParseCSR): "+
+			"harmless to the signer, but a human reading the raw request may see something other than what is signed.")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -140,6 +140,12 @@ func TestRulePEMJunk(t *testing.T) {
 				c.request = append([]byte("Subject: totally harmless\n"), c.req.pem(t)...)
 				return c
 			}},
+		{name: "a malformed block before the real one", fire: true, sev: SeverityLow, title: "bytes of text before the PEM block",
+			spec: func(t *testing.T) csrSpec {
+				c := clientSpec()
+				c.request = append([]byte(decoyBlock), c.req.pem(t)...)
+				return c
+			}},
 		{name: "whitespace only", spec: func(t *testing.T) csrSpec {
 			c := clientSpec()
 			c.request = append([]byte("\n  \n"), c.req.pem(t)...)

@@ -25,16 +25,19 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 	if len(bytes.TrimSpace(pemBytes)) == 0 {
 		return nil, fmt.Errorf("spec.request: empty, want a %q PEM block", pemTypeRequest)
 	}
-	// pem.Decode silently skips anything before the first block; the apiserver
-	// does the same, so text before the block is legal but worth showing.
-	block, _ := pem.Decode(pemBytes)
+	// pem.Decode silently skips anything before the first block that decodes,
+	// malformed blocks included; the apiserver does the same, so text before the
+	// block is legal but worth showing.
+	block, rest := pem.Decode(pemBytes)
 	if block == nil {
 		return nil, fmt.Errorf("spec.request: no PEM block found (starts with %s), want %q", quotePrefix(pemBytes), pemTypeRequest)
 	}
 	if block.Type != pemTypeRequest {
 		return nil, fmt.Errorf("spec.request: PEM block is %q, want %q", block.Type, pemTypeRequest)
 	}
-	before := bytes.Index(pemBytes, []byte("-----BEGIN "+pemTypeRequest+"-----"))
+	// The block decoded starts at the last BEGIN line before its end, as
+	// pem.Decode reads it; the first BEGIN line may open a decoy that doesn't decode.
+	before := bytes.LastIndex(pemBytes[:len(pemBytes)-len(rest)], []byte("-----BEGIN "))
 	csr, err := x509.ParseCertificateRequest(block.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("spec.request: not a valid PKCS#10 request: %w", err)

@@ -218,3 +218,34 @@ func TestParseRequestJunkBefore(t *testing.T) {
 		t.Fatalf("BytesBeforePEM = %d, want 5", r.BytesBeforePEM)
 	}
 }
+
+// decoyBlock looks like a request to a reader but is not one: pem.Decode skips
+// a block whose base64 doesn't decode and returns the next one.
+const decoyBlock = "-----BEGIN CERTIFICATE REQUEST-----\nSubject: CN=jane, O=dev !!\n-----END CERTIFICATE REQUEST-----\n"
+
+func TestParseRequestDecoyBlockBefore(t *testing.T) {
+	real := reqSpec{cn: "system:admin"}.pem(t)
+	for _, tc := range []struct {
+		name   string
+		before string
+		want   int
+	}{
+		{"decoy", decoyBlock, len(strings.TrimSpace(decoyBlock))},
+		{"decoy after text", "hello\n" + decoyBlock, len("hello\n" + strings.TrimSpace(decoyBlock))},
+		{"begin line with no end", "-----BEGIN CERTIFICATE REQUEST-----\nxx\n", len("-----BEGIN CERTIFICATE REQUEST-----\nxx")},
+		{"nothing", "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := ParseRequest(append([]byte(tc.before), real...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.CommonName != "system:admin" {
+				t.Fatalf("decoded CN %q, want the real block's", r.CommonName)
+			}
+			if r.BytesBeforePEM != tc.want {
+				t.Fatalf("BytesBeforePEM = %d, want %d", r.BytesBeforePEM, tc.want)
+			}
+		})
+	}
+}

@@ -81,8 +81,9 @@ type Request struct {
 
 	PublicKeyDER []byte // SubjectPublicKeyInfo, to compare with the issued certificate's
 
-	// BytesBeforePEM counts the non-space bytes before the PEM block: pem.Decode,
-	// and so the apiserver, skips them, but a human reading the raw text sees them.
+	// BytesBeforePEM counts the non-space bytes before the PEM block that
+	// decoded, malformed blocks before it included: pem.Decode, and so the
+	// apiserver, skips them, but a human reading the raw text sees them.
 	BytesBeforePEM int
 }
 
