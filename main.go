@@ -53,7 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := cmd.ExecuteContext(ctx); err != nil {
-		_, _ = fmt.Fprintf(stderr, "csrtui: %v\n", err)
+		// Errors carry text from the kubeconfig, the server and proxies: escape it.
+		_, _ = fmt.Fprintf(stderr, "csrtui: %v\n", certs.Sanitize(err.Error()))
 		return 1
 	}
 	return 0
