@@ -85,13 +85,20 @@ func createCSR(t *testing.T, client kubernetes.Interface, name, signer string, t
 // grant creates a ClusterRole with rules and binds it to user.
 func grant(t *testing.T, client kubernetes.Interface, user string, rules ...rbacv1.PolicyRule) {
 	t.Helper()
+	grantNamed(t, client, "e2e-"+user, user, rules...)
+}
+
+// grantNamed is grant with the role and binding named name, for a user whose
+// name can't be an object's.
+func grantNamed(t *testing.T, client kubernetes.Interface, name, user string, rules ...rbacv1.PolicyRule) {
+	t.Helper()
 	ctx := t.Context()
-	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "e2e-" + user}, Rules: rules}
+	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: rules}
 	if _, err := client.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	binding := &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "e2e-" + user},
+		ObjectMeta: metav1.ObjectMeta{Name: name},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
 		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: user}},
 	}

@@ -14,14 +14,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	certv1 "k8s.io/api/certificates/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/e2e/controlplane"
@@ -248,6 +251,49 @@ func TestConsoleEscapesHostileSubjects(t *testing.T) {
 		if r == 0x1b || (r >= 0x80 && r <= 0x9f) {
 			t.Fatalf("a control character %U reached the screen:\n%s", r, screen)
 		}
+	}
+}
+
+// A requester whose username ends with a Hangul filler (U+1160, drawn as nothing)
+// looks like build-bot asking for build-bot. The console shows the filler escaped,
+// in the list with its columns where the terminal draws them, and in the detail
+// with the findings that name it.
+func TestConsoleEscapesInvisibleRequester(t *testing.T) {
+	cp := sharedControlPlane(t)
+	admin := clientFor(t, cp.Admin)
+	user := "build-bot\u1160"
+	name := "tui-hangul-filler"
+	grantNamed(t, admin, "e2e-hangul-filler", user, rbacv1.PolicyRule{
+		APIGroups: []string{certv1.GroupName}, Resources: []string{"certificatesigningrequests"}, Verbs: []string{"create"},
+	})
+	cfg := rest.CopyConfig(cp.Admin)
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: user}
+	createClientCSR(t, clientFor(t, cfg), name, "build-bot", "ci")
+	if got := waitForCSR(t, admin, name, "created", func(*certv1.CertificateSigningRequest) bool { return true }); got.Spec.Username != user {
+		t.Fatalf("spec.username = %q, want %q", got.Spec.Username, user)
+	}
+
+	term := console(t, cp, t.TempDir(), 160, 40)
+	term.waitForText(name)
+	term.focus(name)
+	screen := term.waitForText(`build-bot\u1160`)
+	lines := strings.Split(screen, "\n")
+	header := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "CONDITION") })
+	row := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, name) && strings.Contains(l, `build-bot\u1160`) })
+	if header < 0 || row < 0 || !strings.Contains(lines[row], "Pending") {
+		t.Fatalf("no header or no pending row for %s:\n%s", name, screen)
+	}
+	// capture-pane writes one character per cell: where the terminal drew each
+	// column is its rune offset in the line.
+	col := func(line, text string) int { return len([]rune(line[:strings.Index(line, text)])) }
+	if h, r := col(lines[header], "CONDITION"), col(lines[row], "Pending"); h != r {
+		t.Fatalf("CONDITION is at column %d but the row's Pending at %d: the row was measured wrong:\n%s", h, r, screen)
+	}
+
+	term.openDetail()
+	screen = term.waitForText(`build-bot\u1160`, "look-alike", "control-chars", "other-identity")
+	if strings.ContainsRune(screen, '\u1160') {
+		t.Fatalf("the Hangul filler reached the screen unescaped:\n%s", screen)
 	}
 }
 
