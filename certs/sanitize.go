@@ -172,9 +172,9 @@ func isMark(r rune) bool {
 // goes on after it as if it hadn't stopped.
 type scan struct {
 	stops *asciiStops
-	// marks counts the combining marks since the last base character; it starts
-	// above maxMarks, since a mark at the very start of a text would decorate
-	// whatever the screen drew before it.
+	// marks counts the combining marks since the last base character. It
+	// starts at maxMarks, so that a mark at the very start of a text, which
+	// would decorate whatever the screen drew before it, is escaped.
 	marks int
 }
 

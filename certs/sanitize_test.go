@@ -126,6 +126,9 @@ func TestSanitizeClasses(t *testing.T) {
 		if got := unsafeRune(r); got != want {
 			t.Errorf("unsafeRune(%U) = %v, want %v", r, got, want)
 		}
+		if got, want := isMark(r), unicode.Is(unicode.M, r); got != want {
+			t.Errorf("isMark(%U) = %v, want %v", r, got, want)
+		}
 	}
 }
 
