@@ -15,6 +15,7 @@ type confirmDialog struct {
 	dialogInput // the name, when it must be typed
 	keys        *keyMap
 	s           *certs.Summary
+	findings    []certs.Finding // what it shows, worst first
 	blocked     []certs.Finding // block findings: approval is disabled
 	critical    []certs.Finding // critical findings: the name must be typed
 	mismatch    bool            // the typed name was wrong
@@ -26,9 +27,18 @@ const approveMessage = "Approved with csrtui."
 // approvalCancelled is said when the admin turns an approval down.
 const approvalCancelled = "Approval cancelled."
 
+// newConfirm asks before approving s, showing its own findings until
+// setFindings gives it those the console shows.
 func newConfirm(s *certs.Summary, keys *keyMap) *confirmDialog {
 	c := &confirmDialog{dialogInput: newDialogInput(), keys: keys, s: s}
-	for _, f := range s.Findings {
+	c.setFindings(s.Findings)
+	return c
+}
+
+// setFindings sets the findings shown, before the dialog opens.
+func (c *confirmDialog) setFindings(fs []certs.Finding) {
+	c.findings, c.blocked, c.critical = fs, nil, nil
+	for _, f := range fs {
 		switch f.Severity {
 		case certs.SeverityBlock:
 			c.blocked = append(c.blocked, f)
@@ -36,7 +46,11 @@ func newConfirm(s *certs.Summary, keys *keyMap) *confirmDialog {
 			c.critical = append(c.critical, f)
 		}
 	}
-	return c
+}
+
+// bound is what the approval applies to: this object with these findings.
+func (c *confirmDialog) bound() *binding {
+	return &binding{name: c.s.Name, uid: c.s.UID, kind: bindFindings, findings: c.findings, undone: "approved"}
 }
 
 func (c *confirmDialog) needsName() bool { return len(c.blocked) == 0 && len(c.critical) > 0 }
@@ -141,10 +155,10 @@ func (c *confirmDialog) View() string {
 	}
 	add("Lifetime", dur)
 
-	if len(s.Findings) > len(c.blocked) {
+	if len(c.findings) > len(c.blocked) {
 		lines = append(lines, "")
 		shown := 0
-		for _, f := range s.Findings {
+		for _, f := range c.findings {
 			if c.disabled() && f.Severity == certs.SeverityBlock {
 				continue // said below, as the reason approval is disabled
 			}

@@ -14,7 +14,7 @@ import (
 // View only slices them.
 type detailModel struct {
 	s     *certs.Summary
-	gone  bool // the CSR is no longer in the cluster
+	lost  loss // the object shown is no longer in the cluster
 	lines []string
 
 	offset        int
@@ -26,13 +26,35 @@ func (d *detailModel) SetSize(w, h int) {
 	d.clamp()
 }
 
+// loss is what became of the object a detail shows.
+type loss int
+
+const (
+	lossNone     loss = iota
+	lossGone          // deleted or cleaned up
+	lossReplaced      // deleted, and its name taken by another request
+)
+
 // show sets the CSR; a different CSR starts at the top.
 func (d *detailModel) show(s *certs.Summary) {
-	if d.s == nil || s == nil || d.s.Name != s.Name {
+	if d.s == nil || s == nil || d.s.UID != s.UID {
 		d.offset = 0
 	}
 	d.s = s
-	d.gone = false
+	d.lost = lossNone
+}
+
+// follow keeps the detail on its object, by UID: a new version is shown; a
+// request that took its name is not, and the detail says what became of it.
+func (d *detailModel) follow(l *listModel) {
+	if cur := l.byUID(d.s.UID); cur != nil {
+		d.s, d.lost = cur, lossNone
+		return
+	}
+	d.lost = lossGone
+	if l.byName(d.s.Name) != nil {
+		d.lost = lossReplaced
+	}
 }
 
 func (d *detailModel) rebuild(st *styles, now time.Time, caps *capState, askCaps bool) {
@@ -41,7 +63,7 @@ func (d *detailModel) rebuild(st *styles, now time.Time, caps *capState, askCaps
 		return
 	}
 	w := detailWriter{st: st, width: d.width, now: now}
-	w.summary(d.s, d.gone, caps, askCaps)
+	w.summary(d.s, d.lost, caps, askCaps)
 	d.lines = w.lines
 	d.clamp()
 }
@@ -132,12 +154,17 @@ func (w *detailWriter) para(indent int, text string) {
 	}
 }
 
-func (w *detailWriter) summary(s *certs.Summary, gone bool, caps *capState, askCaps bool) {
+func (w *detailWriter) summary(s *certs.Summary, lost loss, caps *capState, askCaps bool) {
 	name := certs.Sanitize(s.Name)
 	title := "CSR " + name
 	w.lines = append(w.lines, w.st.title.Render(clip(title, w.width)))
-	if gone {
+	switch lost {
+	case lossGone:
 		w.lines = append(w.lines, w.st.bad.Render(clip("This CSR is no longer in the cluster (deleted or cleaned up).", w.width)))
+	case lossReplaced:
+		for _, l := range wrap("Replaced by a new request of the same name: this is the old one, gone. Open the new one from the list to act on it.", w.width) {
+			w.lines = append(w.lines, w.st.bad.Render(l))
+		}
 	}
 	cond := certs.Sanitize(s.Condition)
 	if cond == "" {

@@ -135,7 +135,9 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 		if m.refuseDecision(s, certs.Approve) {
 			return nil
 		}
-		d = newConfirm(s, &m.keys)
+		c := newConfirm(s, &m.keys)
+		c.setFindings(m.findingsOf(s))
+		d = c
 	case actDeny:
 		if m.refuseDecision(s, certs.Deny) {
 			return nil

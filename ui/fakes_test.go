@@ -137,6 +137,7 @@ type timer struct {
 
 type harness struct {
 	t      testing.TB
+	clock  time.Time // the model's Now
 	timers []timer
 	m      *Model
 	src    *fakeSource
@@ -148,17 +149,18 @@ type harness struct {
 func newHarness(t testing.TB, w, h int, ss []*certs.Summary) *harness {
 	t.Helper()
 	hs := &harness{
-		t:   t,
-		src: newFakeSource(ss),
-		dec: &fakeDecider{changed: true},
-		ins: &fakeInspector{caps: testCapabilities()},
+		t:     t,
+		clock: testNow,
+		src:   newFakeSource(ss),
+		dec:   &fakeDecider{changed: true},
+		ins:   &fakeInspector{caps: testCapabilities()},
 	}
 	hs.m = New(Config{
 		Source:    hs.src,
 		Decider:   hs.dec,
 		Inspector: hs.ins,
 		Cluster:   Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
-		Now:       func() time.Time { return testNow },
+		Now:       func() time.Time { return hs.clock },
 	})
 	// Timers are recorded, not run: tests fire them by hand.
 	hs.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {

@@ -157,6 +157,26 @@ func (l *listModel) remember() {
 	}
 }
 
+// byUID is the CSR with that UID in the snapshot, shown or not; nil when none.
+func (l *listModel) byUID(uid string) *certs.Summary {
+	for _, r := range l.rows {
+		if r.s.UID == uid {
+			return r.s
+		}
+	}
+	return nil
+}
+
+// byName is the CSR of that name in the snapshot, shown or not; nil when none.
+func (l *listModel) byName(name string) *certs.Summary {
+	for _, r := range l.rows {
+		if r.s.Name == name {
+			return r.s
+		}
+	}
+	return nil
+}
+
 func (l *listModel) selectedSummary() *certs.Summary {
 	if l.cursor < 0 || l.cursor >= len(l.shown) {
 		return nil

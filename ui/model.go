@@ -59,6 +59,10 @@ type Model struct {
 
 	caps map[string]*capState // by CSR UID
 
+	// slipped is when the row under the cursor last left the list, so that
+	// an action key pressed just then does not act on the neighbour.
+	slipped slip
+
 	// sourceErr is why the list is not live right now (nil when it is).
 	sourceErr error
 	tick      ticker
@@ -149,24 +153,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// setSnapshot stores a new list, keeping the cursor and the detail on the
-// same CSR by name.
+// setSnapshot stores a new list. The cursor stays on the same name; the
+// detail and an open dialog stay on the same object (UID), and say so when it
+// has gone or drifted.
 func (m *Model) setSnapshot(ss []*certs.Summary) {
+	before := m.list.selectedSummary()
 	m.list.setSummaries(ss)
+	if after := m.list.selectedSummary(); before != nil && (after == nil || after.UID != before.UID) {
+		m.slipped = slip{from: before.Name, at: m.now()}
+	}
 	if m.detail.s != nil {
-		m.detail.s, m.detail.gone = findSummary(ss, m.detail.s)
+		m.detail.follow(&m.list)
 	}
+	m.recheckDialog()
 	m.refreshDetails()
-}
-
-// findSummary returns the current version of old in ss, or old marked gone.
-func findSummary(ss []*certs.Summary, old *certs.Summary) (*certs.Summary, bool) {
-	for _, s := range ss {
-		if s.Name == old.Name {
-			return s, false
-		}
-	}
-	return old, true
 }
 
 // setStatus shows the outcome of an action; a long one takes up to three

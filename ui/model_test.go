@@ -589,7 +589,7 @@ func TestDetailFollowsSnapshots(t *testing.T) {
 		t.Fatal("the detail shows a stale version")
 	}
 	h.send(snapshotMsg{summaries: ss[1:]})
-	if !h.m.detail.gone || !strings.Contains(h.view(), "no longer in the cluster") {
+	if h.m.detail.lost != lossGone || !strings.Contains(h.view(), "no longer in the cluster") {
 		t.Fatal("a deleted CSR is not said to be gone")
 	}
 }

@@ -18,7 +18,10 @@ type promptDialog struct {
 	text   string                      // what the answer is for
 	submit key.Binding                 // enter, named after what it does
 	done   func(answer string) outcome // what enter asks of the console
+	b      *binding                    // what it acts on, nil when nothing
 }
+
+func (p *promptDialog) bound() *binding { return p.b }
 
 func newPrompt(keys *keyMap, title, text string, submit key.Binding, done func(string) outcome) *promptDialog {
 	return &promptDialog{dialogInput: newDialogInput(), keys: keys, title: title, text: text, submit: submit, done: done}
@@ -32,6 +35,7 @@ func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 		keys.SubmitDeny, func(reason string) outcome {
 			return decideOutcome{decision: certs.Deny, name: name, uid: uid, message: strings.TrimSpace(reason)}
 		})
+	p.b = &binding{name: name, uid: uid, kind: bindObject, undone: "denied"}
 	p.input.Placeholder = "reason (optional)"
 	return p
 }
@@ -44,6 +48,7 @@ func newExportPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 		keys.SubmitWrite, func(path string) outcome {
 			return writeOutcome{name: name, path: path, pem: pem}
 		})
+	p.b = &binding{name: name, uid: s.UID, kind: bindCertificate, certificate: pem, undone: "written"}
 	p.input.SetValue("./" + certs.SafeFileName(name) + ".crt")
 	p.input.CursorEnd()
 	return p

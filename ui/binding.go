@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// A dialog that decides or exports is bound to what it showed: the object,
+// by UID (CSR names are reused: a pending request is deleted after 24 hours,
+// and anyone who may create CSRs may take a free name), and the facts on
+// screen. Every snapshot and every access answer is compared with them. When
+// they drift the dialog closes: the reason goes on the status line, and a
+// notice takes the dialog's place until esc, so that keys typed ahead (a name,
+// a y) never act on a request, or on facts, the dialog did not show.
+//
+// It never reopens with the new facts: a reopened dialog would take the very
+// next key, typed before the admin could read what changed.
+
+// binding is what a dialog showed of its CSR.
+type binding struct {
+	name string // raw
+	uid  string
+	kind bindKind
+	// findings are those shown (ID, severity and title count; the detail is
+	// not shown in a dialog), for bindFindings.
+	findings []certs.Finding
+	// certificate is what the export offers to write, for bindCertificate.
+	certificate []byte
+	// undone says what did not happen when the dialog closes: "approved".
+	undone string
+}
+
+// bindKind is which facts a dialog showed besides the object itself.
+type bindKind int
+
+const (
+	// bindObject: the deny prompt shows the name alone; denying the object
+	// the admin named is never less safe because a finding changed.
+	bindObject bindKind = iota
+	bindFindings
+	bindCertificate
+)
+
+// boundDialog is a dialog bound to what it showed.
+type boundDialog interface {
+	dialog
+	bound() *binding
+}
+
+// drift says how the current snapshot differs from what b showed, "" when it
+// does not. findingsOf gives the findings a dialog would show now.
+func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Finding) string {
+	name := quoted(certs.Sanitize(b.name))
+	cur := l.byUID(b.uid)
+	switch {
+	case cur == nil && l.byName(b.name) != nil:
+		return name + " was replaced by a different request since you opened it; look again."
+	case cur == nil:
+		return name + " is gone (deleted, or cleaned up by the cluster) since you opened it."
+	case b.kind == bindFindings && !sameFindings(b.findings, findingsOf(cur)):
+		return "The findings of " + name + " changed since you opened it: look again."
+	case b.kind == bindCertificate && !bytes.Equal(b.certificate, cur.CertificatePEM):
+		return "The certificate of " + name + " changed since you opened it: look again."
+	}
+	return ""
+}
+
+// sameFindings compares what a dialog shows of findings: their IDs,
+// severities (and so the worst) and titles, in order.
+func sameFindings(a, b []certs.Finding) bool {
+	return slices.EqualFunc(a, b, func(x, y certs.Finding) bool {
+		return x.ID == y.ID && x.Severity == y.Severity && x.Title == y.Title
+	})
+}
+
+func quoted(s string) string { return `"` + s + `"` }
+
+// recheckDialog compares the open dialog with the current snapshot and, when
+// what it showed has drifted, closes it for a notice.
+func (m *Model) recheckDialog() {
+	switch d := m.dialog.(type) {
+	case *lookAgainDialog:
+		// Keep following the object: gone, then back under its name, is replaced.
+		if why := d.b.drift(&m.list, m.findingsOf); why != "" && why != d.why {
+			d.why = why
+			m.setStatus(errStatus(why))
+		}
+	case boundDialog:
+		b := d.bound()
+		if b == nil {
+			return
+		}
+		if why := b.drift(&m.list, m.findingsOf); why != "" {
+			m.dialog = nil
+			m.open(newLookAgain(b, why, &m.keys))
+			m.setStatus(errStatus(why))
+		}
+	}
+}
+
+// findingsOf is what the console shows as the findings of s.
+func (m *Model) findingsOf(s *certs.Summary) []certs.Finding {
+	return s.Findings
+}
+
+// lookAgainDialog stands where a dialog was closed because what it showed
+// drifted. It takes every key, and esc closes it.
+type lookAgainDialog struct {
+	keys  *keyMap
+	st    *styles
+	b     *binding
+	why   string // sanitized
+	width int
+}
+
+func newLookAgain(b *binding, why string, keys *keyMap) *lookAgainDialog {
+	return &lookAgainDialog{keys: keys, b: b, why: why}
+}
+
+func (d *lookAgainDialog) Init() tea.Cmd             { return nil }
+func (d *lookAgainDialog) SetSize(width int)         { d.width = width }
+func (d *lookAgainDialog) SetStyles(st *styles)      { d.st = st }
+func (d *lookAgainDialog) ShortHelp() []key.Binding  { return []key.Binding{d.keys.Dismiss} }
+func (d *lookAgainDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+
+// Update closes on esc alone: any other key was meant for the dialog that
+// was here.
+func (d *lookAgainDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, d.keys.Dismiss) {
+		return cancelOutcome{}, nil
+	}
+	return nil, nil
+}
+
+func (d *lookAgainDialog) View() string {
+	lines := []string{d.st.bad.Render("Look again"), ""}
+	lines = append(lines, wrap(d.why, d.width)...)
+	lines = append(lines, "", "Nothing was "+d.b.undone+".")
+	return strings.Join(lines, "\n")
+}
