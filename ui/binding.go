@@ -104,11 +104,6 @@ func (m *Model) recheckDialog() {
 	}
 }
 
-// findingsOf is what the console shows as the findings of s.
-func (m *Model) findingsOf(s *certs.Summary) []certs.Finding {
-	return s.Findings
-}
-
 // lookAgainDialog stands where a dialog was closed because what it showed
 // drifted. It takes every key, and esc closes it.
 type lookAgainDialog struct {

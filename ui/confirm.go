@@ -18,7 +18,10 @@ type confirmDialog struct {
 	findings    []certs.Finding // what it shows, worst first
 	blocked     []certs.Finding // block findings: approval is disabled
 	critical    []certs.Finding // critical findings: the name must be typed
+	access      access          // what the identity could do, as far as known
+	keepName    bool            // the name was being typed when the answers came
 	mismatch    bool            // the typed name was wrong
+	opened      bool            // Init has run
 }
 
 // approveMessage is recorded on the Approved condition.
@@ -53,8 +56,58 @@ func (c *confirmDialog) bound() *binding {
 	return &binding{name: c.s.Name, uid: c.s.UID, kind: bindFindings, findings: c.findings, undone: "approved"}
 }
 
-func (c *confirmDialog) needsName() bool { return len(c.blocked) == 0 && len(c.critical) > 0 }
-func (c *confirmDialog) disabled() bool  { return len(c.blocked) > 0 }
+// setAccess says what is known of what the identity could do. Until the
+// cluster has answered, approval takes the typed name; the answer relaxes
+// that only while nothing is typed, never under the admin's fingers.
+func (c *confirmDialog) setAccess(a access) tea.Cmd {
+	if c.needsName() && c.input.Value() != "" {
+		c.keepName = true
+	}
+	c.access = a
+	if !c.needsName() {
+		c.input.Blur()
+		return nil
+	}
+	if c.opened && !c.input.Focused() {
+		return c.input.Focus()
+	}
+	return nil
+}
+
+func (c *confirmDialog) needsName() bool {
+	if c.disabled() {
+		return false
+	}
+	return len(c.critical) > 0 || c.keepName || c.access.state == accessChecking || c.access.state == accessFailed
+}
+
+// nameReason says why the name must be typed.
+func (c *confirmDialog) nameReason() string {
+	switch {
+	case len(c.critical) > 0:
+		return "A critical finding: type the CSR's name to approve it."
+	case c.access.state == accessChecking:
+		return "Still asking the cluster what this identity could do: type the CSR's name to approve it, or wait for the answer."
+	case c.access.state == accessFailed:
+		return "The cluster could not say what this identity could do: type the CSR's name to approve it."
+	}
+	return "Type the CSR's name to approve it."
+}
+
+// accessText is the Access line: what the cluster said the identity could do.
+func (c *confirmDialog) accessText() string {
+	switch c.access.state {
+	case accessChecking:
+		return "asking the cluster what this identity could do…"
+	case accessFailed:
+		return "can't ask the cluster: " + certs.Sanitize(c.access.err.Error())
+	}
+	if len(certs.CapabilityFindings(c.access.caps)) > 0 {
+		return "see the critical finding"
+	}
+	return "nothing that leads to cluster-admin (checked)"
+}
+func (c *confirmDialog) disabled() bool { return len(c.blocked) > 0 }
 
 // nameMatches reports whether the typed text is the CSR's name. The escaped
 // form is accepted too, since a name with control characters can't be typed.
@@ -64,6 +117,7 @@ func (c *confirmDialog) nameMatches() bool {
 }
 
 func (c *confirmDialog) Init() tea.Cmd {
+	c.opened = true
 	if c.needsName() {
 		return c.input.Focus()
 	}
@@ -154,6 +208,9 @@ func (c *confirmDialog) View() string {
 		dur += " (none requested: the signer's default)"
 	}
 	add("Lifetime", dur)
+	if c.access.state != accessNotAsked {
+		add("Access", c.accessText())
+	}
 
 	if len(c.findings) > len(c.blocked) {
 		lines = append(lines, "")
@@ -188,7 +245,7 @@ func (c *confirmDialog) View() string {
 		}
 	case c.needsName():
 		lines = append(lines, "")
-		for _, l := range wrap("A critical finding: type the CSR's name to approve it.", inner) {
+		for _, l := range wrap(c.nameReason(), inner) {
 			lines = append(lines, st.bad.Render(l))
 		}
 		lines = append(lines, c.input.View())

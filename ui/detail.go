@@ -57,13 +57,13 @@ func (d *detailModel) follow(l *listModel) {
 	}
 }
 
-func (d *detailModel) rebuild(st *styles, now time.Time, caps *capState, askCaps bool) {
+func (d *detailModel) rebuild(st *styles, now time.Time, findings []certs.Finding, caps *capState, askCaps bool) {
 	if d.s == nil || d.width <= 0 {
 		d.lines = nil
 		return
 	}
 	w := detailWriter{st: st, width: d.width, now: now}
-	w.summary(d.s, d.lost, caps, askCaps)
+	w.summary(d.s, d.lost, findings, caps, askCaps)
 	d.lines = w.lines
 	d.clamp()
 }
@@ -154,7 +154,7 @@ func (w *detailWriter) para(indent int, text string) {
 	}
 }
 
-func (w *detailWriter) summary(s *certs.Summary, lost loss, caps *capState, askCaps bool) {
+func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Finding, caps *capState, askCaps bool) {
 	name := certs.Sanitize(s.Name)
 	title := "CSR " + name
 	w.lines = append(w.lines, w.st.title.Render(clip(title, w.width)))
@@ -173,7 +173,7 @@ func (w *detailWriter) summary(s *certs.Summary, lost loss, caps *capState, askC
 	w.field(0, "Condition", cond)
 	w.field(0, "Created", timeText(w.now, s.Created))
 
-	w.findings(s)
+	w.findings(findings)
 	w.request(s)
 	w.spec(s)
 	w.conditions(s)
@@ -183,14 +183,15 @@ func (w *detailWriter) summary(s *certs.Summary, lost loss, caps *capState, askC
 	}
 }
 
-func (w *detailWriter) findings(s *certs.Summary) {
-	if len(s.Findings) == 0 {
+// findings lists the findings, worst first.
+func (w *detailWriter) findings(fs []certs.Finding) {
+	if len(fs) == 0 {
 		w.section("Findings")
 		w.para(2, "None.")
 		return
 	}
-	w.section(fmt.Sprintf("Findings (%d)", len(s.Findings)))
-	fs := append([]certs.Finding(nil), s.Findings...)
+	w.section(fmt.Sprintf("Findings (%d)", len(fs)))
+	fs = append([]certs.Finding(nil), fs...)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
 	for _, f := range fs {
 		label := severityLabel(f.Severity)

@@ -137,7 +137,15 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 		}
 		c := newConfirm(s, &m.keys)
 		c.setFindings(m.findingsOf(s))
-		d = c
+		var ask tea.Cmd
+		if !c.disabled() {
+			// The dialog asks what the identity could do, unless it is known.
+			ask = m.askCapabilities(s)
+			c.setAccess(m.accessOf(s))
+		}
+		cmd := m.open(c)
+		m.setStatus(status{})
+		return tea.Batch(ask, cmd)
 	case actDeny:
 		if m.refuseDecision(s, certs.Deny) {
 			return nil

@@ -105,7 +105,8 @@ func (f *fakeDecider) decide(ctx context.Context, d decision) (bool, error) {
 type fakeInspector struct {
 	mu        sync.Mutex
 	asked     []string
-	caps      []certs.Capability
+	caps      []certs.Capability            // the answer for every user...
+	byUser    map[string][]certs.Capability // ...but these
 	err       error
 	deadlines int // calls whose context had a deadline
 }
@@ -116,6 +117,9 @@ func (f *fakeInspector) Capabilities(ctx context.Context, user string, groups []
 	f.asked = append(f.asked, user+"|"+strings.Join(groups, ","))
 	if _, ok := ctx.Deadline(); ok {
 		f.deadlines++
+	}
+	if caps, ok := f.byUser[user]; ok {
+		return caps, f.err
 	}
 	return f.caps, f.err
 }
@@ -153,7 +157,8 @@ func newHarness(t testing.TB, w, h int, ss []*certs.Summary) *harness {
 		clock: testNow,
 		src:   newFakeSource(ss),
 		dec:   &fakeDecider{changed: true},
-		ins:   &fakeInspector{caps: testCapabilities()},
+		// root (csr-masters' CN) could do everything; anyone else, nothing powerful.
+		ins: &fakeInspector{caps: harmlessCapabilities(), byUser: map[string][]certs.Capability{"root": testCapabilities()}},
 	}
 	hs.m = New(Config{
 		Source:    hs.src,
@@ -382,6 +387,16 @@ func testCapabilities() []certs.Capability {
 		{Label: "impersonate users", Verb: "impersonate", Resource: "users"},
 		{Label: "approve CSRs", Verb: "update", Group: "certificates.k8s.io", Resource: "certificatesigningrequests", Subresource: "approval"},
 	}
+}
+
+// harmlessCapabilities are answers that lead nowhere near cluster-admin.
+func harmlessCapabilities() []certs.Capability {
+	caps := testCapabilities()
+	for i := range caps {
+		caps[i].Allowed, caps[i].Reason = false, ""
+	}
+	caps[1].Allowed = true // reading secrets is bad, but bounded
+	return caps
 }
 
 // manySummaries returns n pending and issued summaries for benchmarks.

@@ -134,8 +134,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case decisionMsg:
 		m.setStatus(decisionStatus(msg))
 	case capabilitiesMsg:
-		m.caps[msg.uid] = &capState{caps: msg.caps, err: msg.err}
-		m.refreshDetails()
+		cmds = append(cmds, m.answered(msg))
 	case inspectMsg:
 		cmds = append(cmds, m.rested(msg))
 	case exportMsg:
@@ -165,6 +164,7 @@ func (m *Model) setSnapshot(ss []*certs.Summary) {
 	if m.detail.s != nil {
 		m.detail.follow(&m.list)
 	}
+	m.dropCaps()
 	m.recheckDialog()
 	m.refreshDetails()
 }
@@ -216,12 +216,16 @@ func (m *Model) refreshDetails() {
 	now := m.now()
 	if m.inDetail() {
 		s := m.detail.s
-		m.detail.rebuild(&m.st, now, m.capsFor(s), m.inspects(s))
+		m.detail.rebuild(&m.st, now, m.findingsOf(s), m.capsFor(s), m.inspects(s))
 	}
 	if m.sidePanel {
 		s := m.list.selectedSummary()
 		m.panel.show(s)
-		m.panel.rebuild(&m.st, now, m.capsFor(s), m.inspects(s))
+		var fs []certs.Finding
+		if s != nil {
+			fs = m.findingsOf(s)
+		}
+		m.panel.rebuild(&m.st, now, fs, m.capsFor(s), m.inspects(s))
 	}
 }
 
