@@ -87,10 +87,12 @@ func (m *Model) answered(msg capabilitiesMsg) tea.Cmd {
 		return nil
 	}
 	m.caps[msg.uid] = &capState{caps: msg.caps, err: msg.err, at: m.now()}
-	m.recheckDialog()
 	var cmd tea.Cmd
-	if c, ok := m.dialog.(*confirmDialog); ok && c.s.UID == msg.uid {
-		cmd = c.setAccess(m.accessOf(c.s))
+	if c, ok := m.dialog.(*confirmDialog); ok && c.s.UID == msg.uid && c.access.state == accessChecking {
+		// It said it was waiting for these answers: it takes them in place.
+		cmd = c.takeAnswers(m.findingsOf(c.s), m.accessOf(c.s))
+	} else {
+		m.recheckDialog()
 	}
 	m.refreshDetails()
 	return cmd

@@ -71,22 +71,31 @@ func TestApprovalWhenTheClusterCantBeAsked(t *testing.T) {
 	}
 }
 
-// An answer that makes the identity powerful is a finding the dialog did not
-// show: it closes, and the next one shows it as critical.
+// An answer that makes the identity powerful is a critical finding. The
+// approval waiting for it shows it in place and clears what was typed.
 func TestPowerfulAnswerIsACriticalFinding(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.ins.byUser["alice"] = testCapabilities() // do everything
-	h.run(h.press("a"))
-	h.lookAgain()
-	h.wantStatus(statusErr, `The findings of "csr-alice" changed since you opened it`)
-	h.press("y", "esc")
+	ask := h.press("a")
+	h.typeText("csr-al")
+	h.run(ask)
+	c := h.confirm()
+	if len(h.ins.asked) != 1 || !c.needsName() || len(c.critical) != 1 || c.critical[0].ID != certs.FindingPowerfulIdentity {
+		t.Fatalf("asked %v; critical %+v", h.ins.asked, c.critical)
+	}
+	if c.input.Value() != "" {
+		t.Fatalf("what was typed before the finding showed is kept: %q", c.input.Value())
+	}
+	h.typeText("ice")
+	h.press("enter")
 	if len(h.dec.calls) != 0 {
 		t.Fatalf("approved: %+v", h.dec.calls)
 	}
+	h.press("esc")
 
 	h.run(h.press("a"))
-	c := h.confirm()
-	if len(h.ins.asked) != 1 || !c.needsName() || len(c.critical) != 1 || c.critical[0].ID != certs.FindingPowerfulIdentity {
+	c = h.confirm()
+	if len(h.ins.asked) != 1 || !c.needsName() || len(c.critical) != 1 {
 		t.Fatalf("asked %v; critical %+v", h.ins.asked, c.critical)
 	}
 	screen := h.view()
@@ -99,6 +108,30 @@ func TestPowerfulAnswerIsACriticalFinding(t *testing.T) {
 	h.press("esc", "enter")
 	if text := ansiStrip(strings.Join(h.m.detail.lines, "\n")); !strings.Contains(text, "[powerful-identity]") {
 		t.Fatalf("the detail does not list it:\n%s", text)
+	}
+}
+
+// Answers asked again that take back what the old ones said still need the
+// name: the change was not on screen when the keys were typed.
+func TestAnswersThatChangeFindingsKeepTheName(t *testing.T) {
+	h := newHarness(t, 80, 24, testSummaries())
+	h.ins.byUser["alice"] = testCapabilities()
+	h.run(h.press("enter")) // the detail asks: do everything
+	h.press("esc")
+	h.clock = testNow.Add(capsMaxAge)
+	delete(h.ins.byUser, "alice")
+	ask := h.press("a")
+	if c := h.confirm(); len(c.critical) != 1 || !c.needsName() {
+		t.Fatalf("the old answers are not shown: %+v", c.critical)
+	}
+	h.run(ask)
+	c := h.confirm()
+	if len(c.critical) != 0 || !c.needsName() {
+		t.Fatalf("critical %+v, needs name %v", c.critical, c.needsName())
+	}
+	h.press("y", "enter")
+	if len(h.dec.calls) != 0 {
+		t.Fatalf("approved: %+v", h.dec.calls)
 	}
 }
 

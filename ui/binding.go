@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -19,8 +18,11 @@ import (
 // notice takes the dialog's place until esc, so that keys typed ahead (a name,
 // a y) never act on a request, or on facts, the dialog did not show.
 //
-// It never reopens with the new facts: a reopened dialog would take the very
-// next key, typed before the admin could read what changed.
+// It does not reopen with the new facts: a reopened dialog would take the
+// very next key, typed before the admin could read what changed. The one
+// exception is the approval waiting for the cluster's answers about the
+// identity (it says so, and needs the typed name meanwhile): it takes them in
+// place, and still needs the name (confirmDialog.takeAnswers).
 
 // binding is what a dialog showed of its CSR.
 type binding struct {
@@ -107,11 +109,11 @@ func (m *Model) recheckDialog() {
 // lookAgainDialog stands where a dialog was closed because what it showed
 // drifted. It takes every key, and esc closes it.
 type lookAgainDialog struct {
-	keys  *keyMap
-	st    *styles
-	b     *binding
-	why   string // sanitized
-	width int
+	keys          *keyMap
+	st            *styles
+	b             *binding
+	why           string // sanitized
+	width, height int
 }
 
 func newLookAgain(b *binding, why string, keys *keyMap) *lookAgainDialog {
@@ -119,7 +121,7 @@ func newLookAgain(b *binding, why string, keys *keyMap) *lookAgainDialog {
 }
 
 func (d *lookAgainDialog) Init() tea.Cmd             { return nil }
-func (d *lookAgainDialog) SetSize(width int)         { d.width = width }
+func (d *lookAgainDialog) SetSize(width, height int) { d.width, d.height = width, height }
 func (d *lookAgainDialog) SetStyles(st *styles)      { d.st = st }
 func (d *lookAgainDialog) ShortHelp() []key.Binding  { return []key.Binding{d.keys.Dismiss} }
 func (d *lookAgainDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
@@ -134,8 +136,8 @@ func (d *lookAgainDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 }
 
 func (d *lookAgainDialog) View() string {
-	lines := []string{d.st.bad.Render("Look again"), ""}
-	lines = append(lines, wrap(d.why, d.width)...)
-	lines = append(lines, "", "Nothing was "+d.b.undone+".")
-	return strings.Join(lines, "\n")
+	return stack(d.height,
+		[]string{d.st.bad.Render("Look again")},
+		wrap(d.why, d.width),
+		[]string{"Nothing was " + d.b.undone + "."})
 }

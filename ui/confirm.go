@@ -74,6 +74,19 @@ func (c *confirmDialog) setAccess(a access) tea.Cmd {
 	return nil
 }
 
+// takeAnswers takes the cluster's answers the dialog said it was waiting
+// for. When they change the findings, the new ones are shown in place, what
+// was typed is cleared, and the name is needed whatever they say: a name typed,
+// or a y pressed, before they showed applies to nothing.
+func (c *confirmDialog) takeAnswers(fs []certs.Finding, a access) tea.Cmd {
+	if !sameFindings(c.findings, fs) {
+		c.setFindings(fs)
+		c.input.SetValue("")
+		c.mismatch, c.keepName = false, true
+	}
+	return c.setAccess(a)
+}
+
 func (c *confirmDialog) needsName() bool {
 	if c.disabled() {
 		return false
@@ -124,8 +137,17 @@ func (c *confirmDialog) Init() tea.Cmd {
 	return nil
 }
 
+// refused reports whether approval can't be given here: a block finding, or
+// a terminal too small to show the whole decision.
+func (c *confirmDialog) refused() bool { return c.disabled() || c.tooSmall() }
+
+func (c *confirmDialog) tooSmall() bool {
+	_, fits := c.layout()
+	return !fits
+}
+
 // Update approves on y, or on enter once the name is typed when a critical
-// finding asks for it; it never approves while a block finding disables it.
+// finding asks for it; it never approves while approval is refused.
 func (c *confirmDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch {
@@ -138,6 +160,24 @@ func (c *confirmDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 			return startOutcome{act: actDeny, s: c.s}, nil
 		}
 		return nil, nil
+	case c.tooSmall():
+		// The terminal may shrink while the name is typed: the rest of the name
+		// stays in the input, where none of its letters can start anything.
+		switch {
+		case !isKey:
+		case key.Matches(k, c.keys.Dismiss):
+			return cancelOutcome{note: approvalCancelled}, nil
+		case key.Matches(k, c.keys.Deny) && c.input.Value() == "":
+			return startOutcome{act: actDeny, s: c.s}, nil
+		case key.Matches(k, c.keys.SubmitName):
+			return nil, nil
+		}
+		if !c.needsName() {
+			return nil, nil
+		}
+		var cmd tea.Cmd
+		c.input, cmd = c.input.Update(msg)
+		return nil, cmd
 	case c.needsName():
 		switch {
 		case !isKey:
@@ -174,6 +214,10 @@ func (c *confirmDialog) ShortHelp() []key.Binding {
 	switch {
 	case c.disabled():
 		return []key.Binding{c.keys.Close, c.keys.Deny}
+	case c.tooSmall() && c.input.Value() == "":
+		return []key.Binding{c.keys.Dismiss, c.keys.Deny}
+	case c.tooSmall():
+		return []key.Binding{c.keys.Dismiss}
 	case c.needsName():
 		return []key.Binding{c.keys.SubmitName, c.keys.Cancel}
 	}
@@ -182,78 +226,138 @@ func (c *confirmDialog) ShortHelp() []key.Binding {
 
 func (c *confirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
 
+// The layout of the approval. Each value takes one line and each finding two
+// at most, cut visibly, so that no value, however long, moves the findings or
+// the action off their rows, nor off the screen.
+const (
+	valueIndent   = 11 // "Requester" and two spaces
+	findingIndent = 10 // "CRITICAL" and two spaces
+	// minValueWidth is the narrowest a value may be cut to and still be read.
+	minValueWidth = 20
+)
+
 // View says what would be approved, what the linter found, and what the
-// approval takes.
+// approval takes; or, when that does not fit, that the terminal must grow.
 func (c *confirmDialog) View() string {
+	lines, fits := c.layout()
+	if !fits && !c.disabled() {
+		return c.tooSmallView(lines)
+	}
+	return stack(c.height, lines)
+}
+
+// layout lays the approval out in at most c.height lines when it can: with
+// blank lines between its parts, else without, else with each finding on one
+// line. fits is false when even that does not fit, or the values would be cut
+// too short to read; lines is then the smallest layout.
+func (c *confirmDialog) layout() (lines []string, fits bool) {
+	for _, tight := range []struct {
+		blanks       bool
+		findingLines int
+	}{{true, 2}, {false, 2}, {false, 1}} {
+		lines = c.layoutWith(tight.blanks, tight.findingLines)
+		if len(lines) <= c.height {
+			return lines, c.width-valueIndent >= minValueWidth
+		}
+	}
+	return lines, false
+}
+
+func (c *confirmDialog) layoutWith(blanks bool, findingLines int) []string {
 	inner, st, s := c.width, c.st, c.s
+	vw := max(inner-valueIndent, 1)
 	var lines []string
-	add := func(label, value string) {
-		for i, l := range wrap(value, max(inner-11, 8)) {
+	part := func() {
+		if blanks && len(lines) > 0 {
+			lines = append(lines, "")
+		}
+	}
+	lines = append(lines, st.boxTitle.Render(clip("Approve this certificate signing request?", inner)))
+
+	part()
+	value := func(label, v string) {
+		lines = append(lines, st.label.Render(fit(label, certs.Width(label), valueIndent))+cutLine(v, vw))
+	}
+	value("CSR", certs.Sanitize(s.Name))
+	value("Subject", fullSubject(s))
+	value("Signer", certs.Sanitize(s.Signer))
+	value("Requester", certs.Sanitize(s.Username))
+	value("Lifetime", lifetimeText(s))
+	if c.access.state != accessNotAsked {
+		value("Access", c.accessText())
+	}
+
+	finding := func(f certs.Finding, indent int, label string) {
+		for i, l := range cutLines(certs.Sanitize(f.Title), max(inner-indent, 1), findingLines) {
 			if i == 0 {
-				lines = append(lines, st.label.Render(fit(label, certs.Width(label), 11))+l)
+				lines = append(lines, st.severity[f.Severity].Render(fit(label, certs.Width(label), indent))+l)
 			} else {
-				lines = append(lines, strings.Repeat(" ", 11)+l)
+				lines = append(lines, strings.Repeat(" ", indent)+l)
 			}
 		}
 	}
-	lines = append(lines, st.boxTitle.Render("Approve this certificate signing request?"), "")
-	add("CSR", certs.Sanitize(s.Name))
-	add("Subject", fullSubject(s))
-	add("Signer", certs.Sanitize(s.Signer))
-	add("Requester", certs.Sanitize(s.Username))
-	dur := durationText(s.EffectiveDuration)
-	if s.RequestedDuration > 0 {
-		dur = durationText(s.RequestedDuration) + " requested, " + dur + " effective"
-	} else {
-		dur += " (none requested: the signer's default)"
-	}
-	add("Lifetime", dur)
-	if c.access.state != accessNotAsked {
-		add("Access", c.accessText())
-	}
-
 	if len(c.findings) > len(c.blocked) {
-		lines = append(lines, "")
-		shown := 0
+		part()
 		for _, f := range c.findings {
 			if c.disabled() && f.Severity == certs.SeverityBlock {
 				continue // said below, as the reason approval is disabled
 			}
-			if shown == 6 {
-				lines = append(lines, st.muted.Render(clip("… more findings in the detail (enter)", inner)))
-				break
-			}
-			label := severityLabel(f.Severity)
-			for i, l := range wrap(certs.Sanitize(f.Title), max(inner-10, 8)) {
-				if i == 0 {
-					lines = append(lines, st.severity[f.Severity].Render(fit(label, certs.Width(label), 10))+l)
-				} else {
-					lines = append(lines, strings.Repeat(" ", 10)+l)
-				}
-			}
-			shown++
+			finding(f, findingIndent, severityLabel(f.Severity))
 		}
 	}
 
 	switch {
 	case c.disabled():
-		lines = append(lines, "", st.bad.Render("Approval is disabled:"))
+		part()
+		lines = append(lines, st.bad.Render("Approval is disabled:"))
 		for _, f := range c.blocked {
-			for _, l := range wrap(certs.Sanitize(f.Title), inner-2) {
-				lines = append(lines, "  "+l)
-			}
+			finding(f, 2, "")
 		}
 	case c.needsName():
-		lines = append(lines, "")
-		for _, l := range wrap(c.nameReason(), inner) {
+		part()
+		reason := cutLines(c.nameReason(), inner, 2)
+		if c.mismatch { // in the reason's place, so the input keeps its row
+			said := cutLines("That is not the CSR's name.", inner, len(reason))
+			reason = append(said, make([]string, len(reason)-len(said))...)
+		}
+		for _, l := range reason {
 			lines = append(lines, st.bad.Render(l))
 		}
 		lines = append(lines, c.input.View())
-		if c.mismatch {
-			lines = append(lines, st.bad.Render("That is not the CSR's name."))
-		}
 	}
-	return strings.Join(lines, "\n")
+	return lines
+}
+
+// tooSmallView refuses approval on a terminal that can't show the whole
+// decision, and says by how much it falls short.
+func (c *confirmDialog) tooSmallView(smallest []string) string {
+	var short []string
+	if n := len(smallest) - c.height; n > 0 {
+		short = append(short, plural(n, "more line"))
+	}
+	if n := valueIndent + minValueWidth - c.width; n > 0 {
+		short = append(short, plural(n, "more column"))
+	}
+	return stack(c.height,
+		[]string{c.st.bad.Render(clip("Enlarge the terminal to decide.", c.width))},
+		cutLines("The whole decision needs "+strings.Join(short, " and ")+": approval is refused.", c.width, 3),
+		[]string{c.st.label.Render(fit("CSR", 3, valueIndent)) + cutLine(certs.Sanitize(c.s.Name), max(c.width-valueIndent, 1))})
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return thousands(n) + " " + what + "s"
+}
+
+// lifetimeText says how long the certificate would be valid.
+func lifetimeText(s *certs.Summary) string {
+	dur := durationText(s.EffectiveDuration)
+	if s.RequestedDuration > 0 {
+		return durationText(s.RequestedDuration) + " requested, " + dur + " effective"
+	}
+	return dur + " (none requested: the signer's default)"
 }
 
 // fullSubject is the request's subject as attribute=value pairs.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -30,8 +32,8 @@ type dialog interface {
 	Update(msg tea.Msg) (outcome, tea.Cmd)
 	// View is the box's content; the console draws the box around it.
 	View() string
-	// SetSize gives the width of the text inside the box.
-	SetSize(width int)
+	// SetSize gives the room for the text inside the box: its View must fit.
+	SetSize(width, height int)
 	// SetStyles gives the styles of the theme in use.
 	SetStyles(st *styles)
 }
@@ -87,7 +89,7 @@ const (
 // it and is back when d closes.
 func (m *Model) open(d dialog) tea.Cmd {
 	d.SetStyles(&m.st)
-	d.SetSize(dialogInner(m.width))
+	d.SetSize(dialogInner(m.width), m.dialogHeight())
 	m.dialog = d
 	return d.Init()
 }
@@ -192,9 +194,9 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 // dialogInput is what a dialog with a line to type embeds: the input, sized
 // to the box and styled by the theme, and the styles for the rest of it.
 type dialogInput struct {
-	st    *styles
-	width int // inside the box
-	input textinput.Model
+	st            *styles
+	width, height int // inside the box
+	input         textinput.Model
 }
 
 func newDialogInput() dialogInput {
@@ -203,9 +205,9 @@ func newDialogInput() dialogInput {
 	return d
 }
 
-func (d *dialogInput) SetSize(width int) {
-	d.width = width
-	d.input.SetWidth(max(width-3, 10))
+func (d *dialogInput) SetSize(width, height int) {
+	d.width, d.height = width, height
+	d.input.SetWidth(max(width-3, 1))
 }
 
 func (d *dialogInput) SetStyles(st *styles) {
@@ -218,7 +220,45 @@ func dialogInner(w int) int {
 	return max(min(w-6, 74), 20)
 }
 
-// center places a dialog in the middle of the body.
-func center(w, h int, s string) string {
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, s)
+// dialogHeight is how many lines of text a dialog box has room for.
+func (m *Model) dialogHeight() int {
+	return max(m.bodyHeight-m.st.box.GetVerticalFrameSize(), 1)
+}
+
+// placeDialog puts a dialog box at the top of the body, centred across it,
+// so that its lines keep their rows whatever its height, and cuts what would
+// not fit.
+func placeDialog(w, h int, box string) string {
+	if lines := strings.Split(box, "\n"); len(lines) > h {
+		box = strings.Join(lines[:h], "\n")
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, box)
+}
+
+// stack joins the parts of a dialog in at most height lines: with a blank
+// line between parts when there is room, without when not, and cut at the
+// bottom when even that is too tall.
+func stack(height int, parts ...[]string) string {
+	n, nonEmpty := 0, 0
+	for _, p := range parts {
+		n += len(p)
+		if len(p) > 0 {
+			nonEmpty++
+		}
+	}
+	blanks := n+nonEmpty-1 <= height
+	var lines []string
+	for _, p := range parts {
+		if len(p) == 0 {
+			continue
+		}
+		if blanks && len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, p...)
+	}
+	if len(lines) > height {
+		lines = lines[:max(height, 0)]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -16,7 +16,7 @@ func opened(t *testing.T, d dialog) dialog {
 	t.Helper()
 	st := newStyles(newTheme(true), true)
 	d.SetStyles(&st)
-	d.SetSize(60)
+	d.SetSize(60, 20)
 	d.Init()
 	return d
 }
@@ -239,7 +239,7 @@ func (d *stubDialog) ShortHelp() []key.Binding  { return []key.Binding{d.keys} }
 func (d *stubDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 func (d *stubDialog) Init() tea.Cmd             { return nil }
 func (d *stubDialog) View() string              { return "stub dialog" }
-func (d *stubDialog) SetSize(w int)             { d.width = w }
+func (d *stubDialog) SetSize(w, _ int)          { d.width = w }
 func (d *stubDialog) SetStyles(*styles)         {}
 func (d *stubDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {

@@ -180,7 +180,15 @@ func (m *Model) setStatus(s status) {
 }
 
 func (m *Model) statusHeight() int {
-	return len(m.status.lines(m.width))
+	return len(m.status.lines(m.width, m.statusLines()))
+}
+
+// statusLines is how many lines the status may take on this terminal.
+func (m *Model) statusLines() int {
+	if m.height < shortTerminal {
+		return 1
+	}
+	return maxStatusLines
 }
 
 // layout sizes every component; it runs on resize and when the help grows.
@@ -206,7 +214,7 @@ func (m *Model) layout() {
 	m.dialogBox = m.st.box.Width(inner + m.st.box.GetHorizontalFrameSize())
 	m.filter.SetSize(m.width)
 	if m.dialog != nil {
-		m.dialog.SetSize(inner)
+		m.dialog.SetSize(inner, m.dialogHeight())
 	}
 	m.refreshDetails()
 }
@@ -267,7 +275,7 @@ func (m *Model) render() string {
 		b.WriteString(strings.Repeat("\n", pad))
 	}
 	b.WriteString("\n")
-	b.WriteString(m.status.View(&m.st, m.width))
+	b.WriteString(m.status.View(&m.st, m.width, m.statusLines()))
 	b.WriteString("\n")
 	b.WriteString(m.helpView())
 	return b.String()
@@ -276,7 +284,7 @@ func (m *Model) render() string {
 func (m *Model) bodyView() string {
 	switch {
 	case m.dialog != nil:
-		return center(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View()))
+		return placeDialog(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View()))
 	case m.inDetail():
 		return m.detail.View()
 	}

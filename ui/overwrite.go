@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -11,21 +9,21 @@ import (
 
 // overwriteDialog asks before replacing an existing export file.
 type overwriteDialog struct {
-	keys  *keyMap
-	st    *styles
-	name  string // raw CSR name
-	path  string // absolute
-	pem   []byte
-	width int // inside the box
+	keys          *keyMap
+	st            *styles
+	name          string // raw CSR name
+	path          string // absolute
+	pem           []byte
+	width, height int // inside the box
 }
 
 func newOverwrite(name, path string, pem []byte, keys *keyMap) *overwriteDialog {
 	return &overwriteDialog{keys: keys, name: name, path: path, pem: pem}
 }
 
-func (o *overwriteDialog) Init() tea.Cmd        { return nil }
-func (o *overwriteDialog) SetSize(width int)    { o.width = width }
-func (o *overwriteDialog) SetStyles(st *styles) { o.st = st }
+func (o *overwriteDialog) Init() tea.Cmd             { return nil }
+func (o *overwriteDialog) SetSize(width, height int) { o.width, o.height = width, height }
+func (o *overwriteDialog) SetStyles(st *styles)      { o.st = st }
 func (o *overwriteDialog) ShortHelp() []key.Binding {
 	return []key.Binding{o.keys.Overwrite, o.keys.No}
 }
@@ -48,8 +46,8 @@ func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 
 func (o *overwriteDialog) View() string {
 	inner := o.width
-	lines := []string{o.st.boxTitle.Render("The file exists"), ""}
-	lines = append(lines, wrap(certs.Sanitize(o.path), inner)...)
-	lines = append(lines, "", "Replace it with the certificate of "+clip(certs.Sanitize(o.name), max(inner-35, 8))+"?")
-	return strings.Join(lines, "\n")
+	return stack(o.height,
+		[]string{o.st.boxTitle.Render("The file exists")},
+		cutLines(certs.Sanitize(o.path), inner, 2),
+		cutLines("Replace it with the certificate of "+quoted(certs.Sanitize(o.name))+"?", inner, 2))
 }

@@ -75,9 +75,14 @@ func (p *promptDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 func (p *promptDialog) ShortHelp() []key.Binding  { return []key.Binding{p.submit, p.keys.Cancel} }
 func (p *promptDialog) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
+// View is the title and the answer on one line each, and what the answer
+// is for in the lines left.
 func (p *promptDialog) View() string {
-	lines := []string{p.st.boxTitle.Render(clip(p.title, p.width)), ""}
-	lines = append(lines, wrap(p.text, p.width)...)
-	lines = append(lines, "", p.input.View())
-	return strings.Join(lines, "\n")
+	title := []string{p.st.boxTitle.Render(cutLine(p.title, p.width))}
+	input := []string{p.input.View()}
+	text := wrap(p.text, p.width)
+	if room := p.height - 2; len(text)+2+2 > p.height { // no room for blank lines
+		text = cutLines(p.text, p.width, max(room, 1))
+	}
+	return stack(p.height, title, text, input)
 }

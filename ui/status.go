@@ -22,23 +22,28 @@ type status struct {
 	text string
 }
 
-// maxStatusLines keeps a long error from pushing the list off the screen.
-const maxStatusLines = 3
+// maxStatusLines keeps a long error from pushing the list off the screen; on
+// a short terminal (below shortTerminal lines) one line is all it gets, so
+// that a dialog still fits above it.
+const (
+	maxStatusLines = 3
+	shortTerminal  = 16
+)
 
-// lines wraps the text to the width, at most maxStatusLines.
-func (s status) lines(width int) []string {
+// lines wraps the text to the width, at most maxLines.
+func (s status) lines(width, maxLines int) []string {
 	if s.kind == statusNone || width <= 0 {
 		return nil
 	}
 	ls := wrap(s.text, width)
-	if len(ls) > maxStatusLines {
-		ls = ls[:maxStatusLines]
-		ls[maxStatusLines-1] = clip(ls[maxStatusLines-1]+" …", width)
+	if len(ls) > maxLines {
+		ls = ls[:maxLines]
+		ls[maxLines-1] = clip(ls[maxLines-1]+" …", width)
 	}
 	return ls
 }
 
-func (s status) View(st *styles, width int) string {
+func (s status) View(st *styles, width, maxLines int) string {
 	style := st.statusInfo
 	switch s.kind {
 	case statusNone:
@@ -48,7 +53,7 @@ func (s status) View(st *styles, width int) string {
 	case statusErr:
 		style = st.statusErr
 	}
-	ls := s.lines(width)
+	ls := s.lines(width, maxLines)
 	for i, l := range ls {
 		ls[i] = style.Render(l)
 	}

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -49,6 +51,69 @@ func wrap(s string, w int) []string {
 		return []string{s}
 	}
 	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}
+
+// cutLine fits sanitized text on one line of at most w cells. What does not
+// fit is cut, visibly, saying how much: "… 1,480 more characters" (or
+// "…+1,480" where that would leave less than half the line).
+func cutLine(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if certs.Width(s) <= w {
+		return s
+	}
+	total := utf8.RuneCountInString(s)
+	// The tail is measured for the whole text: what it says is never longer.
+	tail := longTail
+	room := w - certs.Width(tail(total))
+	if room < w/2 {
+		tail = shortTail
+		room = w - certs.Width(tail(total))
+	}
+	if room < 1 {
+		return certs.Truncate(s, w)
+	}
+	head := ansi.Truncate(s, room, "")
+	return head + tail(total-utf8.RuneCountInString(head))
+}
+
+func longTail(n int) string {
+	if n == 1 {
+		return " … 1 more character"
+	}
+	return " … " + thousands(n) + " more characters"
+}
+
+func shortTail(n int) string { return "…+" + thousands(n) }
+
+// thousands writes n with a comma every three digits: 1,480.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// cutLines wraps sanitized text into at most n lines of at most w cells; the
+// last is cut as cutLine cuts.
+func cutLines(s string, w, n int) []string {
+	ls := wrap(s, w)
+	if len(ls) <= n || n < 1 {
+		return ls
+	}
+	// The first n-1 lines as wrapped, then the rest from where they end.
+	rest := s
+	for _, l := range ls[:n-1] {
+		rest = strings.TrimLeft(rest, " ")
+		if !strings.HasPrefix(rest, l) { // wrapping changed the text: cut by cells
+			head := ansi.Truncate(s, w, "")
+			return append([]string{head}, cutLines(s[len(head):], w, n-1)...)
+		}
+		rest = rest[len(l):]
+	}
+	return append(ls[:n-1:n-1], cutLine(strings.TrimLeft(rest, " "), w))
 }
 
 // age renders how long ago t was, as kubectl get does: 45s, 5m, 3h, 12d, 2y.
