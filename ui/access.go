@@ -180,35 +180,34 @@ func wantsCapabilities(s *certs.Summary) bool {
 }
 
 func (w *detailWriter) capabilities(s *certs.Summary, cs *capState) {
-	w.section("If approved, this identity could")
+	w.section(lit("If approved, this identity could"))
 	switch {
 	case cs == nil || (cs.loading && cs.caps == nil && cs.err == nil):
-		w.para(2, "checking…")
+		w.para(2, lit("checking…"))
 		return
 	case cs.loading:
-		w.para(2, "asking again; the last answers:")
+		w.para(2, lit("asking again; the last answers:"))
 	case cs.err != nil:
-		w.lines = append(w.lines, "  "+w.st.bad.Render("Can't ask the cluster:"))
+		w.line(2, w.st.bad, lit("Can't ask the cluster:"))
 		w.para(4, certs.Sanitize(cs.err.Error()))
 		return
 	case len(cs.caps) == 0:
-		w.para(2, "Nothing was checked.")
+		w.para(2, lit("Nothing was checked."))
 		return
 	}
 	for _, c := range cs.caps {
-		verdict := w.st.good.Render("no ")
+		verdict := paint(w.st.good, lit("no "))
 		if c.Allowed {
-			verdict = w.st.bad.Render("YES")
+			verdict = paint(w.st.bad, lit("YES"))
 		}
-		what := certs.Sanitize(c.Label)
 		res := certs.Sanitize(c.Resource)
 		if c.Subresource != "" {
-			res += "/" + certs.Sanitize(c.Subresource)
+			res = certs.Concat(res, lit("/"), certs.Sanitize(c.Subresource))
 		}
 		if c.Group != "" {
-			res += "." + certs.Sanitize(c.Group)
+			res = certs.Concat(res, lit("."), certs.Sanitize(c.Group))
 		}
-		what += " (" + certs.Sanitize(c.Verb) + " " + res + ")"
+		what := certs.Concat(certs.Sanitize(c.Label), lit(" ("), certs.Sanitize(c.Verb), lit(" "), res, lit(")"))
 		for i, l := range wrap(what, max(w.width-8, 8)) {
 			if i == 0 {
 				w.lines = append(w.lines, "  "+verdict+"   "+l)

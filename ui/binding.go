@@ -57,20 +57,20 @@ type boundDialog interface {
 
 // drift says how the current snapshot differs from what b showed, "" when it
 // does not. findingsOf gives the findings a dialog would show now.
-func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Finding) string {
-	name := quoted(certs.Sanitize(b.name))
+func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Finding) certs.Text {
+	name := quoted(b.name)
 	cur := l.byUID(b.uid)
 	switch {
 	case cur == nil && l.byName(b.name) != nil:
-		return name + " was replaced by a different request since you opened it; look again."
+		return certs.Concat(name, lit(" was replaced by a different request since you opened it; look again."))
 	case cur == nil:
-		return name + " is gone (deleted, or cleaned up by the cluster) since you opened it."
+		return certs.Concat(name, lit(" is gone (deleted, or cleaned up by the cluster) since you opened it."))
 	case b.kind == bindFindings && !sameFindings(b.findings, findingsOf(cur)):
-		return "The findings of " + name + " changed since you opened it: look again."
+		return certs.Concat(lit("The findings of "), name, lit(" changed since you opened it: look again."))
 	case b.kind == bindCertificate && !bytes.Equal(b.certificate, cur.CertificatePEM):
-		return "The certificate of " + name + " changed since you opened it: look again."
+		return certs.Concat(lit("The certificate of "), name, lit(" changed since you opened it: look again."))
 	}
-	return ""
+	return certs.Text{}
 }
 
 // sameFindings compares what a dialog shows of findings: their IDs,
@@ -81,7 +81,8 @@ func sameFindings(a, b []certs.Finding) bool {
 	})
 }
 
-func quoted(s string) string { return `"` + s + `"` }
+// quoted is a raw value, sanitized, in double quotes.
+func quoted(raw string) certs.Text { return certs.Concat(lit(`"`), certs.Sanitize(raw), lit(`"`)) }
 
 // recheckDialog compares the open dialog with the current snapshot and, when
 // what it showed has drifted, closes it for a notice.
@@ -89,7 +90,7 @@ func (m *Model) recheckDialog() {
 	switch d := m.dialog.(type) {
 	case *lookAgainDialog:
 		// Keep following the object: gone, then back under its name, is replaced.
-		if why := d.b.drift(&m.list, m.findingsOf); why != "" && why != d.why {
+		if why := d.b.drift(&m.list, m.findingsOf); why.String() != "" && why != d.why {
 			d.why = why
 			m.setStatus(errStatus(why))
 		}
@@ -98,7 +99,7 @@ func (m *Model) recheckDialog() {
 		if b == nil {
 			return
 		}
-		if why := b.drift(&m.list, m.findingsOf); why != "" {
+		if why := b.drift(&m.list, m.findingsOf); why.String() != "" {
 			m.dialog = nil
 			m.open(newLookAgain(b, why, &m.keys))
 			m.setStatus(errStatus(why))
@@ -112,11 +113,11 @@ type lookAgainDialog struct {
 	keys          *keyMap
 	st            *styles
 	b             *binding
-	why           string // sanitized
+	why           certs.Text
 	width, height int
 }
 
-func newLookAgain(b *binding, why string, keys *keyMap) *lookAgainDialog {
+func newLookAgain(b *binding, why certs.Text, keys *keyMap) *lookAgainDialog {
 	return &lookAgainDialog{keys: keys, b: b, why: why}
 }
 
@@ -137,7 +138,7 @@ func (d *lookAgainDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 
 func (d *lookAgainDialog) View() string {
 	return stack(d.height,
-		[]string{d.st.bad.Render("Look again")},
+		[]string{paint(d.st.bad, lit("Look again"))},
 		wrap(d.why, d.width),
-		[]string{"Nothing was " + d.b.undone + "."})
+		[]string{clip(lit("Nothing was "+d.b.undone+"."), d.width)})
 }

@@ -28,7 +28,7 @@ type confirmDialog struct {
 const approveMessage = "Approved with csrtui."
 
 // approvalCancelled is said when the admin turns an approval down.
-const approvalCancelled = "Approval cancelled."
+var approvalCancelled = lit("Approval cancelled.")
 
 // newConfirm asks before approving s, showing its own findings until
 // setFindings gives it those the console shows.
@@ -95,30 +95,30 @@ func (c *confirmDialog) needsName() bool {
 }
 
 // nameReason says why the name must be typed.
-func (c *confirmDialog) nameReason() string {
+func (c *confirmDialog) nameReason() certs.Text {
 	switch {
 	case len(c.critical) > 0:
-		return "A critical finding: type the CSR's name to approve it."
+		return lit("A critical finding: type the CSR's name to approve it.")
 	case c.access.state == accessChecking:
-		return "Still asking the cluster what this identity could do: type the CSR's name to approve it, or wait for the answer."
+		return lit("Still asking the cluster what this identity could do: type the CSR's name to approve it, or wait for the answer.")
 	case c.access.state == accessFailed:
-		return "The cluster could not say what this identity could do: type the CSR's name to approve it."
+		return lit("The cluster could not say what this identity could do: type the CSR's name to approve it.")
 	}
-	return "Type the CSR's name to approve it."
+	return lit("Type the CSR's name to approve it.")
 }
 
 // accessText is the Access line: what the cluster said the identity could do.
-func (c *confirmDialog) accessText() string {
+func (c *confirmDialog) accessText() certs.Text {
 	switch c.access.state {
 	case accessChecking:
-		return "asking the cluster what this identity could do…"
+		return lit("asking the cluster what this identity could do…")
 	case accessFailed:
-		return "can't ask the cluster: " + certs.Sanitize(c.access.err.Error())
+		return certs.Concat(lit("can't ask the cluster: "), certs.Sanitize(c.access.err.Error()))
 	}
 	if len(certs.CapabilityFindings(c.access.caps)) > 0 {
-		return "see the critical finding"
+		return lit("see the critical finding")
 	}
-	return "nothing that leads to cluster-admin (checked)"
+	return lit("nothing that leads to cluster-admin (checked)")
 }
 func (c *confirmDialog) disabled() bool { return len(c.blocked) > 0 }
 
@@ -126,7 +126,7 @@ func (c *confirmDialog) disabled() bool { return len(c.blocked) > 0 }
 // form is accepted too, since a name with control characters can't be typed.
 func (c *confirmDialog) nameMatches() bool {
 	v := c.input.Value()
-	return v == c.s.Name || v == certs.Sanitize(c.s.Name)
+	return v == c.s.Name || v == certs.Sanitize(c.s.Name).String()
 }
 
 func (c *confirmDialog) Init() tea.Cmd {
@@ -272,11 +272,11 @@ func (c *confirmDialog) layoutWith(blanks bool, findingLines int) []string {
 			lines = append(lines, "")
 		}
 	}
-	lines = append(lines, st.boxTitle.Render(clip("Approve this certificate signing request?", inner)))
+	lines = append(lines, st.boxTitle.Render(clip(lit("Approve this certificate signing request?"), inner)))
 
 	part()
-	value := func(label, v string) {
-		lines = append(lines, st.label.Render(fit(label, certs.Width(label), valueIndent))+cutLine(v, vw))
+	value := func(label string, v certs.Text) {
+		lines = append(lines, st.label.Render(fit(lit(label), len(label), valueIndent))+cutLine(v, vw))
 	}
 	value("CSR", certs.Sanitize(s.Name))
 	value("Subject", fullSubject(s))
@@ -287,7 +287,7 @@ func (c *confirmDialog) layoutWith(blanks bool, findingLines int) []string {
 		value("Access", c.accessText())
 	}
 
-	finding := func(f certs.Finding, indent int, label string) {
+	finding := func(f certs.Finding, indent int, label certs.Text) {
 		for i, l := range cutLines(certs.Sanitize(f.Title), max(inner-indent, 1), findingLines) {
 			if i == 0 {
 				lines = append(lines, st.severity[f.Severity].Render(fit(label, certs.Width(label), indent))+l)
@@ -309,15 +309,15 @@ func (c *confirmDialog) layoutWith(blanks bool, findingLines int) []string {
 	switch {
 	case c.disabled():
 		part()
-		lines = append(lines, st.bad.Render("Approval is disabled:"))
+		lines = append(lines, st.bad.Render(clip(lit("Approval is disabled:"), inner)))
 		for _, f := range c.blocked {
-			finding(f, 2, "")
+			finding(f, 2, certs.Text{})
 		}
 	case c.needsName():
 		part()
 		reason := cutLines(c.nameReason(), inner, 2)
 		if c.mismatch { // in the reason's place, so the input keeps its row
-			said := cutLines("That is not the CSR's name.", inner, len(reason))
+			said := cutLines(lit("That is not the CSR's name."), inner, len(reason))
 			reason = append(said, make([]string, len(reason)-len(said))...)
 		}
 		for _, l := range reason {
@@ -339,9 +339,9 @@ func (c *confirmDialog) tooSmallView(smallest []string) string {
 		short = append(short, plural(n, "more column"))
 	}
 	return stack(c.height,
-		[]string{c.st.bad.Render(clip("Enlarge the terminal to decide.", c.width))},
-		cutLines("The whole decision needs "+strings.Join(short, " and ")+": approval is refused.", c.width, 3),
-		[]string{c.st.label.Render(fit("CSR", 3, valueIndent)) + cutLine(certs.Sanitize(c.s.Name), max(c.width-valueIndent, 1))})
+		[]string{c.st.bad.Render(clip(lit("Enlarge the terminal to decide."), c.width))},
+		cutLines(lit("The whole decision needs "+strings.Join(short, " and ")+": approval is refused."), c.width, 3),
+		[]string{c.st.label.Render(fit(lit("CSR"), 3, valueIndent)) + cutLine(certs.Sanitize(c.s.Name), max(c.width-valueIndent, 1))})
 }
 
 func plural(n int, what string) string {
@@ -352,25 +352,25 @@ func plural(n int, what string) string {
 }
 
 // lifetimeText says how long the certificate would be valid.
-func lifetimeText(s *certs.Summary) string {
+func lifetimeText(s *certs.Summary) certs.Text {
 	dur := durationText(s.EffectiveDuration)
 	if s.RequestedDuration > 0 {
-		return durationText(s.RequestedDuration) + " requested, " + dur + " effective"
+		return certs.Concat(durationText(s.RequestedDuration), lit(" requested, "), dur, lit(" effective"))
 	}
-	return dur + " (none requested: the signer's default)"
+	return certs.Concat(dur, lit(" (none requested: the signer's default)"))
 }
 
 // fullSubject is the request's subject as attribute=value pairs.
-func fullSubject(s *certs.Summary) string {
+func fullSubject(s *certs.Summary) certs.Text {
 	if s.Request == nil {
-		return "(the request can't be decoded)"
+		return lit("(the request can't be decoded)")
 	}
-	parts := make([]string, 0, len(s.Request.Subject))
+	parts := make([]certs.Text, 0, len(s.Request.Subject))
 	for _, a := range s.Request.Subject {
-		parts = append(parts, certs.Sanitize(a.Name)+"="+certs.Sanitize(a.Value))
+		parts = append(parts, certs.Concat(certs.Sanitize(a.Name), lit("="), certs.Sanitize(a.Value)))
 	}
 	if len(parts) == 0 {
-		return "(empty)"
+		return lit("(empty)")
 	}
-	return strings.Join(parts, ", ")
+	return certs.Join(parts, lit(", "))
 }

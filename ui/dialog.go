@@ -45,7 +45,7 @@ type outcome interface{ isOutcome() }
 type (
 	// cancelOutcome closes the dialog without acting; note, if any, goes on
 	// the status line.
-	cancelOutcome struct{ note string }
+	cancelOutcome struct{ note certs.Text }
 
 	// decideOutcome approves or denies a CSR.
 	decideOutcome struct {
@@ -109,7 +109,7 @@ func (m *Model) apply(out outcome) tea.Cmd {
 	m.dialog = nil
 	switch o := out.(type) {
 	case cancelOutcome:
-		if o.note != "" {
+		if o.note.String() != "" {
 			m.setStatus(infoStatus(o.note))
 		}
 	case decideOutcome:
@@ -117,10 +117,10 @@ func (m *Model) apply(out outcome) tea.Cmd {
 		if approve {
 			doing = "Approving "
 		}
-		m.setStatus(infoStatus(doing + certs.Sanitize(o.name) + "…"))
+		m.setStatus(infoStatus(certs.Concat(lit(doing), certs.Sanitize(o.name), lit("…"))))
 		return decideCmd(m.cfg.Decider, approve, o.name, o.uid, o.message)
 	case writeOutcome:
-		m.setStatus(infoStatus("Exporting " + certs.Sanitize(o.name) + "…"))
+		m.setStatus(infoStatus(certs.Concat(lit("Exporting "), certs.Sanitize(o.name), lit("…"))))
 		return exportCmd(o.name, o.path, o.pem, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
@@ -176,15 +176,15 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 		doing, done = "denying", "denied"
 	}
 	if m.cfg.Decider == nil {
-		m.setStatus(errStatus("csrtui runs read-only here: " + doing + " is not possible."))
+		m.setStatus(errStatus(lit("csrtui runs read-only here: " + doing + " is not possible.")))
 		return true
 	}
 	noop, err := certs.CheckDecision(s.Name, s.State, d)
 	switch {
 	case err != nil:
-		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be " + done + "."))
+		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()), lit(": a decision is final, it can't be "+done+"."))))
 	case noop:
-		m.setStatus(infoStatus(certs.Sanitize(s.Name) + " is already " + done + ": nothing to do."))
+		m.setStatus(infoStatus(certs.Concat(certs.Sanitize(s.Name), lit(" is already "+done+": nothing to do."))))
 	default:
 		return false
 	}

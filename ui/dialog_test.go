@@ -101,7 +101,7 @@ func TestConfirmOutcomes(t *testing.T) {
 	odd := *masters
 	odd.Name = "csr-\x1b[2J"
 	c = opened(t, newConfirm(&odd, &keys)).(*confirmDialog)
-	c.Update(tea.PasteMsg{Content: certs.Sanitize(odd.Name)})
+	c.Update(tea.PasteMsg{Content: certs.Sanitize(odd.Name).String()})
 	if out, ok := answer(t, c, "enter").(decideOutcome); !ok || out.name != odd.Name {
 		t.Fatalf("the escaped name: %#v", out)
 	}
@@ -156,7 +156,7 @@ func TestOverwriteOutcomes(t *testing.T) {
 	}
 	for _, k := range []string{"n", "esc"} {
 		c, ok := answer(t, opened(t, newOverwrite("csr-web-1", "/tmp/x.crt", pem, &keys)), k).(cancelOutcome)
-		if !ok || !strings.Contains(c.note, "/tmp/x.crt was left alone") {
+		if !ok || !strings.Contains(c.note.String(), "/tmp/x.crt was left alone") {
 			t.Fatalf("%s: %#v", k, c)
 		}
 	}
@@ -245,7 +245,7 @@ func (d *stubDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		d.got = append(d.got, k.String())
 		if key.Matches(k, d.keys) {
-			return cancelOutcome{note: "stub done"}, nil
+			return cancelOutcome{note: lit("stub done")}, nil
 		}
 	}
 	return nil, nil

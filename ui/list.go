@@ -13,8 +13,8 @@ import (
 type row struct {
 	s *certs.Summary
 
-	name, requestor, subject, duration, condition string
-	signer                                        [3]string
+	name, requestor, subject, duration, condition certs.Text
+	signer                                        [3]certs.Text
 
 	nameW, requestorW, subjectW, durationW, conditionW int
 	signerW                                            [3]int
@@ -235,7 +235,7 @@ func (l *listModel) View(st *styles, now time.Time) string {
 	b.WriteString(st.colHeader.Render(l.header))
 	if len(l.shown) == 0 {
 		b.WriteString("\n")
-		b.WriteString(st.muted.Render(clip(l.emptyText(), l.width)))
+		b.WriteString(st.muted.Render(clip(lit(l.emptyText()), l.width)))
 		return b.String()
 	}
 	var line strings.Builder

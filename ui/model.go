@@ -292,7 +292,7 @@ func (m *Model) bodyView() string {
 	if !m.sidePanel {
 		return list
 	}
-	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, m.st.muted.Render(" │ "))
+	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, paint(m.st.muted, lit(" │ ")))
 }
 
 // joinColumns puts two blocks side by side, the left one padded to lw cells.

@@ -79,7 +79,7 @@ func isDenyPrompt(p *promptDialog) bool {
 
 func (h *harness) wantStatus(kind statusKind, contains string) {
 	h.t.Helper()
-	if h.m.status.kind != kind || !strings.Contains(h.m.status.text, contains) {
+	if h.m.status.kind != kind || !strings.Contains(h.m.status.text.String(), contains) {
 		h.t.Fatalf("status = %d %q, want %d containing %q", h.m.status.kind, h.m.status.text, kind, contains)
 	}
 }
@@ -419,7 +419,7 @@ func TestDecisionOutcomes(t *testing.T) {
 				t.Fatalf("the outcome is not on screen:\n%s", h.view())
 			}
 			// The Decider's words are shown as they are, after what failed.
-			if c.err != nil && h.m.status.text != "Could not approve csr-alice: "+c.err.Error() {
+			if c.err != nil && h.m.status.text.String() != "Could not approve csr-alice: "+c.err.Error() {
 				t.Fatalf("status %q, want the Decider's error after what failed", h.m.status.text)
 			}
 		})

@@ -39,7 +39,7 @@ func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	case key.Matches(k, o.keys.Overwrite):
 		return writeOutcome{name: o.name, path: o.path, pem: o.pem, overwrite: true}, nil
 	case key.Matches(k, o.keys.No):
-		return cancelOutcome{note: "Export cancelled: " + certs.Sanitize(o.path) + " was left alone."}, nil
+		return cancelOutcome{note: certs.Concat(lit("Export cancelled: "), certs.Sanitize(o.path), lit(" was left alone."))}, nil
 	}
 	return nil, nil
 }
@@ -47,7 +47,7 @@ func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 func (o *overwriteDialog) View() string {
 	inner := o.width
 	return stack(o.height,
-		[]string{o.st.boxTitle.Render("The file exists")},
+		[]string{o.st.boxTitle.Render(clip(lit("The file exists"), inner))},
 		cutLines(certs.Sanitize(o.path), inner, 2),
-		cutLines("Replace it with the certificate of "+quoted(certs.Sanitize(o.name))+"?", inner, 2))
+		cutLines(certs.Concat(lit("Replace it with the certificate of "), quoted(o.name), lit("?")), inner, 2))
 }

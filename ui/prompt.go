@@ -14,8 +14,8 @@ import (
 type promptDialog struct {
 	dialogInput
 	keys   *keyMap
-	title  string                      // sanitized
-	text   string                      // what the answer is for
+	title  certs.Text
+	text   certs.Text                  // what the answer is for
 	submit key.Binding                 // enter, named after what it does
 	done   func(answer string) outcome // what enter asks of the console
 	b      *binding                    // what it acts on, nil when nothing
@@ -23,15 +23,15 @@ type promptDialog struct {
 
 func (p *promptDialog) bound() *binding { return p.b }
 
-func newPrompt(keys *keyMap, title, text string, submit key.Binding, done func(string) outcome) *promptDialog {
+func newPrompt(keys *keyMap, title, text certs.Text, submit key.Binding, done func(string) outcome) *promptDialog {
 	return &promptDialog{dialogInput: newDialogInput(), keys: keys, title: title, text: text, submit: submit, done: done}
 }
 
 // newDenyPrompt asks why s is denied; the reason is optional.
 func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 	name, uid := s.Name, s.UID
-	p := newPrompt(keys, "Deny "+certs.Sanitize(name),
-		"The reason is recorded on the CSR's Denied condition, for the requester to read.",
+	p := newPrompt(keys, certs.Concat(lit("Deny "), certs.Sanitize(name)),
+		lit("The reason is recorded on the CSR's Denied condition, for the requester to read."),
 		keys.SubmitDeny, func(reason string) outcome {
 			return decideOutcome{decision: certs.Deny, name: name, uid: uid, message: strings.TrimSpace(reason)}
 		})
@@ -44,7 +44,7 @@ func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 // named after it in the working directory.
 func newExportPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 	name, pem := s.Name, s.CertificatePEM
-	p := newPrompt(keys, "Export the certificate of "+certs.Sanitize(name), "Write the PEM certificate to:",
+	p := newPrompt(keys, certs.Concat(lit("Export the certificate of "), certs.Sanitize(name)), lit("Write the PEM certificate to:"),
 		keys.SubmitWrite, func(path string) outcome {
 			return writeOutcome{name: name, path: path, pem: pem}
 		})

@@ -116,19 +116,19 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	name := quoted(certs.Sanitize(s.Name))
+	name := quoted(s.Name)
 	switch {
 	case m.inDetail() && m.detail.lost == lossGone:
-		m.setStatus(errStatus(name + " is no longer in the cluster: there is nothing to " + act.verb() + "."))
+		m.setStatus(errStatus(certs.Concat(name, lit(" is no longer in the cluster: there is nothing to "+act.verb()+"."))))
 		return nil
 	case m.inDetail() && m.detail.lost == lossReplaced:
-		m.setStatus(errStatus(name + " was replaced by a new request of the same name: go back and open the new one to " + act.verb() + " it."))
+		m.setStatus(errStatus(certs.Concat(name, lit(" was replaced by a new request of the same name: go back and open the new one to "+act.verb()+" it."))))
 		return nil
 	case !m.inDetail() && m.slipped.recent(m.now()):
-		from := quoted(certs.Sanitize(m.slipped.from))
+		from := quoted(m.slipped.from)
 		m.slipped = slip{}
-		m.setStatus(errStatus(from + " left the list a moment ago and the cursor moved to " + name +
-			": press " + msg.String() + " again to " + act.verb() + " " + name + "."))
+		m.setStatus(errStatus(certs.Concat(from, lit(" left the list a moment ago and the cursor moved to "), name,
+			lit(": press "+msg.String()+" again to "+act.verb()+" "), name, lit("."))))
 		return nil
 	}
 	return m.start(act, s)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/csrtui/csrtui/certs"
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestSignerForms(t *testing.T) {
@@ -18,7 +18,8 @@ func TestSignerForms(t *testing.T) {
 		"example.com/kube-apiserver-client":   {"example.com/kube-apiserver-client", "example.com/kube-apiserver-client", "example.com/kube-apiserver-client"},
 		"kubernetes.io/kubelet-serving\x1b[m": {`kubernetes.io/kubelet-serving\x1b[m`, `kubernetes.io/kubelet-serving\x1b[m`, `kubernetes.io/kubelet-serving\x1b[m`},
 	} {
-		if got := signerForms(signer); got != want {
+		forms := signerForms(signer)
+		if got := [3]string{forms[0].String(), forms[1].String(), forms[2].String()}; got != want {
 			t.Errorf("signerForms(%q) = %q, want %q", signer, got, want)
 		}
 	}
@@ -40,12 +41,12 @@ func TestCutLine(t *testing.T) {
 		{"ab", 1, "…"},
 		{"日本語のテキスト", 9, "日本語…+5"},
 	} {
-		got := cutLine(c.s, c.w)
-		if got != c.want || certs.Width(got) > c.w {
-			t.Errorf("cutLine(%.20q, %d) = %q (%d cells), want %q", c.s, c.w, got, certs.Width(got), c.want)
+		got := cutLine(lit(c.s), c.w)
+		if got != c.want || ansi.StringWidth(got) > c.w {
+			t.Errorf("cutLine(%.20q, %d) = %q (%d cells), want %q", c.s, c.w, got, ansi.StringWidth(got), c.want)
 		}
 	}
-	if got := cutLine("x"+strings.Repeat("y", 60), 50); got != "x"+strings.Repeat("y", 28)+" … 32 more characters" {
+	if got := cutLine(lit("x"+strings.Repeat("y", 60)), 50); got != "x"+strings.Repeat("y", 28)+" … 32 more characters" {
 		t.Errorf("one more: %q", got)
 	}
 	if got := longTail(1); got != " … 1 more character" {
@@ -60,18 +61,18 @@ func TestCutLine(t *testing.T) {
 
 func TestCutLines(t *testing.T) {
 	title := "The kubelet client signer rejects usage server auth: approval would only produce Failed"
-	got := cutLines(title, 30, 2)
+	got := cutLines(lit(title), 30, 2)
 	want := []string{"The kubelet client signer", "rejects usage server auth:…+35"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("cutLines = %q, want %q", got, want)
 	}
-	if got := cutLines(title, 60, 2); len(got) != 2 || got[0] != "The kubelet client signer rejects usage server auth:" || got[1] != "approval would only produce Failed" {
+	if got := cutLines(lit(title), 60, 2); len(got) != 2 || got[0] != "The kubelet client signer rejects usage server auth:" || got[1] != "approval would only produce Failed" {
 		t.Fatalf("two lines that fit: %q", got)
 	}
-	if got := cutLines("fits on one", 30, 2); len(got) != 1 {
+	if got := cutLines(lit("fits on one"), 30, 2); len(got) != 1 {
 		t.Fatalf("%q", got)
 	}
-	if got := cutLines(strings.Repeat("x", 100), 30, 2); len(got) != 2 || got[0] != strings.Repeat("x", 30) || got[1] != strings.Repeat("x", 26)+"…+44" {
+	if got := cutLines(lit(strings.Repeat("x", 100)), 30, 2); len(got) != 2 || got[0] != strings.Repeat("x", 30) || got[1] != strings.Repeat("x", 26)+"…+44" {
 		t.Fatalf("no spaces: %q", got)
 	}
 }
