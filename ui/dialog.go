@@ -59,7 +59,7 @@ type (
 	writeOutcome struct {
 		name      string // raw CSR name
 		path      string // as typed, or absolute
-		pem       []byte
+		data      []byte // the file, as the dialog showed it
 		overwrite bool
 	}
 
@@ -121,7 +121,7 @@ func (m *Model) apply(out outcome) tea.Cmd {
 		return decideCmd(m.cfg.Decider, approve, o.name, o.uid, o.message)
 	case writeOutcome:
 		m.setStatus(infoStatus(certs.Concat(lit("Exporting "), certs.Sanitize(o.name), lit("…"))))
-		return exportCmd(o.name, o.path, o.pem, o.overwrite)
+		return exportCmd(o.name, o.path, o.data, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
 	}
@@ -158,7 +158,12 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 			m.setStatus(infoStatus(noCertificateText(s)))
 			return nil
 		}
-		d = newExportPrompt(s, &m.keys)
+		p, err := newExportPrompt(s, &m.keys)
+		if err != nil {
+			m.setStatus(errStatus(certs.Concat(certs.Sanitize(s.Name), lit(": the certificate can't be exported: "), certs.Sanitize(err.Error()))))
+			return nil
+		}
+		d = p
 	default:
 		return nil
 	}

@@ -139,7 +139,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.rested(msg))
 	case exportMsg:
 		if msg.exists {
-			cmds = append(cmds, m.open(newOverwrite(msg.name, msg.path, msg.pem, &m.keys)))
+			cmds = append(cmds, m.open(newOverwrite(msg.name, msg.path, msg.data, &m.keys)))
 		} else {
 			m.setStatus(exportStatus(msg))
 		}

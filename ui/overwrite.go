@@ -13,12 +13,12 @@ type overwriteDialog struct {
 	st            *styles
 	name          string // raw CSR name
 	path          string // absolute
-	pem           []byte
-	width, height int // inside the box
+	data          []byte // the file the export dialog showed
+	width, height int    // inside the box
 }
 
-func newOverwrite(name, path string, pem []byte, keys *keyMap) *overwriteDialog {
-	return &overwriteDialog{keys: keys, name: name, path: path, pem: pem}
+func newOverwrite(name, path string, data []byte, keys *keyMap) *overwriteDialog {
+	return &overwriteDialog{keys: keys, name: name, path: path, data: data}
 }
 
 func (o *overwriteDialog) Init() tea.Cmd             { return nil }
@@ -37,7 +37,7 @@ func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	switch {
 	case !ok:
 	case key.Matches(k, o.keys.Overwrite):
-		return writeOutcome{name: o.name, path: o.path, pem: o.pem, overwrite: true}, nil
+		return writeOutcome{name: o.name, path: o.path, data: o.data, overwrite: true}, nil
 	case key.Matches(k, o.keys.No):
 		return cancelOutcome{note: certs.Concat(lit("Export cancelled: "), certs.Sanitize(o.path), lit(" was left alone."))}, nil
 	}
