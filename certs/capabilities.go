@@ -59,3 +59,11 @@ func powerful(c Capability) bool {
 	}
 	return false
 }
+
+// MayAuthenticate reports whether a certificate issued for this signer and
+// these usages could authenticate to the apiserver, so that what its identity
+// could do is worth asking before approving: the signers that issue client
+// certificates, and any request for client auth.
+func MayAuthenticate(signer string, usages []string) bool {
+	return issuesClientCerts(signer, usages) || clientUsage(signer, usages)
+}

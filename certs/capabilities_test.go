@@ -72,3 +72,21 @@ func TestCapabilityFindings(t *testing.T) {
 		t.Fatalf("two allowed: %+v", got)
 	}
 }
+
+func TestMayAuthenticate(t *testing.T) {
+	for _, c := range []struct {
+		signer string
+		usages []string
+		want   bool
+	}{
+		{KubeAPIServerClientSignerName, []string{"digital signature"}, true},
+		{KubeAPIServerClientKubeletSignerName, []string{"client auth"}, true},
+		{KubeletServingSignerName, []string{"server auth"}, false},
+		{LegacyUnknownSignerName, []string{"client auth"}, true},
+		{"example.com/x", []string{"digital signature"}, true}, // its controller decides what it issues
+	} {
+		if got := MayAuthenticate(c.signer, c.usages); got != c.want {
+			t.Errorf("MayAuthenticate(%s, %v) = %v", c.signer, c.usages, got)
+		}
+	}
+}

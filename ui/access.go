@@ -173,10 +173,11 @@ type capState struct {
 	at      time.Time // when answered
 }
 
-// wantsCapabilities reports whether the detail asks what a CSR's identity
-// could do: only pending client-certificate requests that decode.
+// wantsCapabilities reports whether the console asks what a CSR's identity
+// could do: pending requests that decode, for a certificate that could
+// authenticate to the apiserver.
 func wantsCapabilities(s *certs.Summary) bool {
-	return s != nil && s.State == certs.StatePending && s.Request != nil && containsString(s.Usages, "client auth")
+	return s != nil && s.State == certs.StatePending && s.Request != nil && certs.MayAuthenticate(s.Signer, s.Usages)
 }
 
 func (w *detailWriter) capabilities(s *certs.Summary, cs *capState) {

@@ -245,12 +245,3 @@ func durationText(d time.Duration) certs.Text {
 	}
 	return lit(certs.HumanDuration(d))
 }
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
