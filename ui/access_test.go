@@ -126,8 +126,8 @@ func TestAnswersThatChangeFindingsKeepTheName(t *testing.T) {
 	}
 	h.run(ask)
 	c := h.confirm()
-	if len(c.critical) != 0 || !c.needsName() {
-		t.Fatalf("critical %+v, needs name %v", c.critical, c.needsName())
+	if len(c.critical) != 0 || !c.needsName() || !strings.Contains(h.view(), "The cluster's answers changed the findings") {
+		t.Fatalf("critical %+v, needs name %v:\n%s", c.critical, c.needsName(), h.view())
 	}
 	h.press("y", "enter")
 	if len(h.dec.calls) != 0 {

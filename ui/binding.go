@@ -22,7 +22,8 @@ import (
 // very next key, typed before the admin could read what changed. The one
 // exception is the approval waiting for the cluster's answers about the
 // identity (it says so, and needs the typed name meanwhile): it takes them in
-// place, and still needs the name (confirmDialog.takeAnswers).
+// place, clearing what was typed, and needs the name from then on if they
+// changed its findings (confirmDialog.takeAnswers).
 
 // binding is what a dialog showed of its CSR.
 type binding struct {
@@ -55,8 +56,9 @@ type boundDialog interface {
 	bound() *binding
 }
 
-// drift says how the current snapshot differs from what b showed, "" when it
-// does not. findingsOf gives the findings a dialog would show now.
+// drift says how the current snapshot differs from what b showed, and is
+// empty when it does not. findingsOf gives the findings a dialog would show
+// now.
 func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Finding) certs.Text {
 	name := quoted(b.name)
 	cur := l.byUID(b.uid)

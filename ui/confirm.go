@@ -20,6 +20,7 @@ type confirmDialog struct {
 	critical    []certs.Finding // critical findings: the name must be typed
 	access      access          // what the identity could do, as far as known
 	keepName    bool            // the name was being typed when the answers came
+	changed     bool            // the answers changed the findings shown
 	mismatch    bool            // the typed name was wrong
 	opened      bool            // Init has run
 }
@@ -82,7 +83,7 @@ func (c *confirmDialog) takeAnswers(fs []certs.Finding, a access) tea.Cmd {
 	if !sameFindings(c.findings, fs) {
 		c.setFindings(fs)
 		c.input.SetValue("")
-		c.mismatch, c.keepName = false, true
+		c.mismatch, c.keepName, c.changed = false, true, true
 	}
 	return c.setAccess(a)
 }
@@ -103,6 +104,8 @@ func (c *confirmDialog) nameReason() certs.Text {
 		return lit("Still asking the cluster what this identity could do: type the CSR's name to approve it, or wait for the answer.")
 	case c.access.state == accessFailed:
 		return lit("The cluster could not say what this identity could do: type the CSR's name to approve it.")
+	case c.changed:
+		return lit("The cluster's answers changed the findings: type the CSR's name to approve it.")
 	}
 	return lit("Type the CSR's name to approve it.")
 }
@@ -120,6 +123,7 @@ func (c *confirmDialog) accessText() certs.Text {
 	}
 	return lit("nothing that leads to cluster-admin (checked)")
 }
+
 func (c *confirmDialog) disabled() bool { return len(c.blocked) > 0 }
 
 // nameMatches reports whether the typed text is the CSR's name. The escaped
