@@ -76,7 +76,17 @@ func SafeFileName(name string) string {
 // anything else it holds (text around the blocks, PEM headers, other block types)
 // stays out of a file the admin may later print on a terminal.
 func CertificateFile(status []byte) ([]byte, error) {
-	var out []byte
+	file, _, err := ExportCertificates(status)
+	return file, err
+}
+
+// ExportCertificates is CertificateFile that also says what the file holds:
+// the subject of each certificate in it, in order (raw, for Sanitize). The
+// issued certificate comes first; a signer may add intermediates after it
+// (k8s.io/api certificates/v1 types.go, status.certificate), or anything else
+// that parses as a certificate, so an admin is shown every subject before the
+// file is written.
+func ExportCertificates(status []byte) (file []byte, subjects []string, err error) {
 	for rest := status; ; {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
@@ -86,16 +96,21 @@ func CertificateFile(status []byte) ([]byte, error) {
 		if block.Type != "CERTIFICATE" {
 			continue
 		}
-		if _, err := x509.ParseCertificate(block.Bytes); err != nil {
-			return nil, fmt.Errorf("status.certificate holds a certificate that does not parse: %w", err)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, nil, fmt.Errorf("status.certificate holds a certificate that does not parse: %w", err)
 		}
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: block.Bytes})...)
+		file = append(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: block.Bytes})...)
+		subjects = append(subjects, cert.Subject.String())
 	}
-	if len(out) == 0 {
-		return nil, errors.New("status.certificate holds no PEM CERTIFICATE block")
+	if len(file) == 0 {
+		return nil, nil, errors.New("status.certificate holds no PEM CERTIFICATE block")
 	}
-	return out, nil
+	return file, subjects, nil
 }
+
+// ErrIsFolder is returned (wrapped) by WriteFile when the path names a folder.
+var ErrIsFolder = errors.New("that is a folder: give a file name")
 
 // ErrFileExists is returned (wrapped) by WriteFile when the file exists and
 // overwrite is false. It also matches fs.ErrExist.
@@ -118,6 +133,11 @@ func WriteFile(path string, data []byte, perm os.FileMode, overwrite bool) (err 
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("write %s: %s is not a folder", path, dir)
+	}
+	// Checked before the file exists is: "replace it?" is no question for a
+	// folder (a home directory typed as ~, say).
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("write %s: %w", path, ErrIsFolder)
 	}
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {

@@ -242,3 +242,37 @@ func FuzzCertificateFile(f *testing.F) {
 		}
 	})
 }
+
+// The dialog shows the subjects ExportCertificates returns, and the file it
+// returns is what is written: the two always describe the same certificates.
+func TestExportCertificates(t *testing.T) {
+	one := string(issue(t, reqSpec{cn: "one"}.pem(t), false))
+	two := string(issue(t, reqSpec{cn: "two", orgs: []string{"system:masters"}}.pem(t), false))
+	file, subjects, err := ExportCertificates([]byte("junk\n" + one + "-----BEGIN NOTE-----\nZXZpbA==\n-----END NOTE-----\n" + two))
+	if err != nil || string(file) != one+two {
+		t.Fatalf("file %q, %v", file, err)
+	}
+	if len(subjects) != 2 || !strings.Contains(subjects[0], "CN=one") || !strings.Contains(subjects[1], "CN=two") || !strings.Contains(subjects[1], "O=system:masters") {
+		t.Fatalf("subjects %q", subjects)
+	}
+	if _, subjects, err := ExportCertificates([]byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n" + one)); err == nil || subjects != nil {
+		t.Fatalf("a block that does not parse: %q, %v", subjects, err)
+	}
+}
+
+// A folder is said to be one before anything else: never "replace it?".
+func TestWriteFileRefusesAFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "certs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dir, filepath.Join(dir, "certs")} {
+		for _, overwrite := range []bool{false, true} {
+			err := WriteFile(p, []byte("x"), 0o644, overwrite)
+			if !errors.Is(err, ErrIsFolder) || errors.Is(err, ErrFileExists) || !strings.Contains(err.Error(), "that is a folder") {
+				t.Errorf("WriteFile(%s, overwrite %v) = %v", p, overwrite, err)
+			}
+		}
+	}
+	assertOnly(t, dir, "certs")
+}

@@ -5,20 +5,18 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
-// Sanitize returns s with every character that could deceive the admin or the
+// sanitize returns s with every character that could deceive the admin or the
 // terminal visibly escaped (e.g. \x1b, \u202e, \u3164), safe to print: see
 // unsafeRune for which, plus every invalid UTF-8 byte and the combining marks
-// beyond the second on one character.
+// beyond the second on one character. Sanitize wraps it in a Text.
 //
 // Every string that comes from the API is hostile (CVE-2021-25743: escape
 // sequences in API fields rewrote kubectl users' terminals; kubectl's fix only
 // replaces ESC and CR). The backslash is escaped too,
 // so `\x1b` on screen always means the byte 0x1b, never the four characters.
-func Sanitize(s string) string {
+func sanitize(s string) string {
 	sc := newScan(sanitizeStops)
 	i := sc.index(s)
 	if i == len(s) {
@@ -259,42 +257,6 @@ func writeRuneEscape(b *strings.Builder, r rune) {
 	for shift := 12; shift >= 0; shift -= 4 {
 		b.WriteByte(hexDigits[(r>>uint(shift))&0xf])
 	}
-}
-
-// Width is the display width of an already sanitized string, in terminal cells
-// (east-asian wide characters and emoji take two).
-func Width(s string) int {
-	if isPrintableASCII(s) {
-		return len(s)
-	}
-	return ansi.StringWidth(s)
-}
-
-// Truncate cuts an already sanitized string to at most cells display cells,
-// ending with "…" when it cut. It never splits a wide character or a grapheme.
-func Truncate(s string, cells int) string {
-	if cells <= 0 {
-		return ""
-	}
-	if isPrintableASCII(s) {
-		if len(s) <= cells {
-			return s
-		}
-		return s[:cells-1] + "…"
-	}
-	if ansi.StringWidth(s) <= cells {
-		return s
-	}
-	return ansi.Truncate(s, cells, "…")
-}
-
-func isPrintableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -75,7 +75,7 @@ func TestSanitize(t *testing.T) {
 		{"prepend", "\u0d4e\u0d15", `\u0d4e` + "\u0d15"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Sanitize(tc.in)
+			got := Sanitize(tc.in).String()
 			if got != tc.want {
 				t.Fatalf("Sanitize(%q) = %q, want %q", tc.in, got, tc.want)
 			}
@@ -144,7 +144,7 @@ func TestSanitizedWidthsAgree(t *testing.T) {
 		c := string(r)
 		for _, s := range []string{c, "a" + c, c + c, c + "a", "\u0915" + c + "\u0915"} {
 			out := Sanitize(s)
-			if g, w := Width(out), ansi.StringWidthWc(out); g != w {
+			if g, w := Width(out), ansi.StringWidthWc(out.String()); g != w {
 				t.Errorf("%U: Width(%q) = %d, but a terminal adding up wcwidths takes %d cells", r, out, g, w)
 			}
 		}
@@ -153,7 +153,7 @@ func TestSanitizedWidthsAgree(t *testing.T) {
 
 func TestSanitizeFastPath(t *testing.T) {
 	for _, s := range []string{"node-csr-abc", "CN=jane,O=dev", "日本語のテキスト"} {
-		got := Sanitize(s)
+		got := Sanitize(s).String()
 		if unsafe.StringData(got) != unsafe.StringData(s) {
 			t.Errorf("Sanitize(%q) copied a clean string", s)
 		}
@@ -170,7 +170,7 @@ func TestWidthAndTruncate(t *testing.T) {
 	}{
 		{"", 0}, {"abc", 3}, {"日本語", 6}, {"café", 4}, {"a日b", 4}, {"…", 1},
 	} {
-		if got := Width(tc.in); got != tc.width {
+		if got := Width(Text{tc.in}); got != tc.width {
 			t.Errorf("Width(%q) = %d, want %d", tc.in, got, tc.width)
 		}
 	}
@@ -190,16 +190,16 @@ func TestWidthAndTruncate(t *testing.T) {
 		{"a日本", 4, "a日…"},
 		{"café crème", 6, "café …"},
 	} {
-		got := Truncate(tc.in, tc.cells)
+		got := Truncate(Text{tc.in}, tc.cells).String()
 		if got != tc.want {
 			t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.cells, got, tc.want)
 		}
-		if tc.cells >= 0 && Width(got) > tc.cells {
-			t.Errorf("Truncate(%q, %d) is %d cells wide", tc.in, tc.cells, Width(got))
+		if tc.cells >= 0 && Width(Text{got}) > tc.cells {
+			t.Errorf("Truncate(%q, %d) is %d cells wide", tc.in, tc.cells, Width(Text{got}))
 		}
 	}
 	long := strings.Repeat("界", 50)
-	if got := Truncate(long, 11); Width(got) != 11 && Width(got) != 10 {
+	if got := Truncate(Text{long}, 11); Width(got) != 11 && Width(got) != 10 {
 		t.Errorf("width %d", Width(got))
 	}
 }

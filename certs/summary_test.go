@@ -165,11 +165,11 @@ func FuzzParseRequest(f *testing.F) {
 			t.Fatalf("want exactly one of request and error: %v %v", r, err)
 		}
 		if err != nil {
-			assertSafe(t, Sanitize(err.Error()))
+			assertSafe(t, Sanitize(err.Error()).String())
 			return
 		}
 		for _, a := range r.Subject {
-			assertSafe(t, Sanitize(a.Value))
+			assertSafe(t, Sanitize(a.Value).String())
 		}
 	})
 }
@@ -224,7 +224,7 @@ func FuzzSummarize(f *testing.F) {
 			if i > 0 && s.Findings[i-1].Severity < f.Severity {
 				t.Fatalf("findings not worst first")
 			}
-			assertSafe(t, Sanitize(f.Title))
+			assertSafe(t, Sanitize(f.Title).String())
 		}
 		if (s.State != StatePending) != (findingByID(s.Findings, FindingDecided) != nil) {
 			t.Fatalf("decided finding and state %v disagree", s.State)
@@ -240,7 +240,7 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := Sanitize(s)
+		out := Sanitize(s).String()
 		assertSafe(t, out)
 		if back := unsanitize(t, out); back != s {
 			t.Fatalf("escaping is ambiguous: %q -> %q -> %q", s, out, back)
@@ -253,11 +253,11 @@ func FuzzSanitize(f *testing.F) {
 			t.Fatalf("the control-chars finding and Sanitize disagree on %q (-> %q)", s, out)
 		}
 		// Grapheme-aware terminals and those adding up wcwidths give the text the same cells.
-		if g, w := Width(out), ansi.StringWidthWc(out); g != w {
+		if g, w := Width(Text{out}), ansi.StringWidthWc(out); g != w {
 			t.Fatalf("Width(%q) = %d, but a terminal adding up wcwidths takes %d cells", out, g, w)
 		}
 		for _, c := range []int{0, 1, 5, 20} {
-			if w := Width(Truncate(out, c)); w > c {
+			if w := Width(Truncate(Text{out}, c)); w > c {
 				t.Fatalf("Truncate(%q, %d) is %d cells", out, c, w)
 			}
 		}

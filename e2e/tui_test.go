@@ -117,7 +117,8 @@ spec:
 	term.focus(name)
 
 	term.keys("a")
-	term.waitForText("Approve this certificate signing request?", "CN=grace", "kubernetes.io/kube-apiserver-client")
+	// y approves once the cluster has said what grace could do.
+	term.waitForText("Approve this certificate signing request?", "CN=grace", "kubernetes.io/kube-apiserver-client", "y approve")
 	term.keys("y")
 	issued := waitForCSR(t, client, name, "issued", func(c *certv1.CertificateSigningRequest) bool {
 		return len(c.Status.Certificate) > 0
@@ -314,7 +315,8 @@ func TestConsoleCriticalNeedsTheName(t *testing.T) {
 		t.Fatalf("the list does not mark %s critical:\n%s", name, term.screen())
 	}
 	term.keys("a")
-	term.waitForText("type the CSR's name to approve it")
+	// The cluster's answer about ops (do everything) is shown before the name is typed.
+	term.waitForText("type the CSR's name to approve it", "see the critical finding")
 	term.keys("y", "Enter")
 	term.waitForText("That is not the CSR's name.")
 
@@ -477,4 +479,96 @@ func TestConsoleSaysWhenTheApiserverIsGone(t *testing.T) {
 	}
 	term.waitForText("may be out of date", cp.Server)
 	term.waitForText("tui-before-the-outage") // what was known stays on screen
+}
+
+// The approval is bound to the object the admin read. Deleted and created again
+// under the same name, with O=system:masters through a custom signer (admission
+// guards only the built-in client signer): y approves nothing, and the status line
+// says the request was replaced.
+func TestConsoleRefusesAReplacedRequest(t *testing.T) {
+	cp := sharedControlPlane(t)
+	client := clientFor(t, cp.Admin)
+	name := "jane"
+	createClientCSR(t, client, name, "jane", "dev")
+
+	term := console(t, cp, t.TempDir(), 120, 40)
+	term.waitForText(name)
+	term.focus(name)
+	term.keys("a")
+	// Nothing critical, and the cluster has said what jane could do: a plain y.
+	term.waitForText("Approve this certificate signing request?", "O=dev, CN=jane", "nothing that leads to cluster-admin", "y approve")
+
+	ctx := t.Context()
+	if err := client.CertificatesV1().CertificateSigningRequests().Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	createCSR(t, client, name, "example.com/x",
+		&x509.CertificateRequest{Subject: pkix.Name{CommonName: "jane", Organization: []string{"system:masters"}}},
+		certv1.UsageDigitalSignature, certv1.UsageClientAuth)
+	term.keys("y")
+	term.waitForText("was replaced by a different request")
+
+	csr, err := client.CertificatesV1().CertificateSigningRequests().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csr.Spec.SignerName != "example.com/x" || len(csr.Status.Conditions) != 0 {
+		t.Fatalf("%s: signer %s, conditions %+v", name, csr.Spec.SignerName, csr.Status.Conditions)
+	}
+	if out := kubectl(t, cp, "", "get", "csr", name, "-o", "jsonpath={.status.conditions}"); strings.TrimSpace(out) != "" {
+		t.Fatalf("kubectl shows conditions on the new request: %s", out)
+	}
+}
+
+// A name made of spaces and rows of its own (a benign subject, signer, requester)
+// can't hide the real ones at 80x24: the real subject and the critical finding are
+// on screen, or approval is refused for a terminal too small to show them.
+func TestConsoleSpoofingNameAt80x24(t *testing.T) {
+	cp := sharedControlPlane(t)
+	client := clientFor(t, cp.Admin)
+	pad := strings.Repeat(" ", 80)
+	name := "tui-spoof-laptop" + pad + "Subject    CN=kim, O=dev" + pad + "Signer     kubernetes.io\u2215kube-apiserver-client" +
+		pad + "Requester  kim" + pad + "Lifetime   1h requested, 1h effective" + pad + "No findings." + strings.Repeat(" ", 300)
+	createCSR(t, client, name, "example.com/x",
+		&x509.CertificateRequest{Subject: pkix.Name{CommonName: "mallory", Organization: []string{"system:masters"}}},
+		certv1.UsageDigitalSignature, certv1.UsageClientAuth)
+
+	term := console(t, cp, t.TempDir(), 80, 24)
+	term.waitForText("tui-spoof-laptop")
+	term.keys("/")
+	term.typeText("tui-spoof-laptop")
+	term.keys("Enter")
+	term.waitForText(">tui-spoof-laptop")
+	term.keys("a")
+	screen := term.waitFor("the approval, answered, or its refusal", func(s string) bool {
+		return strings.Contains(s, "see the critical finding") || strings.Contains(s, "Enlarge the terminal to decide")
+	})
+	if !strings.Contains(screen, "Enlarge the terminal to decide") {
+		for _, want := range []string{
+			"Subject    O=system:masters, CN=mallory",
+			"Signer     example.com/x",
+			"O=system:masters: the certificate would be cluster-admin",
+			"type the CSR's name to approve it",
+		} {
+			if !strings.Contains(screen, want) {
+				t.Fatalf("%q is not on screen:\n%s", want, screen)
+			}
+		}
+		if !regexp.MustCompile(`CSR        tui-spoof-laptop +… [0-9,]+ more characters`).MatchString(screen) {
+			t.Fatalf("the name is not cut visibly on one line:\n%s", screen)
+		}
+	}
+	if strings.Contains(screen, "CN=kim") || strings.Contains(screen, "No findings") {
+		t.Fatalf("the name's own rows are on screen:\n%s", screen)
+	}
+	for i, line := range strings.Split(strings.TrimRight(screen, "\n"), "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("line %d is %d cells wide", i, n)
+		}
+	}
+	term.keys("y", "Enter")
+	csr := waitForCSR(t, client, name, "read", func(*certv1.CertificateSigningRequest) bool { return true })
+	if len(csr.Status.Conditions) != 0 {
+		t.Fatalf("decided: %+v", csr.Status.Conditions)
+	}
 }

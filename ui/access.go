@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,6 +18,13 @@ import (
 // ask about every row.
 const inspectDelay = 300 * time.Millisecond
 
+// capsMaxAge is how long the cluster's answers are trusted. RBAC changes at
+// any time (one new binding makes an identity powerful): answers older than
+// five minutes are asked again the next time they are needed (the detail,
+// the side panel or the approval opens), while going back and forth through
+// the list for a few minutes asks nothing twice.
+const capsMaxAge = 5 * time.Minute
+
 func (m *Model) inspects(s *certs.Summary) bool {
 	return m.cfg.Inspector != nil && wantsCapabilities(s)
 }
@@ -28,19 +36,35 @@ func (m *Model) capsFor(s *certs.Summary) *capState {
 	return m.caps[s.UID]
 }
 
-// askCapabilities starts the SubjectAccessReviews for s once per UID.
+// needsAsking reports whether the cluster should be asked about s now: never
+// asked, or answered too long ago, and no question on its way.
+func (m *Model) needsAsking(s *certs.Summary) bool {
+	if !m.inspects(s) {
+		return false
+	}
+	cs := m.caps[s.UID]
+	return cs == nil || (!cs.loading && m.now().Sub(cs.at) >= capsMaxAge)
+}
+
+// askCapabilities starts the SubjectAccessReviews for s unless an answer is
+// fresh or on its way. Answers asked again stay shown until the new ones come.
 func (m *Model) askCapabilities(s *certs.Summary) tea.Cmd {
-	if !m.inspects(s) || m.caps[s.UID] != nil {
+	if !m.needsAsking(s) {
 		return nil
 	}
-	m.caps[s.UID] = &capState{loading: true}
+	cs := m.caps[s.UID]
+	if cs == nil {
+		cs = &capState{}
+		m.caps[s.UID] = cs
+	}
+	cs.loading = true
 	return capabilitiesCmd(m.cfg.Inspector, s.UID, s.Request.CommonName, s.Request.Organizations)
 }
 
 // inspectOnRest asks about s in the side panel once the cursor has rested on
 // it for inspectDelay.
 func (m *Model) inspectOnRest(s *certs.Summary) tea.Cmd {
-	if !m.sidePanel || !m.inspects(s) || m.caps[s.UID] != nil {
+	if !m.sidePanel || !m.needsAsking(s) {
 		return nil
 	}
 	uid := s.UID
@@ -55,47 +79,136 @@ func (m *Model) rested(msg inspectMsg) tea.Cmd {
 	return nil
 }
 
-// capState is what the cluster said about an identity, cached per CSR UID.
-type capState struct {
-	loading bool
-	caps    []certs.Capability
-	err     error
+// answered stores what the cluster said about a CSR still listed, and
+// compares the open dialog with the findings it makes.
+func (m *Model) answered(msg capabilitiesMsg) tea.Cmd {
+	if m.list.byUID(msg.uid) == nil {
+		delete(m.caps, msg.uid) // gone while the question was on its way
+		return nil
+	}
+	m.caps[msg.uid] = &capState{caps: msg.caps, err: msg.err, at: m.now()}
+	var cmd tea.Cmd
+	if c, ok := m.dialog.(*confirmDialog); ok && c.s.UID == msg.uid && c.access.state == accessChecking {
+		// It said it was waiting for these answers: it takes them in place.
+		cmd = c.takeAnswers(m.findingsOf(c.s), m.accessOf(c.s))
+	} else {
+		m.recheckDialog()
+	}
+	m.refreshDetails()
+	return cmd
 }
 
-// wantsCapabilities reports whether the detail asks what a CSR's identity
-// could do: only pending client-certificate requests that decode.
+// dropCaps forgets the answers about CSRs no longer listed: their UIDs never
+// come back.
+func (m *Model) dropCaps() {
+	if len(m.caps) == 0 {
+		return
+	}
+	var listed map[string]bool
+	if len(m.caps) > 16 { // one pass over the list instead of one per answer
+		listed = make(map[string]bool, len(m.list.rows))
+		for _, r := range m.list.rows {
+			listed[r.s.UID] = true
+		}
+	}
+	for uid := range m.caps {
+		if (listed != nil && !listed[uid]) || (listed == nil && m.list.byUID(uid) == nil) {
+			delete(m.caps, uid)
+		}
+	}
+}
+
+// findingsOf is what the console shows as the findings of s, worst first:
+// its own, and those the cluster's answers about its identity make.
+func (m *Model) findingsOf(s *certs.Summary) []certs.Finding {
+	cs := m.caps[s.UID]
+	if cs == nil || cs.err != nil {
+		return s.Findings
+	}
+	extra := certs.CapabilityFindings(cs.caps)
+	if len(extra) == 0 {
+		return s.Findings
+	}
+	fs := append(extra, s.Findings...)
+	slices.SortStableFunc(fs, func(a, b certs.Finding) int { return int(b.Severity) - int(a.Severity) })
+	return fs
+}
+
+// accessOf is where the question about what s's identity could do stands.
+func (m *Model) accessOf(s *certs.Summary) access {
+	if !m.inspects(s) {
+		return access{}
+	}
+	cs := m.caps[s.UID]
+	switch {
+	case cs == nil || cs.loading:
+		return access{state: accessChecking}
+	case cs.err != nil:
+		return access{state: accessFailed, err: cs.err}
+	}
+	return access{state: accessAnswered, caps: cs.caps}
+}
+
+// access is what an approval knows of what the identity could do.
+type access struct {
+	state accessState
+	err   error              // accessFailed
+	caps  []certs.Capability // accessAnswered
+}
+
+type accessState int
+
+const (
+	accessNotAsked accessState = iota // no Inspector, or not a client certificate
+	accessChecking                    // the question is on its way
+	accessFailed                      // the cluster could not be asked
+	accessAnswered
+)
+
+// capState is what the cluster said about an identity, cached per CSR UID.
+type capState struct {
+	loading bool // a question is on its way (caps may hold older answers)
+	caps    []certs.Capability
+	err     error
+	at      time.Time // when answered
+}
+
+// wantsCapabilities reports whether the console asks what a CSR's identity
+// could do: pending requests that decode, for a certificate that could
+// authenticate to the apiserver.
 func wantsCapabilities(s *certs.Summary) bool {
-	return s != nil && s.State == certs.StatePending && s.Request != nil && containsString(s.Usages, "client auth")
+	return s != nil && s.State == certs.StatePending && s.Request != nil && certs.MayAuthenticate(s.Signer, s.Usages)
 }
 
 func (w *detailWriter) capabilities(s *certs.Summary, cs *capState) {
-	w.section("If approved, this identity could")
+	w.section(lit("If approved, this identity could"))
 	switch {
-	case cs == nil || cs.loading:
-		w.para(2, "checking…")
+	case cs == nil || (cs.loading && cs.caps == nil && cs.err == nil):
+		w.para(2, lit("checking…"))
 		return
+	case cs.loading:
+		w.para(2, lit("asking again; the last answers:"))
 	case cs.err != nil:
-		w.lines = append(w.lines, "  "+w.st.bad.Render("Can't ask the cluster:"))
+		w.line(2, w.st.bad, lit("Can't ask the cluster:"))
 		w.para(4, certs.Sanitize(cs.err.Error()))
 		return
 	case len(cs.caps) == 0:
-		w.para(2, "Nothing was checked.")
+		w.para(2, lit("Nothing was checked."))
 		return
 	}
 	for _, c := range cs.caps {
-		verdict := w.st.good.Render("no ")
+		verdict := paint(w.st.good, lit("no "))
 		if c.Allowed {
-			verdict = w.st.bad.Render("YES")
+			verdict = paint(w.st.bad, lit("YES"))
 		}
-		what := certs.Sanitize(c.Label)
 		res := certs.Sanitize(c.Resource)
 		if c.Subresource != "" {
-			res += "/" + certs.Sanitize(c.Subresource)
+			res = certs.Concat(res, lit("/"), certs.Sanitize(c.Subresource))
 		}
 		if c.Group != "" {
-			res += "." + certs.Sanitize(c.Group)
+			res = certs.Concat(res, lit("."), certs.Sanitize(c.Group))
 		}
-		what += " (" + certs.Sanitize(c.Verb) + " " + res + ")"
+		what := certs.Concat(certs.Sanitize(c.Label), lit(" ("), certs.Sanitize(c.Verb), lit(" "), res, lit(")"))
 		for i, l := range wrap(what, max(w.width-8, 8)) {
 			if i == 0 {
 				w.lines = append(w.lines, "  "+verdict+"   "+l)

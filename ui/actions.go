@@ -53,19 +53,17 @@ func capabilitiesCmd(ins Inspector, uid, user string, groups []string) tea.Cmd {
 	}
 }
 
-func exportCmd(name, path string, pem []byte, overwrite bool) tea.Cmd {
+// exportCmd writes data, the file the export dialog showed (certs.ExportCertificates),
+// as it is.
+func exportCmd(name, path string, data []byte, overwrite bool) tea.Cmd {
 	return func() tea.Msg {
 		abs, err := expandPath(path)
 		if err != nil {
 			return exportMsg{name: name, path: path, err: err}
 		}
-		data, err := certs.CertificateFile(pem)
-		if err != nil {
-			return exportMsg{name: name, path: abs, err: err}
-		}
 		err = certs.WriteFile(abs, data, 0o644, overwrite)
 		if !overwrite && errors.Is(err, certs.ErrFileExists) {
-			return exportMsg{name: name, path: abs, exists: true, pem: pem}
+			return exportMsg{name: name, path: abs, exists: true, data: data}
 		}
 		return exportMsg{name: name, path: abs, err: err}
 	}

@@ -145,9 +145,15 @@ func (l *listModel) layout() {
 			continue
 		}
 		b.WriteString(strings.Repeat(" ", l.gap))
-		b.WriteString(fit(colTitles[c], len(colTitles[c]), l.widths[c]))
+		b.WriteString(fit(lit(colTitles[c]), len(colTitles[c]), l.widths[c]))
 	}
-	l.header = fit(b.String(), certs.Width(b.String()), l.width)
+	// The titles are ASCII: a byte is a cell.
+	l.header = b.String()
+	if n := len(l.header); n > l.width {
+		l.header = l.header[:max(l.width, 0)]
+	} else {
+		l.header += strings.Repeat(" ", l.width-n)
+	}
 }
 
 // renderRow writes one row as plain padded text of exactly l.width cells.
@@ -156,7 +162,7 @@ func (l *listModel) layout() {
 func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selected bool) {
 	b.WriteString(markerText(r.s.Risk()))
 	n := markerWidth
-	cell := func(c int, s string, sw int) {
+	cell := func(c int, s certs.Text, sw int) {
 		if !l.show[c] {
 			return
 		}
@@ -170,7 +176,7 @@ func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selecte
 	}
 	cell(colName, r.name, r.nameW)
 	a := age(now, r.s.Created)
-	cell(colAge, a, len(a))
+	cell(colAge, lit(a), len(a))
 	form := 2
 	for i, w := range r.signerW {
 		if w <= l.widths[colSigner] {

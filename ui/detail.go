@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/csrtui/csrtui/certs"
 )
 
@@ -14,7 +16,7 @@ import (
 // View only slices them.
 type detailModel struct {
 	s     *certs.Summary
-	gone  bool // the CSR is no longer in the cluster
+	lost  loss // the object shown is no longer in the cluster
 	lines []string
 
 	offset        int
@@ -26,22 +28,44 @@ func (d *detailModel) SetSize(w, h int) {
 	d.clamp()
 }
 
+// loss is what became of the object a detail shows.
+type loss int
+
+const (
+	lossNone     loss = iota
+	lossGone          // deleted or cleaned up
+	lossReplaced      // deleted, and its name taken by another request
+)
+
 // show sets the CSR; a different CSR starts at the top.
 func (d *detailModel) show(s *certs.Summary) {
-	if d.s == nil || s == nil || d.s.Name != s.Name {
+	if d.s == nil || s == nil || d.s.UID != s.UID {
 		d.offset = 0
 	}
 	d.s = s
-	d.gone = false
+	d.lost = lossNone
 }
 
-func (d *detailModel) rebuild(st *styles, now time.Time, caps *capState, askCaps bool) {
+// follow keeps the detail on its object, by UID: a new version is shown; a
+// request that took its name is not, and the detail says what became of it.
+func (d *detailModel) follow(l *listModel) {
+	if cur := l.byUID(d.s.UID); cur != nil {
+		d.s, d.lost = cur, lossNone
+		return
+	}
+	d.lost = lossGone
+	if l.byName(d.s.Name) != nil {
+		d.lost = lossReplaced
+	}
+}
+
+func (d *detailModel) rebuild(st *styles, now time.Time, findings []certs.Finding, caps *capState, askCaps bool) {
 	if d.s == nil || d.width <= 0 {
 		d.lines = nil
 		return
 	}
 	w := detailWriter{st: st, width: d.width, now: now}
-	w.summary(d.s, d.gone, caps, askCaps)
+	w.summary(d.s, d.lost, findings, caps, askCaps)
 	d.lines = w.lines
 	d.clamp()
 }
@@ -76,7 +100,7 @@ func (d *detailModel) scrollInfo() string {
 }
 
 // detailWriter lays out the detail text: sections, label/value fields and
-// wrapped paragraphs. Every value it receives is already sanitized.
+// wrapped paragraphs.
 type detailWriter struct {
 	st    *styles
 	width int
@@ -88,15 +112,20 @@ const labelWidth = 16
 
 func (w *detailWriter) blank() { w.lines = append(w.lines, "") }
 
-func (w *detailWriter) section(title string) {
+func (w *detailWriter) section(title certs.Text) {
 	if len(w.lines) > 0 {
 		w.blank()
 	}
 	w.lines = append(w.lines, w.st.section.Render(clip(title, w.width)))
 }
 
+// line writes one line of text in a style, cut to the width.
+func (w *detailWriter) line(indent int, st lipgloss.Style, t certs.Text) {
+	w.lines = append(w.lines, strings.Repeat(" ", indent)+st.Render(clip(t, w.width-indent)))
+}
+
 // field writes "label  value", wrapping the value under itself.
-func (w *detailWriter) field(indent int, label, value string) {
+func (w *detailWriter) field(indent int, label, value certs.Text) {
 	lw := max(labelWidth-indent, certs.Width(label)+1)
 	vw := w.width - indent - lw
 	prefix := strings.Repeat(" ", indent) + w.st.label.Render(fit(label, certs.Width(label), lw))
@@ -105,8 +134,8 @@ func (w *detailWriter) field(indent int, label, value string) {
 		w.para(indent+2, value)
 		return
 	}
-	if value == "" {
-		value = "-"
+	if value.String() == "" {
+		value = lit("-")
 	}
 	pad := strings.Repeat(" ", indent+lw)
 	for i, l := range wrap(value, vw) {
@@ -119,34 +148,37 @@ func (w *detailWriter) field(indent int, label, value string) {
 }
 
 // styledField is field for a value that carries its own style and fits.
-func (w *detailWriter) styledField(indent int, label, styled string) {
+func (w *detailWriter) styledField(indent int, label certs.Text, styled string) {
 	lw := max(labelWidth-indent, certs.Width(label)+1)
 	w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.label.Render(fit(label, certs.Width(label), lw))+styled)
 }
 
 // para writes wrapped text at an indent.
-func (w *detailWriter) para(indent int, text string) {
+func (w *detailWriter) para(indent int, text certs.Text) {
 	pad := strings.Repeat(" ", indent)
 	for _, l := range wrap(text, max(w.width-indent, 8)) {
 		w.lines = append(w.lines, pad+l)
 	}
 }
 
-func (w *detailWriter) summary(s *certs.Summary, gone bool, caps *capState, askCaps bool) {
-	name := certs.Sanitize(s.Name)
-	title := "CSR " + name
-	w.lines = append(w.lines, w.st.title.Render(clip(title, w.width)))
-	if gone {
-		w.lines = append(w.lines, w.st.bad.Render(clip("This CSR is no longer in the cluster (deleted or cleaned up).", w.width)))
+func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Finding, caps *capState, askCaps bool) {
+	w.line(0, w.st.title, certs.Concat(lit("CSR "), certs.Sanitize(s.Name)))
+	switch lost {
+	case lossGone:
+		w.line(0, w.st.bad, lit("This CSR is no longer in the cluster (deleted or cleaned up)."))
+	case lossReplaced:
+		for _, l := range wrap(lit("Replaced by a new request of the same name: this is the old one, gone. Open the new one from the list to act on it."), w.width) {
+			w.lines = append(w.lines, w.st.bad.Render(l))
+		}
 	}
 	cond := certs.Sanitize(s.Condition)
-	if cond == "" {
-		cond = "-"
+	if s.Condition == "" {
+		cond = lit("-")
 	}
-	w.field(0, "Condition", cond)
-	w.field(0, "Created", timeText(w.now, s.Created))
+	w.field(0, lit("Condition"), cond)
+	w.field(0, lit("Created"), timeText(w.now, s.Created))
 
-	w.findings(s)
+	w.findings(findings)
 	w.request(s)
 	w.spec(s)
 	w.conditions(s)
@@ -156,20 +188,21 @@ func (w *detailWriter) summary(s *certs.Summary, gone bool, caps *capState, askC
 	}
 }
 
-func (w *detailWriter) findings(s *certs.Summary) {
-	if len(s.Findings) == 0 {
-		w.section("Findings")
-		w.para(2, "None.")
+// findings lists the findings, worst first.
+func (w *detailWriter) findings(fs []certs.Finding) {
+	if len(fs) == 0 {
+		w.section(lit("Findings"))
+		w.para(2, lit("None."))
 		return
 	}
-	w.section(fmt.Sprintf("Findings (%d)", len(s.Findings)))
-	fs := append([]certs.Finding(nil), s.Findings...)
+	w.section(lit(fmt.Sprintf("Findings (%d)", len(fs))))
+	fs = append([]certs.Finding(nil), fs...)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
 	for _, f := range fs {
 		label := severityLabel(f.Severity)
 		title := certs.Sanitize(f.Title)
 		if f.ID != "" {
-			title += " [" + certs.Sanitize(f.ID) + "]"
+			title = certs.Concat(title, lit(" ["), certs.Sanitize(f.ID), lit("]"))
 		}
 		tw := max(w.width-2-9, 8)
 		for i, l := range wrap(title, tw) {
@@ -187,34 +220,34 @@ func (w *detailWriter) findings(s *certs.Summary) {
 
 // undecodable says that something from the API can't be decoded, and why.
 func (w *detailWriter) undecodable(what string, err error) {
-	why := "unknown error"
+	why := lit("unknown error")
 	if err != nil {
 		why = certs.Sanitize(err.Error())
 	}
-	w.lines = append(w.lines, "  "+w.st.bad.Render(what))
+	w.line(2, w.st.bad, lit(what))
 	w.para(4, why)
 }
 
 func (w *detailWriter) request(s *certs.Summary) {
-	w.section("Request")
+	w.section(lit("Request"))
 	r := s.Request
 	if r == nil {
 		w.undecodable("The request can't be decoded:", s.RequestErr)
 		return
 	}
 	if len(r.Subject) == 0 {
-		w.field(2, "Subject", "(empty)")
+		w.field(2, lit("Subject"), lit("(empty)"))
 	} else {
-		w.lines = append(w.lines, "  "+w.st.label.Render("Subject"))
+		w.line(2, w.st.label, lit("Subject"))
 		for _, a := range r.Subject {
 			label := certs.Sanitize(a.Name)
 			if a.Name != a.OID && a.OID != "" && !knownAttribute(a.Name) {
-				label += " (" + certs.Sanitize(a.OID) + ")"
+				label = certs.Concat(label, lit(" ("), certs.Sanitize(a.OID), lit(")"))
 			}
 			w.field(4, label, certs.Sanitize(a.Value))
 		}
-		w.field(4, "→ user", certs.Sanitize(r.CommonName))
-		w.field(4, "→ groups", joinSanitized(r.Organizations, ", "))
+		w.field(4, lit("→ user"), certs.Sanitize(r.CommonName))
+		w.field(4, lit("→ groups"), joinSanitized(r.Organizations, ", "))
 	}
 	sans := []struct {
 		kind   string
@@ -225,38 +258,38 @@ func (w *detailWriter) request(s *certs.Summary) {
 		n += len(k.values)
 	}
 	if n == 0 {
-		w.field(2, "SANs", "none")
+		w.field(2, lit("SANs"), lit("none"))
 	} else {
-		w.lines = append(w.lines, "  "+w.st.label.Render("SANs"))
+		w.line(2, w.st.label, lit("SANs"))
 		for _, k := range sans {
 			for _, v := range k.values {
-				w.field(4, k.kind, certs.Sanitize(v))
+				w.field(4, lit(k.kind), certs.Sanitize(v))
 			}
 		}
 	}
 	key := certs.Sanitize(r.PublicKeyAlgorithm)
 	switch {
 	case r.Curve != "":
-		key += " " + certs.Sanitize(r.Curve)
+		key = certs.Concat(key, lit(" "), certs.Sanitize(r.Curve))
 	case r.KeyBits > 0:
-		key += fmt.Sprintf(" %d bits", r.KeyBits)
+		key = certs.Concat(key, lit(fmt.Sprintf(" %d bits", r.KeyBits)))
 	}
-	w.field(2, "Public key", key)
+	w.field(2, lit("Public key"), key)
 	sig := certs.Sanitize(r.SignatureAlgorithm)
 	if r.SignatureErr == nil {
-		w.field(2, "Signature", sig+" (verifies)")
+		w.field(2, lit("Signature"), certs.Concat(sig, lit(" (verifies)")))
 	} else {
-		w.field(2, "Signature", sig+" (does NOT verify: "+certs.Sanitize(r.SignatureErr.Error())+")")
+		w.field(2, lit("Signature"), certs.Concat(sig, lit(" (does NOT verify: "), certs.Sanitize(r.SignatureErr.Error()), lit(")")))
 	}
 	if len(r.Extensions) == 0 {
-		w.field(2, "Extensions", "none requested")
+		w.field(2, lit("Extensions"), lit("none requested"))
 		return
 	}
-	w.lines = append(w.lines, "  "+w.st.label.Render("Extensions"))
+	w.line(2, w.st.label, lit("Extensions"))
 	for _, e := range r.Extensions {
 		label := certs.Sanitize(e.Name)
 		if e.Critical {
-			label += " (critical)"
+			label = certs.Concat(label, lit(" (critical)"))
 		}
 		w.field(4, label, certs.Sanitize(e.Value))
 	}
@@ -271,24 +304,24 @@ func knownAttribute(name string) bool {
 }
 
 func (w *detailWriter) spec(s *certs.Summary) {
-	w.section("Spec")
-	w.field(2, "Signer", certs.Sanitize(s.Signer))
-	w.field(2, "Usages", joinSanitized(s.Usages, ", "))
-	req := "not set (the signer's default)"
+	w.section(lit("Spec"))
+	w.field(2, lit("Signer"), certs.Sanitize(s.Signer))
+	w.field(2, lit("Usages"), joinSanitized(s.Usages, ", "))
+	req := lit("not set (the signer's default)")
 	if s.RequestedDuration > 0 {
-		req = certs.HumanDuration(s.RequestedDuration)
+		req = lit(certs.HumanDuration(s.RequestedDuration))
 	}
-	w.field(2, "Requested", req)
-	eff := "unknown"
+	w.field(2, lit("Requested"), req)
+	eff := lit("unknown")
 	if s.EffectiveDuration > 0 {
-		eff = certs.HumanDuration(s.EffectiveDuration)
+		eff = lit(certs.HumanDuration(s.EffectiveDuration))
 	}
-	w.field(2, "Effective", eff)
-	w.field(2, "Username", certs.Sanitize(s.Username))
-	w.field(2, "UID", certs.Sanitize(s.UserUID))
-	w.field(2, "Groups", joinSanitized(s.Groups, ", "))
+	w.field(2, lit("Effective"), eff)
+	w.field(2, lit("Username"), certs.Sanitize(s.Username))
+	w.field(2, lit("UID"), certs.Sanitize(s.UserUID))
+	w.field(2, lit("Groups"), joinSanitized(s.Groups, ", "))
 	if len(s.Extra) == 0 {
-		w.field(2, "Extra", "none")
+		w.field(2, lit("Extra"), lit("none"))
 		return
 	}
 	keys := make([]string, 0, len(s.Extra))
@@ -296,27 +329,27 @@ func (w *detailWriter) spec(s *certs.Summary) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	w.lines = append(w.lines, "  "+w.st.label.Render("Extra"))
+	w.line(2, w.st.label, lit("Extra"))
 	for _, k := range keys {
 		w.field(4, certs.Sanitize(k), joinSanitized(s.Extra[k], ", "))
 	}
 }
 
 func (w *detailWriter) conditions(s *certs.Summary) {
-	w.section("Conditions")
+	w.section(lit("Conditions"))
 	if len(s.Conditions) == 0 {
-		w.para(2, "None: the request is pending.")
+		w.para(2, lit("None: the request is pending."))
 		return
 	}
 	for _, c := range s.Conditions {
 		head := certs.Sanitize(c.Type)
 		if c.Status != "" && c.Status != "True" {
-			head += "=" + certs.Sanitize(c.Status)
+			head = certs.Concat(head, lit("="), certs.Sanitize(c.Status))
 		}
 		w.field(2, head, timeText(w.now, c.LastUpdate))
-		w.field(4, "Reason", certs.Sanitize(c.Reason))
+		w.field(4, lit("Reason"), certs.Sanitize(c.Reason))
 		if c.Message != "" {
-			w.field(4, "Message", certs.Sanitize(c.Message))
+			w.field(4, lit("Message"), certs.Sanitize(c.Message))
 		}
 	}
 }
@@ -325,16 +358,16 @@ func (w *detailWriter) certificate(s *certs.Summary) {
 	if s.Certificate == nil && s.CertificateErr == nil && len(s.CertificatePEM) == 0 {
 		return
 	}
-	w.section("Certificate")
+	w.section(lit("Certificate"))
 	c := s.Certificate
 	if c == nil {
 		w.undecodable("The certificate can't be decoded:", s.CertificateErr)
 		return
 	}
-	w.field(2, "Serial", certs.Sanitize(c.Serial))
-	w.field(2, "Subject", certs.Sanitize(c.Subject))
-	w.field(2, "Issuer", certs.Sanitize(c.Issuer))
-	w.field(2, "Not before", timeText(w.now, c.NotBefore))
+	w.field(2, lit("Serial"), certs.Sanitize(c.Serial))
+	w.field(2, lit("Subject"), certs.Sanitize(c.Subject))
+	w.field(2, lit("Issuer"), certs.Sanitize(c.Issuer))
+	w.field(2, lit("Not before"), timeText(w.now, c.NotBefore))
 	left := c.NotAfter.Sub(w.now)
 	after := c.NotAfter.UTC().Format("2006-01-02 15:04:05Z")
 	if left > 0 {
@@ -342,17 +375,17 @@ func (w *detailWriter) certificate(s *certs.Summary) {
 	} else {
 		after += " (expired " + age(w.now, c.NotAfter) + " ago)"
 	}
-	w.field(2, "Not after", after)
-	w.field(2, "SHA-256", certs.Sanitize(c.SHA256))
+	w.field(2, lit("Not after"), lit(after))
+	w.field(2, lit("SHA-256"), certs.Sanitize(c.SHA256))
 	if c.KeyMatchesRequest {
-		w.styledField(2, "Key matches", w.st.good.Render("yes, the request's public key"))
+		w.styledField(2, lit("Key matches"), paint(w.st.good, lit("yes, the request's public key")))
 	} else {
-		w.styledField(2, "Key matches", w.st.bad.Render("NO: not the request's public key"))
+		w.styledField(2, lit("Key matches"), paint(w.st.bad, lit("NO: not the request's public key")))
 	}
 	if c.IsCA {
-		w.styledField(2, "CA", w.st.bad.Render("yes"))
+		w.styledField(2, lit("CA"), paint(w.st.bad, lit("yes")))
 	}
 	if len(c.Usages) > 0 {
-		w.field(2, "Usages", joinSanitized(c.Usages, ", "))
+		w.field(2, lit("Usages"), joinSanitized(c.Usages, ", "))
 	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -30,8 +32,8 @@ type dialog interface {
 	Update(msg tea.Msg) (outcome, tea.Cmd)
 	// View is the box's content; the console draws the box around it.
 	View() string
-	// SetSize gives the width of the text inside the box.
-	SetSize(width int)
+	// SetSize gives the room for the text inside the box: its View must fit.
+	SetSize(width, height int)
 	// SetStyles gives the styles of the theme in use.
 	SetStyles(st *styles)
 }
@@ -43,7 +45,7 @@ type outcome interface{ isOutcome() }
 type (
 	// cancelOutcome closes the dialog without acting; note, if any, goes on
 	// the status line.
-	cancelOutcome struct{ note string }
+	cancelOutcome struct{ note certs.Text }
 
 	// decideOutcome approves or denies a CSR.
 	decideOutcome struct {
@@ -57,7 +59,7 @@ type (
 	writeOutcome struct {
 		name      string // raw CSR name
 		path      string // as typed, or absolute
-		pem       []byte
+		data      []byte // the file, as the dialog showed it
 		overwrite bool
 	}
 
@@ -87,7 +89,7 @@ const (
 // it and is back when d closes.
 func (m *Model) open(d dialog) tea.Cmd {
 	d.SetStyles(&m.st)
-	d.SetSize(dialogInner(m.width))
+	d.SetSize(dialogInner(m.width), m.dialogHeight())
 	m.dialog = d
 	return d.Init()
 }
@@ -107,7 +109,7 @@ func (m *Model) apply(out outcome) tea.Cmd {
 	m.dialog = nil
 	switch o := out.(type) {
 	case cancelOutcome:
-		if o.note != "" {
+		if o.note.String() != "" {
 			m.setStatus(infoStatus(o.note))
 		}
 	case decideOutcome:
@@ -115,11 +117,11 @@ func (m *Model) apply(out outcome) tea.Cmd {
 		if approve {
 			doing = "Approving "
 		}
-		m.setStatus(infoStatus(doing + certs.Sanitize(o.name) + "…"))
+		m.setStatus(infoStatus(certs.Concat(lit(doing), certs.Sanitize(o.name), lit("…"))))
 		return decideCmd(m.cfg.Decider, approve, o.name, o.uid, o.message)
 	case writeOutcome:
-		m.setStatus(infoStatus("Exporting " + certs.Sanitize(o.name) + "…"))
-		return exportCmd(o.name, o.path, o.pem, o.overwrite)
+		m.setStatus(infoStatus(certs.Concat(lit("Exporting "), certs.Sanitize(o.name), lit("…"))))
+		return exportCmd(o.name, o.path, o.data, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
 	}
@@ -135,7 +137,17 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 		if m.refuseDecision(s, certs.Approve) {
 			return nil
 		}
-		d = newConfirm(s, &m.keys)
+		c := newConfirm(s, &m.keys)
+		c.setFindings(m.findingsOf(s))
+		var ask tea.Cmd
+		if !c.disabled() {
+			// The dialog asks what the identity could do, unless it is known.
+			ask = m.askCapabilities(s)
+			c.setAccess(m.accessOf(s))
+		}
+		cmd := m.open(c)
+		m.setStatus(status{})
+		return tea.Batch(ask, cmd)
 	case actDeny:
 		if m.refuseDecision(s, certs.Deny) {
 			return nil
@@ -146,7 +158,12 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 			m.setStatus(infoStatus(noCertificateText(s)))
 			return nil
 		}
-		d = newExportPrompt(s, &m.keys)
+		p, err := newExportPrompt(s, &m.keys)
+		if err != nil {
+			m.setStatus(errStatus(certs.Concat(certs.Sanitize(s.Name), lit(": the certificate can't be exported: "), certs.Sanitize(err.Error()))))
+			return nil
+		}
+		d = p
 	default:
 		return nil
 	}
@@ -164,15 +181,15 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 		doing, done = "denying", "denied"
 	}
 	if m.cfg.Decider == nil {
-		m.setStatus(errStatus("csrtui runs read-only here: " + doing + " is not possible."))
+		m.setStatus(errStatus(lit("csrtui runs read-only here: " + doing + " is not possible.")))
 		return true
 	}
 	noop, err := certs.CheckDecision(s.Name, s.State, d)
 	switch {
 	case err != nil:
-		m.setStatus(errStatus(certs.Sanitize(err.Error()) + ": a decision is final, it can't be " + done + "."))
+		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()), lit(": a decision is final, it can't be "+done+"."))))
 	case noop:
-		m.setStatus(infoStatus(certs.Sanitize(s.Name) + " is already " + done + ": nothing to do."))
+		m.setStatus(infoStatus(certs.Concat(certs.Sanitize(s.Name), lit(" is already "+done+": nothing to do."))))
 	default:
 		return false
 	}
@@ -182,9 +199,9 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 // dialogInput is what a dialog with a line to type embeds: the input, sized
 // to the box and styled by the theme, and the styles for the rest of it.
 type dialogInput struct {
-	st    *styles
-	width int // inside the box
-	input textinput.Model
+	st            *styles
+	width, height int // inside the box
+	input         textinput.Model
 }
 
 func newDialogInput() dialogInput {
@@ -193,9 +210,9 @@ func newDialogInput() dialogInput {
 	return d
 }
 
-func (d *dialogInput) SetSize(width int) {
-	d.width = width
-	d.input.SetWidth(max(width-3, 10))
+func (d *dialogInput) SetSize(width, height int) {
+	d.width, d.height = width, height
+	d.input.SetWidth(max(width-3, 1))
 }
 
 func (d *dialogInput) SetStyles(st *styles) {
@@ -208,7 +225,45 @@ func dialogInner(w int) int {
 	return max(min(w-6, 74), 20)
 }
 
-// center places a dialog in the middle of the body.
-func center(w, h int, s string) string {
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, s)
+// dialogHeight is how many lines of text a dialog box has room for.
+func (m *Model) dialogHeight() int {
+	return max(m.bodyHeight-m.st.box.GetVerticalFrameSize(), 1)
+}
+
+// placeDialog puts a dialog box at the top of the body, centred across it,
+// so that its lines keep their rows whatever its height, and cuts what would
+// not fit.
+func placeDialog(w, h int, box string) string {
+	if lines := strings.Split(box, "\n"); len(lines) > h {
+		box = strings.Join(lines[:h], "\n")
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, box)
+}
+
+// stack joins the parts of a dialog in at most height lines: with a blank
+// line between parts when there is room, without when not, and cut at the
+// bottom when even that is too tall.
+func stack(height int, parts ...[]string) string {
+	n, nonEmpty := 0, 0
+	for _, p := range parts {
+		n += len(p)
+		if len(p) > 0 {
+			nonEmpty++
+		}
+	}
+	blanks := n+nonEmpty-1 <= height
+	var lines []string
+	for _, p := range parts {
+		if len(p) == 0 {
+			continue
+		}
+		if blanks && len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, p...)
+	}
+	if len(lines) > height {
+		lines = lines[:max(height, 0)]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -16,7 +16,7 @@ func opened(t *testing.T, d dialog) dialog {
 	t.Helper()
 	st := newStyles(newTheme(true), true)
 	d.SetStyles(&st)
-	d.SetSize(60)
+	d.SetSize(60, 20)
 	d.Init()
 	return d
 }
@@ -101,7 +101,7 @@ func TestConfirmOutcomes(t *testing.T) {
 	odd := *masters
 	odd.Name = "csr-\x1b[2J"
 	c = opened(t, newConfirm(&odd, &keys)).(*confirmDialog)
-	c.Update(tea.PasteMsg{Content: certs.Sanitize(odd.Name)})
+	c.Update(tea.PasteMsg{Content: certs.Sanitize(odd.Name).String()})
 	if out, ok := answer(t, c, "enter").(decideOutcome); !ok || out.name != odd.Name {
 		t.Fatalf("the escaped name: %#v", out)
 	}
@@ -118,6 +118,16 @@ func TestConfirmOutcomes(t *testing.T) {
 	}
 }
 
+// exportPrompt is the export dialog for s, which must have a certificate.
+func exportPrompt(t *testing.T, s *certs.Summary, keys *keyMap) *promptDialog {
+	t.Helper()
+	p, err := newExportPrompt(s, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestPromptOutcomes(t *testing.T) {
 	keys := defaultKeyMap()
 	masters := summaryNamed(t, "csr-masters")
@@ -132,17 +142,17 @@ func TestPromptOutcomes(t *testing.T) {
 	}
 
 	web := summaryNamed(t, "csr-web-1")
-	p = opened(t, newExportPrompt(web, &keys))
+	p = opened(t, exportPrompt(t, web, &keys))
 	out, ok := answer(t, p, "enter").(writeOutcome)
-	if !ok || out.name != "csr-web-1" || out.path != "./csr-web-1.crt" || !bytes.Equal(out.pem, web.CertificatePEM) || out.overwrite {
+	if !ok || out.name != "csr-web-1" || out.path != "./csr-web-1.crt" || !bytes.Equal(out.data, web.CertificatePEM) || out.overwrite {
 		t.Fatalf("export: %#v", out)
 	}
-	p = opened(t, newExportPrompt(web, &keys))
+	p = opened(t, exportPrompt(t, web, &keys))
 	p.Update(tea.PasteMsg{Content: "x"})
 	if out, _ := answer(t, p, "enter").(writeOutcome); out.path != "./csr-web-1.crtx" {
 		t.Fatalf("a paste is not typed: %q", out.path)
 	}
-	if out := answer(t, opened(t, newExportPrompt(web, &keys)), "esc"); out != (cancelOutcome{}) {
+	if out := answer(t, opened(t, exportPrompt(t, web, &keys)), "esc"); out != (cancelOutcome{}) {
 		t.Fatalf("esc: %#v", out)
 	}
 }
@@ -151,12 +161,12 @@ func TestOverwriteOutcomes(t *testing.T) {
 	keys := defaultKeyMap()
 	pem := []byte("pem")
 	out, ok := answer(t, opened(t, newOverwrite("csr-web-1", "/tmp/x.crt", pem, &keys)), "enter", "q", "y").(writeOutcome)
-	if !ok || out.name != "csr-web-1" || out.path != "/tmp/x.crt" || !bytes.Equal(out.pem, pem) || !out.overwrite {
+	if !ok || out.name != "csr-web-1" || out.path != "/tmp/x.crt" || !bytes.Equal(out.data, pem) || !out.overwrite {
 		t.Fatalf("y: %#v", out)
 	}
 	for _, k := range []string{"n", "esc"} {
 		c, ok := answer(t, opened(t, newOverwrite("csr-web-1", "/tmp/x.crt", pem, &keys)), k).(cancelOutcome)
-		if !ok || !strings.Contains(c.note, "/tmp/x.crt was left alone") {
+		if !ok || !strings.Contains(c.note.String(), "/tmp/x.crt was left alone") {
 			t.Fatalf("%s: %#v", k, c)
 		}
 	}
@@ -175,7 +185,7 @@ func TestDialogKeysAreInTheHelpBarOnly(t *testing.T) {
 		{"confirm-critical", newConfirm(summaryNamed(t, "csr-masters"), &keys), "enter approve, esc cancel"},
 		{"confirm-blocked", newConfirm(summaryNamed(t, "csr-node-x"), &keys), "esc close, d deny"},
 		{"deny", newDenyPrompt(summaryNamed(t, "csr-masters"), &keys), "enter deny, esc cancel"},
-		{"export", newExportPrompt(summaryNamed(t, "csr-web-1"), &keys), "enter write, esc cancel"},
+		{"export", exportPrompt(t, summaryNamed(t, "csr-web-1"), &keys), "enter write, esc cancel"},
 		{"overwrite", newOverwrite("csr-web-1", "/tmp/x.crt", nil, &keys), "y overwrite, n/esc cancel"},
 	}
 	for _, c := range cases {
@@ -239,13 +249,13 @@ func (d *stubDialog) ShortHelp() []key.Binding  { return []key.Binding{d.keys} }
 func (d *stubDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 func (d *stubDialog) Init() tea.Cmd             { return nil }
 func (d *stubDialog) View() string              { return "stub dialog" }
-func (d *stubDialog) SetSize(w int)             { d.width = w }
+func (d *stubDialog) SetSize(w, _ int)          { d.width = w }
 func (d *stubDialog) SetStyles(*styles)         {}
 func (d *stubDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		d.got = append(d.got, k.String())
 		if key.Matches(k, d.keys) {
-			return cancelOutcome{note: "stub done"}, nil
+			return cancelOutcome{note: lit("stub done")}, nil
 		}
 	}
 	return nil, nil

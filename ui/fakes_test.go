@@ -105,7 +105,8 @@ func (f *fakeDecider) decide(ctx context.Context, d decision) (bool, error) {
 type fakeInspector struct {
 	mu        sync.Mutex
 	asked     []string
-	caps      []certs.Capability
+	caps      []certs.Capability            // the answer for every user...
+	byUser    map[string][]certs.Capability // ...but these
 	err       error
 	deadlines int // calls whose context had a deadline
 }
@@ -116,6 +117,9 @@ func (f *fakeInspector) Capabilities(ctx context.Context, user string, groups []
 	f.asked = append(f.asked, user+"|"+strings.Join(groups, ","))
 	if _, ok := ctx.Deadline(); ok {
 		f.deadlines++
+	}
+	if caps, ok := f.byUser[user]; ok {
+		return caps, f.err
 	}
 	return f.caps, f.err
 }
@@ -137,6 +141,7 @@ type timer struct {
 
 type harness struct {
 	t      testing.TB
+	clock  time.Time // the model's Now
 	timers []timer
 	m      *Model
 	src    *fakeSource
@@ -148,17 +153,19 @@ type harness struct {
 func newHarness(t testing.TB, w, h int, ss []*certs.Summary) *harness {
 	t.Helper()
 	hs := &harness{
-		t:   t,
-		src: newFakeSource(ss),
-		dec: &fakeDecider{changed: true},
-		ins: &fakeInspector{caps: testCapabilities()},
+		t:     t,
+		clock: testNow,
+		src:   newFakeSource(ss),
+		dec:   &fakeDecider{changed: true},
+		// root (csr-masters' CN) could do everything; anyone else, nothing powerful.
+		ins: &fakeInspector{caps: harmlessCapabilities(), byUser: map[string][]certs.Capability{"root": testCapabilities()}},
 	}
 	hs.m = New(Config{
 		Source:    hs.src,
 		Decider:   hs.dec,
 		Inspector: hs.ins,
 		Cluster:   Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
-		Now:       func() time.Time { return testNow },
+		Now:       func() time.Time { return hs.clock },
 	})
 	// Timers are recorded, not run: tests fire them by hand.
 	hs.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
@@ -380,6 +387,16 @@ func testCapabilities() []certs.Capability {
 		{Label: "impersonate users", Verb: "impersonate", Resource: "users"},
 		{Label: "approve CSRs", Verb: "update", Group: "certificates.k8s.io", Resource: "certificatesigningrequests", Subresource: "approval"},
 	}
+}
+
+// harmlessCapabilities are answers that lead nowhere near cluster-admin.
+func harmlessCapabilities() []certs.Capability {
+	caps := testCapabilities()
+	for i := range caps {
+		caps[i].Allowed, caps[i].Reason = false, ""
+	}
+	caps[1].Allowed = true // reading secrets is bad, but bounded
+	return caps
 }
 
 // manySummaries returns n pending and issued summaries for benchmarks.

@@ -25,7 +25,7 @@ func TestGolden(t *testing.T) {
 		{"detail", func(h *harness) { h.run(h.press("j", "enter")) }},
 		{"detail-issued", func(h *harness) { h.press("G", "enter") }},
 		{"detail-undecodable", func(h *harness) { h.press("j", "j", "enter") }},
-		{"confirm", func(h *harness) { h.press("a") }},
+		{"confirm", func(h *harness) { h.run(h.press("a")) }},
 		{"confirm-critical", func(h *harness) { h.press("j", "a"); h.typeText("csr-") }},
 		{"confirm-blocked", func(h *harness) { h.press("j", "j", "j", "a") }},
 		{"deny", func(h *harness) { h.press("j", "d"); h.typeText("not ours") }},
@@ -35,7 +35,8 @@ func TestGolden(t *testing.T) {
 		{"help", func(h *harness) { h.press("?") }},
 		{"status-forbidden", func(h *harness) {
 			h.dec.err = fmt.Errorf(`certificatesigningrequests.certificates.k8s.io "csr-alice" is forbidden: user not permitted to approve requests with signerName %q`, clientSigner)
-			h.run(h.press("a", "y"))
+			h.run(h.press("a"))
+			h.run(h.press("y"))
 		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {

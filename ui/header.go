@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -11,23 +10,23 @@ import (
 // view and the filter (or the filter being typed).
 func (m *Model) headerView() string {
 	c := m.cfg.Cluster
-	parts := []string{}
+	parts := []certs.Text{}
 	add := func(label, v string) {
 		if v != "" {
-			parts = append(parts, label+" "+certs.Sanitize(v))
+			parts = append(parts, certs.Concat(lit(label+" "), certs.Sanitize(v)))
 		}
 	}
 	add("context", c.Context)
 	add("server", c.Server)
 	add("user", c.User)
-	title := m.st.title.Render("csrtui")
+	title := paint(m.st.title, lit("csrtui"))
 	badge := ""
 	bw := 0
 	if c.Demo {
-		badge = " " + m.st.badge.Render(" DEMO ")
+		badge = " " + paint(m.st.badge, lit(" DEMO "))
 		bw = 7
 	}
-	line1 := title + badge + "  " + m.st.muted.Render(clip(strings.Join(parts, " · "), max(m.width-8-bw, 0)))
+	line1 := title + badge + "  " + m.st.muted.Render(clip(certs.Join(parts, lit(" · ")), max(m.width-8-bw, 0)))
 
 	var line2 string
 	switch {
@@ -36,7 +35,7 @@ func (m *Model) headerView() string {
 	case m.sourceErr != nil:
 		// Until the watch is back, every row may be out of date: say so where
 		// the counts would be, and say it first.
-		text := "! may be out of date: " + certs.Sanitize(m.sourceErr.Error())
+		text := certs.Concat(lit("! may be out of date: "), certs.Sanitize(m.sourceErr.Error()))
 		line2 = m.st.bad.Render(clip(text, m.width))
 	default:
 		counts := strconv.Itoa(m.list.pending) + " pending / " + strconv.Itoa(m.list.total) + " total"
@@ -47,12 +46,12 @@ func (m *Model) headerView() string {
 		if len(m.list.shown) != m.list.total {
 			view += " (" + strconv.Itoa(len(m.list.shown)) + ")"
 		}
-		text := counts + " · " + view
+		text := lit(counts + " · " + view)
 		if m.list.filter != "" {
-			text += " · filter: " + certs.Sanitize(m.list.filter)
+			text = certs.Concat(text, lit(" · filter: "), certs.Sanitize(m.list.filter))
 		}
 		if info := m.detail.scrollInfo(); m.detailShown() && info != "" {
-			text += " · " + info
+			text = certs.Concat(text, lit(" · "+info))
 		}
 		line2 = clip(text, m.width)
 	}

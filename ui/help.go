@@ -76,9 +76,10 @@ func (m *Model) everyAction() []key.Binding {
 	return []key.Binding{m.keys.Approve, m.keys.Deny, m.keys.Export}
 }
 
-// actionKeys are the actions that make sense for s right now.
+// actionKeys are the actions that make sense for s right now: none on a
+// detail whose object is gone.
 func (m *Model) actionKeys(s *certs.Summary) []key.Binding {
-	if s == nil {
+	if s == nil || (m.inDetail() && m.detail.lost != lossNone) {
 		return nil
 	}
 	var b []key.Binding

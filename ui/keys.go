@@ -47,6 +47,7 @@ type keyMap struct {
 	No          key.Binding
 	Cancel      key.Binding
 	Close       key.Binding // the approval that can't be given
+	Dismiss     key.Binding // the notice of a dialog that was closed
 	SubmitName  key.Binding // approve once the name is typed
 	SubmitDeny  key.Binding
 	SubmitWrite key.Binding
@@ -81,11 +82,13 @@ func defaultKeyMap() keyMap {
 		FilterUp:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move")),
 		FilterDown: key.NewBinding(key.WithKeys("down")),
 
-		Confirm:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "approve")),
-		Overwrite:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "overwrite")),
-		No:          key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "cancel")),
-		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Close:       key.NewBinding(key.WithKeys("esc", "n", "N"), key.WithHelp("esc", "close")),
+		Confirm:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "approve")),
+		Overwrite: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "overwrite")),
+		No:        key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "cancel")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Close:     key.NewBinding(key.WithKeys("esc", "n", "N"), key.WithHelp("esc", "close")),
+		// esc alone: letters typed ahead for the closed dialog must not end it.
+		Dismiss:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		SubmitName:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve")),
 		SubmitDeny:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "deny")),
 		SubmitWrite: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),

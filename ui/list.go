@@ -13,8 +13,8 @@ import (
 type row struct {
 	s *certs.Summary
 
-	name, requestor, subject, duration, condition string
-	signer                                        [3]string
+	name, requestor, subject, duration, condition certs.Text
+	signer                                        [3]certs.Text
 
 	nameW, requestorW, subjectW, durationW, conditionW int
 	signerW                                            [3]int
@@ -157,6 +157,26 @@ func (l *listModel) remember() {
 	}
 }
 
+// byUID is the CSR with that UID in the snapshot, shown or not; nil when none.
+func (l *listModel) byUID(uid string) *certs.Summary {
+	for _, r := range l.rows {
+		if r.s.UID == uid {
+			return r.s
+		}
+	}
+	return nil
+}
+
+// byName is the CSR of that name in the snapshot, shown or not; nil when none.
+func (l *listModel) byName(name string) *certs.Summary {
+	for _, r := range l.rows {
+		if r.s.Name == name {
+			return r.s
+		}
+	}
+	return nil
+}
+
 func (l *listModel) selectedSummary() *certs.Summary {
 	if l.cursor < 0 || l.cursor >= len(l.shown) {
 		return nil
@@ -215,7 +235,7 @@ func (l *listModel) View(st *styles, now time.Time) string {
 	b.WriteString(st.colHeader.Render(l.header))
 	if len(l.shown) == 0 {
 		b.WriteString("\n")
-		b.WriteString(st.muted.Render(clip(l.emptyText(), l.width)))
+		b.WriteString(st.muted.Render(clip(lit(l.emptyText()), l.width)))
 		return b.String()
 	}
 	var line strings.Builder

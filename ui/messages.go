@@ -47,6 +47,6 @@ type (
 		path   string // absolute path tried
 		err    error
 		exists bool   // the file exists and overwrite was not asked for
-		pem    []byte // what was to be written, for a second try over the file
+		data   []byte // what was to be written, for a second try over the file
 	}
 )

@@ -59,6 +59,10 @@ type Model struct {
 
 	caps map[string]*capState // by CSR UID
 
+	// slipped is when the row under the cursor last left the list, so that
+	// an action key pressed just then does not act on the neighbour.
+	slipped slip
+
 	// sourceErr is why the list is not live right now (nil when it is).
 	sourceErr error
 	tick      ticker
@@ -130,13 +134,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case decisionMsg:
 		m.setStatus(decisionStatus(msg))
 	case capabilitiesMsg:
-		m.caps[msg.uid] = &capState{caps: msg.caps, err: msg.err}
-		m.refreshDetails()
+		cmds = append(cmds, m.answered(msg))
 	case inspectMsg:
 		cmds = append(cmds, m.rested(msg))
 	case exportMsg:
 		if msg.exists {
-			cmds = append(cmds, m.open(newOverwrite(msg.name, msg.path, msg.pem, &m.keys)))
+			cmds = append(cmds, m.open(newOverwrite(msg.name, msg.path, msg.data, &m.keys)))
 		} else {
 			m.setStatus(exportStatus(msg))
 		}
@@ -149,24 +152,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// setSnapshot stores a new list, keeping the cursor and the detail on the
-// same CSR by name.
+// setSnapshot stores a new list. The cursor stays on the same name; the
+// detail and an open dialog stay on the same object (UID), and say so when it
+// has gone or drifted.
 func (m *Model) setSnapshot(ss []*certs.Summary) {
+	before := m.list.selectedSummary()
 	m.list.setSummaries(ss)
+	if after := m.list.selectedSummary(); before != nil && (after == nil || after.UID != before.UID) {
+		m.slipped = slip{from: before.Name, at: m.now()}
+	}
 	if m.detail.s != nil {
-		m.detail.s, m.detail.gone = findSummary(ss, m.detail.s)
+		m.detail.follow(&m.list)
 	}
+	m.dropCaps()
+	m.recheckDialog()
 	m.refreshDetails()
-}
-
-// findSummary returns the current version of old in ss, or old marked gone.
-func findSummary(ss []*certs.Summary, old *certs.Summary) (*certs.Summary, bool) {
-	for _, s := range ss {
-		if s.Name == old.Name {
-			return s, false
-		}
-	}
-	return old, true
 }
 
 // setStatus shows the outcome of an action; a long one takes up to three
@@ -180,7 +180,15 @@ func (m *Model) setStatus(s status) {
 }
 
 func (m *Model) statusHeight() int {
-	return len(m.status.lines(m.width))
+	return len(m.status.lines(m.width, m.statusLines()))
+}
+
+// statusLines is how many lines the status may take on this terminal.
+func (m *Model) statusLines() int {
+	if m.height < shortTerminal {
+		return 1
+	}
+	return maxStatusLines
 }
 
 // layout sizes every component; it runs on resize and when the help grows.
@@ -206,7 +214,7 @@ func (m *Model) layout() {
 	m.dialogBox = m.st.box.Width(inner + m.st.box.GetHorizontalFrameSize())
 	m.filter.SetSize(m.width)
 	if m.dialog != nil {
-		m.dialog.SetSize(inner)
+		m.dialog.SetSize(inner, m.dialogHeight())
 	}
 	m.refreshDetails()
 }
@@ -216,12 +224,16 @@ func (m *Model) refreshDetails() {
 	now := m.now()
 	if m.inDetail() {
 		s := m.detail.s
-		m.detail.rebuild(&m.st, now, m.capsFor(s), m.inspects(s))
+		m.detail.rebuild(&m.st, now, m.findingsOf(s), m.capsFor(s), m.inspects(s))
 	}
 	if m.sidePanel {
 		s := m.list.selectedSummary()
 		m.panel.show(s)
-		m.panel.rebuild(&m.st, now, m.capsFor(s), m.inspects(s))
+		var fs []certs.Finding
+		if s != nil {
+			fs = m.findingsOf(s)
+		}
+		m.panel.rebuild(&m.st, now, fs, m.capsFor(s), m.inspects(s))
 	}
 }
 
@@ -263,7 +275,7 @@ func (m *Model) render() string {
 		b.WriteString(strings.Repeat("\n", pad))
 	}
 	b.WriteString("\n")
-	b.WriteString(m.status.View(&m.st, m.width))
+	b.WriteString(m.status.View(&m.st, m.width, m.statusLines()))
 	b.WriteString("\n")
 	b.WriteString(m.helpView())
 	return b.String()
@@ -272,7 +284,7 @@ func (m *Model) render() string {
 func (m *Model) bodyView() string {
 	switch {
 	case m.dialog != nil:
-		return center(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View()))
+		return placeDialog(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View()))
 	case m.inDetail():
 		return m.detail.View()
 	}
@@ -280,7 +292,7 @@ func (m *Model) bodyView() string {
 	if !m.sidePanel {
 		return list
 	}
-	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, m.st.muted.Render(" │ "))
+	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, paint(m.st.muted, lit(" │ ")))
 }
 
 // joinColumns puts two blocks side by side, the left one padded to lw cells.

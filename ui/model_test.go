@@ -79,7 +79,7 @@ func isDenyPrompt(p *promptDialog) bool {
 
 func (h *harness) wantStatus(kind statusKind, contains string) {
 	h.t.Helper()
-	if h.m.status.kind != kind || !strings.Contains(h.m.status.text, contains) {
+	if h.m.status.kind != kind || !strings.Contains(h.m.status.text.String(), contains) {
 		h.t.Fatalf("status = %d %q, want %d containing %q", h.m.status.kind, h.m.status.text, kind, contains)
 	}
 }
@@ -279,7 +279,7 @@ func TestFilterTypingIsNotAKey(t *testing.T) {
 
 func TestApproveWithY(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
-	h.press("a")
+	h.run(h.press("a")) // and the cluster's answer about alice
 	h.wantState(stateConfirm)
 	if h.confirm().needsName() || h.confirm().disabled() {
 		t.Fatal("a plain request should approve with y")
@@ -299,7 +299,8 @@ func TestApproveWithY(t *testing.T) {
 func TestApproveCancel(t *testing.T) {
 	for _, k := range []string{"n", "esc"} {
 		h := newHarness(t, 80, 24, testSummaries())
-		h.press("a", k)
+		h.run(h.press("a"))
+		h.press(k)
 		h.wantState(stateList)
 		if len(h.dec.calls) != 0 {
 			t.Fatalf("%s: decider called", k)
@@ -411,13 +412,14 @@ func TestDecisionOutcomes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, 80, 24, testSummaries())
 			h.dec.err, h.dec.changed = c.err, c.changed
-			h.run(h.press("a", "y"))
+			h.run(h.press("a"))
+			h.run(h.press("y"))
 			h.wantStatus(c.kind, c.want)
 			if c.err != nil && !strings.Contains(h.view(), "Could not approve csr-alice") {
 				t.Fatalf("the outcome is not on screen:\n%s", h.view())
 			}
 			// The Decider's words are shown as they are, after what failed.
-			if c.err != nil && h.m.status.text != "Could not approve csr-alice: "+c.err.Error() {
+			if c.err != nil && h.m.status.text.String() != "Could not approve csr-alice: "+c.err.Error() {
 				t.Fatalf("status %q, want the Decider's error after what failed", h.m.status.text)
 			}
 		})
@@ -436,9 +438,11 @@ func deadlineErr() error {
 // the one the admin chose (--request-timeout) is the one that applies.
 func TestCallsCarryNoDeadlineOfTheirOwn(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
-	h.run(h.press("a", "y"))
+	h.run(h.press("enter")) // the detail asks about csr-alice
+	h.run(h.press("a"))
+	h.run(h.press("y"))
+	h.press("esc")
 	h.run(h.press("j", "d", "enter"))
-	h.run(h.press("enter"))
 	if len(h.dec.calls) != 2 || len(h.ins.asked) != 1 {
 		t.Fatalf("calls %+v, asked %v", h.dec.calls, h.ins.asked)
 	}
@@ -589,14 +593,15 @@ func TestDetailFollowsSnapshots(t *testing.T) {
 		t.Fatal("the detail shows a stale version")
 	}
 	h.send(snapshotMsg{summaries: ss[1:]})
-	if !h.m.detail.gone || !strings.Contains(h.view(), "no longer in the cluster") {
+	if h.m.detail.lost != lossGone || !strings.Contains(h.view(), "no longer in the cluster") {
 		t.Fatal("a deleted CSR is not said to be gone")
 	}
 }
 
 func TestActionsFromDetail(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
-	h.press("enter", "a")
+	h.run(h.press("enter"))
+	h.press("a")
 	h.wantState(stateConfirm)
 	h.run(h.press("y"))
 	h.wantState(stateDetail)

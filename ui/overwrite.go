@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -11,21 +9,21 @@ import (
 
 // overwriteDialog asks before replacing an existing export file.
 type overwriteDialog struct {
-	keys  *keyMap
-	st    *styles
-	name  string // raw CSR name
-	path  string // absolute
-	pem   []byte
-	width int // inside the box
+	keys          *keyMap
+	st            *styles
+	name          string // raw CSR name
+	path          string // absolute
+	data          []byte // the file the export dialog showed
+	width, height int    // inside the box
 }
 
-func newOverwrite(name, path string, pem []byte, keys *keyMap) *overwriteDialog {
-	return &overwriteDialog{keys: keys, name: name, path: path, pem: pem}
+func newOverwrite(name, path string, data []byte, keys *keyMap) *overwriteDialog {
+	return &overwriteDialog{keys: keys, name: name, path: path, data: data}
 }
 
-func (o *overwriteDialog) Init() tea.Cmd        { return nil }
-func (o *overwriteDialog) SetSize(width int)    { o.width = width }
-func (o *overwriteDialog) SetStyles(st *styles) { o.st = st }
+func (o *overwriteDialog) Init() tea.Cmd             { return nil }
+func (o *overwriteDialog) SetSize(width, height int) { o.width, o.height = width, height }
+func (o *overwriteDialog) SetStyles(st *styles)      { o.st = st }
 func (o *overwriteDialog) ShortHelp() []key.Binding {
 	return []key.Binding{o.keys.Overwrite, o.keys.No}
 }
@@ -39,17 +37,17 @@ func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	switch {
 	case !ok:
 	case key.Matches(k, o.keys.Overwrite):
-		return writeOutcome{name: o.name, path: o.path, pem: o.pem, overwrite: true}, nil
+		return writeOutcome{name: o.name, path: o.path, data: o.data, overwrite: true}, nil
 	case key.Matches(k, o.keys.No):
-		return cancelOutcome{note: "Export cancelled: " + certs.Sanitize(o.path) + " was left alone."}, nil
+		return cancelOutcome{note: certs.Concat(lit("Export cancelled: "), certs.Sanitize(o.path), lit(" was left alone."))}, nil
 	}
 	return nil, nil
 }
 
 func (o *overwriteDialog) View() string {
 	inner := o.width
-	lines := []string{o.st.boxTitle.Render("The file exists"), ""}
-	lines = append(lines, wrap(certs.Sanitize(o.path), inner)...)
-	lines = append(lines, "", "Replace it with the certificate of "+clip(certs.Sanitize(o.name), max(inner-35, 8))+"?")
-	return strings.Join(lines, "\n")
+	return stack(o.height,
+		[]string{o.st.boxTitle.Render(clip(lit("The file exists"), inner))},
+		cutLines(certs.Sanitize(o.path), inner, 2),
+		cutLines(certs.Concat(lit("Replace it with the certificate of "), quoted(o.name), lit("?")), inner, 2))
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -13,66 +14,133 @@ import (
 // constructors below say what it asks and what enter does with the answer.
 type promptDialog struct {
 	dialogInput
-	keys   *keyMap
-	title  string                      // sanitized
-	text   string                      // what the answer is for
-	submit key.Binding                 // enter, named after what it does
-	done   func(answer string) outcome // what enter asks of the console
+	keys    *keyMap
+	title   certs.Text
+	text    certs.Text                  // what the answer is for
+	list    []certs.Text                // facts the answer applies to, one line each
+	submit  key.Binding                 // enter, named after what it does
+	check   func(answer string) error   // why an answer is refused (nil: none is)
+	done    func(answer string) outcome // what enter asks of the console
+	b       *binding                    // what it acts on, nil when nothing
+	problem certs.Text                  // why the last answer was refused
 }
 
-func newPrompt(keys *keyMap, title, text string, submit key.Binding, done func(string) outcome) *promptDialog {
+func (p *promptDialog) bound() *binding { return p.b }
+
+func newPrompt(keys *keyMap, title, text certs.Text, submit key.Binding, done func(string) outcome) *promptDialog {
 	return &promptDialog{dialogInput: newDialogInput(), keys: keys, title: title, text: text, submit: submit, done: done}
 }
 
-// newDenyPrompt asks why s is denied; the reason is optional.
+// newDenyPrompt asks why s is denied; the reason is optional, and one the
+// requester could be fooled by is refused before it is sent.
 func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 	name, uid := s.Name, s.UID
-	p := newPrompt(keys, "Deny "+certs.Sanitize(name),
-		"The reason is recorded on the CSR's Denied condition, for the requester to read.",
+	p := newPrompt(keys, certs.Concat(lit("Deny "), certs.Sanitize(name)),
+		lit("The reason is recorded on the CSR's Denied condition, for the requester to read."),
 		keys.SubmitDeny, func(reason string) outcome {
 			return decideOutcome{decision: certs.Deny, name: name, uid: uid, message: strings.TrimSpace(reason)}
 		})
+	p.check = func(reason string) error { return certs.CheckMessage(strings.TrimSpace(reason)) }
+	p.b = &binding{name: name, uid: uid, kind: bindObject, undone: "denied"}
 	p.input.Placeholder = "reason (optional)"
 	return p
 }
 
 // newExportPrompt asks where to write the certificate of s, offering a file
-// named after it in the working directory.
-func newExportPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
-	name, pem := s.Name, s.CertificatePEM
-	p := newPrompt(keys, "Export the certificate of "+certs.Sanitize(name), "Write the PEM certificate to:",
+// named after it in the working directory. When status.certificate holds
+// several certificates it says how many and lists their subjects; the file
+// written is exactly those. The error says why nothing can be exported.
+func newExportPrompt(s *certs.Summary, keys *keyMap) (*promptDialog, error) {
+	file, subjects, err := certs.ExportCertificates(s.CertificatePEM)
+	if err != nil {
+		return nil, err
+	}
+	name := s.Name
+	text := lit("Write the PEM certificate to:")
+	if n := len(subjects); n > 1 {
+		text = lit(fmt.Sprintf("status.certificate holds %d certificates, all written to the file:", n))
+	}
+	p := newPrompt(keys, certs.Concat(lit("Export the certificate of "), certs.Sanitize(name)), text,
 		keys.SubmitWrite, func(path string) outcome {
-			return writeOutcome{name: name, path: path, pem: pem}
+			return writeOutcome{name: name, path: path, data: file}
 		})
+	if len(subjects) > 1 {
+		for i, sub := range subjects {
+			p.list = append(p.list, certs.Concat(lit(fmt.Sprintf("%2d  ", i+1)), certs.Sanitize(sub)))
+		}
+	}
+	p.b = &binding{name: name, uid: s.UID, kind: bindCertificate, certificate: s.CertificatePEM, undone: "written"}
 	p.input.SetValue("./" + certs.SafeFileName(name) + ".crt")
 	p.input.CursorEnd()
-	return p
+	return p, nil
 }
 
 func (p *promptDialog) Init() tea.Cmd { return p.input.Focus() }
 
-// Update hands the answer over on enter and gives up on esc; anything else
-// is typed.
+// Update hands the answer over on enter, unless it is refused, and gives up
+// on esc; anything else is typed.
 func (p *promptDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, p.keys.Cancel):
 			return cancelOutcome{}, nil
 		case key.Matches(k, p.submit):
+			if p.check != nil {
+				if err := p.check(p.input.Value()); err != nil {
+					p.problem = certs.Concat(lit("Not sent: "), certs.Sanitize(err.Error()))
+					return nil, nil
+				}
+			}
 			return p.done(p.input.Value()), nil
 		}
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
+	p.problem = certs.Text{}
 	return nil, cmd
 }
 
 func (p *promptDialog) ShortHelp() []key.Binding  { return []key.Binding{p.submit, p.keys.Cancel} }
 func (p *promptDialog) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
+// View is the title, the answer and why it was refused, and what the answer
+// is for and applies to in the lines left: the list before the text, and
+// every line of the list but the last it has room for.
 func (p *promptDialog) View() string {
-	lines := []string{p.st.boxTitle.Render(clip(p.title, p.width)), ""}
-	lines = append(lines, wrap(p.text, p.width)...)
-	lines = append(lines, "", p.input.View())
-	return strings.Join(lines, "\n")
+	w := p.width
+	title := []string{p.st.boxTitle.Render(cutLine(p.title, w))}
+	input := []string{p.input.View()}
+	var problem []string
+	if p.problem.String() != "" {
+		for _, l := range cutLines(p.problem, w, 2) {
+			problem = append(problem, p.st.bad.Render(l))
+		}
+	}
+	text := wrap(p.text, w)
+	n := 1 + len(text) + len(p.list) + 1 + len(problem)
+	if n+3 <= p.height { // room for blank lines too
+		return stack(p.height, title, append(text, p.listLines(len(p.list))...), input, problem)
+	}
+	room := p.height - 2 - len(problem) // for the text and the list
+	if len(text)+len(p.list) > room {
+		text = cutLines(p.text, w, max(min(len(text), room-len(p.list)), 1))
+	}
+	return stack(p.height, title, append(text, p.listLines(room-len(text))...), input, problem)
+}
+
+// listLines is the list in at most n lines, the last saying how many more
+// there are when they do not all fit.
+func (p *promptDialog) listLines(n int) []string {
+	if len(p.list) == 0 || n <= 0 {
+		return nil
+	}
+	var lines []string
+	for i, t := range p.list {
+		if i == n-1 && n < len(p.list) {
+			lines = append(lines, cutLine(lit(fmt.Sprintf("    … %d more, all written", len(p.list)-i)), p.width))
+			break
+		}
+		lines = append(lines, cutLine(t, p.width))
+	}
+	return lines
 }

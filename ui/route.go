@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/csrtui/csrtui/certs"
 )
 
 // handleKey handles the keys that mean the same everywhere, once, and hands
@@ -94,21 +98,67 @@ func (m *Model) updateDetail(msg tea.KeyPressMsg) tea.Cmd {
 	return m.actionKey(msg)
 }
 
-// actionKey starts what an action key asks on the current CSR.
+// actionKey starts what an action key asks on the current CSR, unless that
+// CSR is not the one the admin was looking at.
 func (m *Model) actionKey(msg tea.KeyPressMsg) tea.Cmd {
 	s := m.current()
 	if s == nil {
 		return nil
 	}
+	var act action
 	switch {
 	case key.Matches(msg, m.keys.Approve):
-		return m.start(actApprove, s)
+		act = actApprove
 	case key.Matches(msg, m.keys.Deny):
-		return m.start(actDeny, s)
+		act = actDeny
 	case key.Matches(msg, m.keys.Export):
-		return m.start(actExport, s)
+		act = actExport
+	default:
+		return nil
 	}
-	return nil
+	name := quoted(s.Name)
+	switch {
+	case m.inDetail() && m.detail.lost == lossGone:
+		m.setStatus(errStatus(certs.Concat(name, lit(" is no longer in the cluster: there is nothing to "+act.verb()+"."))))
+		return nil
+	case m.inDetail() && m.detail.lost == lossReplaced:
+		m.setStatus(errStatus(certs.Concat(name, lit(" was replaced by a new request of the same name: go back and open the new one to "+act.verb()+" it."))))
+		return nil
+	case !m.inDetail() && m.slipped.recent(m.now()):
+		from := quoted(m.slipped.from)
+		m.slipped = slip{}
+		m.setStatus(errStatus(certs.Concat(from, lit(" left the list a moment ago and the cursor moved to "), name,
+			lit(": press "+msg.String()+" again to "+act.verb()+" "), name, lit("."))))
+		return nil
+	}
+	return m.start(act, s)
+}
+
+// verb is what the action does, for the status line.
+func (a action) verb() string {
+	switch a {
+	case actApprove:
+		return "approve"
+	case actDeny:
+		return "deny"
+	}
+	return "export"
+}
+
+// slip is a change of the selected CSR the admin did not make: the row under
+// the cursor left the list (deleted, replaced, or out of the pending view).
+type slip struct {
+	from string // raw name of the CSR that was selected
+	at   time.Time
+}
+
+// slipGuard is how long after a slip an action key must be pressed again: a
+// key already on its way when the row went meant the row that went. Longer
+// would get in the way of a key pressed after reading the new selection.
+const slipGuard = time.Second
+
+func (s slip) recent(now time.Time) bool {
+	return s.from != "" && now.Sub(s.at) < slipGuard
 }
 
 // updateFilter passes a key or a paste to the filter line and narrows the
@@ -141,6 +191,7 @@ func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
 // selectionChanged refreshes the side panel and, once the cursor rests,
 // asks what the selected identity could do.
 func (m *Model) selectionChanged() tea.Cmd {
+	m.slipped = slip{} // the admin chose the row now under the cursor
 	if !m.sidePanel {
 		return nil
 	}

@@ -15,30 +15,29 @@ const (
 	statusErr
 )
 
-// status is the one-line outcome of the last action. Its text is already
-// sanitized when set.
+// status is the one-line outcome of the last action.
 type status struct {
 	kind statusKind
-	text string
+	text certs.Text
 }
 
-// maxStatusLines keeps a long error from pushing the list off the screen.
-const maxStatusLines = 3
+// maxStatusLines keeps a long error from pushing the list off the screen; on
+// a short terminal (below shortTerminal lines) one line is all it gets, so
+// that a dialog still fits above it.
+const (
+	maxStatusLines = 3
+	shortTerminal  = 16
+)
 
-// lines wraps the text to the width, at most maxStatusLines.
-func (s status) lines(width int) []string {
+// lines wraps the text to the width, at most maxLines.
+func (s status) lines(width, maxLines int) []string {
 	if s.kind == statusNone || width <= 0 {
 		return nil
 	}
-	ls := wrap(s.text, width)
-	if len(ls) > maxStatusLines {
-		ls = ls[:maxStatusLines]
-		ls[maxStatusLines-1] = clip(ls[maxStatusLines-1]+" …", width)
-	}
-	return ls
+	return cutLines(s.text, width, maxLines)
 }
 
-func (s status) View(st *styles, width int) string {
+func (s status) View(st *styles, width, maxLines int) string {
 	style := st.statusInfo
 	switch s.kind {
 	case statusNone:
@@ -48,16 +47,16 @@ func (s status) View(st *styles, width int) string {
 	case statusErr:
 		style = st.statusErr
 	}
-	ls := s.lines(width)
+	ls := s.lines(width, maxLines)
 	for i, l := range ls {
 		ls[i] = style.Render(l)
 	}
 	return strings.Join(ls, "\n")
 }
 
-func infoStatus(text string) status { return status{kind: statusInfo, text: text} }
-func okStatus(text string) status   { return status{kind: statusOK, text: text} }
-func errStatus(text string) status  { return status{kind: statusErr, text: text} }
+func infoStatus(text certs.Text) status { return status{kind: statusInfo, text: text} }
+func okStatus(text certs.Text) status   { return status{kind: statusOK, text: text} }
+func errStatus(text certs.Text) status  { return status{kind: statusErr, text: text} }
 
 // decisionStatus says what an approve or deny did. The Decider's errors are
 // already worded for the admin (403 with the missing permission, conflict,
@@ -71,11 +70,11 @@ func decisionStatus(msg decisionMsg) status {
 	}
 	switch {
 	case msg.err != nil:
-		return errStatus("Could not " + verb + " " + name + ": " + certs.Sanitize(msg.err.Error()))
+		return errStatus(certs.Concat(lit("Could not "+verb+" "), name, lit(": "), certs.Sanitize(msg.err.Error())))
 	case !msg.changed:
-		return infoStatus(name + " was already " + word + ": nothing to do.")
+		return infoStatus(certs.Concat(name, lit(" was already "+word+": nothing to do.")))
 	default:
-		return okStatus(done + " " + name + ".")
+		return okStatus(certs.Concat(lit(done+" "), name, lit(".")))
 	}
 }
 
@@ -83,39 +82,40 @@ func decisionStatus(msg decisionMsg) status {
 func exportStatus(msg exportMsg) status {
 	name := certs.Sanitize(msg.name)
 	if msg.err != nil {
-		return errStatus("Could not export " + name + ": " + certs.Sanitize(msg.err.Error()))
+		return errStatus(certs.Concat(lit("Could not export "), name, lit(": "), certs.Sanitize(msg.err.Error())))
 	}
-	return okStatus("Wrote the certificate of " + name + " to " + certs.Sanitize(msg.path))
+	return okStatus(certs.Concat(lit("Wrote the certificate of "), name, lit(" to "), certs.Sanitize(msg.path)))
 }
 
 // noCertificateText says why a CSR has no certificate to export.
-func noCertificateText(s *certs.Summary) string {
+func noCertificateText(s *certs.Summary) certs.Text {
 	name := certs.Sanitize(s.Name)
+	says := func(parts ...certs.Text) certs.Text { return certs.Concat(append([]certs.Text{name}, parts...)...) }
 	switch s.State {
 	case certs.StatePending:
-		return name + " is pending: there is no certificate until it is approved and signed."
+		return says(lit(" is pending: there is no certificate until it is approved and signed."))
 	case certs.StateDenied:
-		return name + " was denied: no certificate will be issued."
+		return says(lit(" was denied: no certificate will be issued."))
 	case certs.StateFailed:
-		why := ""
+		var why certs.Text
 		for _, c := range s.Conditions {
 			if c.Type == "Failed" {
 				why = certs.Sanitize(c.Reason)
 				if c.Message != "" {
-					why += ": " + certs.Sanitize(c.Message)
+					why = certs.Concat(why, lit(": "), certs.Sanitize(c.Message))
 				}
 			}
 		}
-		if why != "" {
-			return name + " failed, so there is no certificate (" + why + ")."
+		if why.String() != "" {
+			return says(lit(" failed, so there is no certificate ("), why, lit(")."))
 		}
-		return name + " failed: the signer refused it, so there is no certificate."
+		return says(lit(" failed: the signer refused it, so there is no certificate."))
 	case certs.StateApproved:
-		return name + " is approved, but no signer has issued a certificate yet (signer " + certs.Sanitize(s.Signer) + ")."
+		return says(lit(" is approved, but no signer has issued a certificate yet (signer "), certs.Sanitize(s.Signer), lit(")."))
 	default:
 		if s.CertificateErr != nil {
-			return name + ": the certificate can't be read: " + certs.Sanitize(s.CertificateErr.Error())
+			return says(lit(": the certificate can't be read: "), certs.Sanitize(s.CertificateErr.Error()))
 		}
-		return name + " has no certificate."
+		return says(lit(" has no certificate."))
 	}
 }

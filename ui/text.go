@@ -2,54 +2,136 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
-// Every string from the API goes through certs.Sanitize before any of these,
-// and is measured with certs.Width: these helpers only cut and pad.
+// The helpers that put text on screen take certs.Text, which only the
+// sanitizer makes: a raw string from the API passed to any of them does not
+// compile. They return what is written to the terminal.
 
-// fit cuts sanitized text s (of display width sw) to exactly w cells, padding
-// with spaces.
-func fit(s string, sw, w int) string {
+// lit passes the console's own words through the sanitizer too, the one door
+// to the screen: cheap for ASCII, and proof that nothing hostile is in them.
+// Never give it text that is already rendered: it would escape it again.
+func lit(s string) certs.Text { return certs.Sanitize(s) }
+
+// paint renders text in a style.
+func paint(st lipgloss.Style, t certs.Text) string { return st.Render(t.String()) }
+
+// fit cuts text t (of display width tw) to exactly w cells, padding with
+// spaces.
+func fit(t certs.Text, tw, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if sw > w {
-		s = certs.Truncate(s, w)
-		sw = certs.Width(s)
+	if tw > w {
+		t = certs.Truncate(t, w)
+		tw = certs.Width(t)
 	}
-	if sw < w {
-		return s + strings.Repeat(" ", w-sw)
+	if tw < w {
+		return t.String() + strings.Repeat(" ", w-tw)
 	}
-	return s
+	return t.String()
 }
 
-// clip cuts sanitized text to at most w cells without padding.
-func clip(s string, w int) string {
+// clip cuts text to at most w cells without padding.
+func clip(t certs.Text, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if certs.Width(s) <= w {
-		return s
+	if certs.Width(t) <= w {
+		return t.String()
 	}
-	return certs.Truncate(s, w)
+	return certs.Truncate(t, w).String()
 }
 
-// wrap breaks sanitized text into lines of at most w cells.
-func wrap(s string, w int) []string {
+// wrap breaks text into lines of at most w cells.
+func wrap(t certs.Text, w int) []string {
 	if w < 1 {
 		w = 1
 	}
-	if certs.Width(s) <= w && !strings.Contains(s, "\n") {
+	s := t.String()
+	if certs.Width(t) <= w && !strings.Contains(s, "\n") {
 		return []string{s}
 	}
 	return strings.Split(ansi.Wrap(s, w, ""), "\n")
 }
+
+// cutLine fits text on one line of at most w cells. What does not fit is cut,
+// visibly, saying how much: "… 1,480 more characters" (or "…+1,480" where that
+// would leave less than half the line).
+func cutLine(t certs.Text, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if certs.Width(t) <= w {
+		return t.String()
+	}
+	total := utf8.RuneCountInString(t.String())
+	// The tail is measured for the whole text: what it says is never longer.
+	tail := longTail
+	room := w - len([]rune(tail(total)))
+	if room < w/2 {
+		tail = shortTail
+		room = w - len([]rune(tail(total)))
+	}
+	if room < 1 {
+		return clip(t, w)
+	}
+	head, _ := t.Cut(room)
+	return head.String() + tail(total-utf8.RuneCountInString(head.String()))
+}
+
+// longTail and shortTail say how many characters were cut: digits, spaces
+// and "…", one cell each.
+func longTail(n int) string {
+	if n == 1 {
+		return " … 1 more character"
+	}
+	return " … " + thousands(n) + " more characters"
+}
+
+func shortTail(n int) string { return "…+" + thousands(n) }
+
+// thousands writes n with a comma every three digits: 1,480.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// cutLines wraps text into at most n lines of at most w cells; the last is
+// cut as cutLine cuts.
+func cutLines(t certs.Text, w, n int) []string {
+	ls := wrap(t, w)
+	if len(ls) <= n || n < 1 {
+		return ls
+	}
+	// The first n-1 lines as wrapped, then the rest from where they end.
+	rest := t
+	for _, l := range ls[:n-1] {
+		_, rest = rest.Cut(leadingSpaces(rest.String()))
+		var head certs.Text
+		head, rest = rest.Cut(ansi.StringWidth(l))
+		if head.String() != l { // wrapping changed the text: cut by cells instead
+			head, rest := t.Cut(w)
+			return append([]string{head.String()}, cutLines(rest, w, n-1)...)
+		}
+	}
+	_, rest = rest.Cut(leadingSpaces(rest.String()))
+	return append(ls[:n-1:n-1], cutLine(rest, w))
+}
+
+func leadingSpaces(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
 // age renders how long ago t was, as kubectl get does: 45s, 5m, 3h, 12d, 2y.
 func age(now, t time.Time) string {
@@ -98,40 +180,40 @@ func ageChangesIn(now, t time.Time) time.Duration {
 }
 
 // timeText renders an absolute time with how long ago (or until) it is.
-func timeText(now, t time.Time) string {
+func timeText(now, t time.Time) certs.Text {
 	if t.IsZero() {
-		return "-"
+		return lit("-")
 	}
 	stamp := t.UTC().Format("2006-01-02 15:04:05Z")
 	d := now.Sub(t)
 	if d >= 0 {
-		return stamp + " (" + age(now, t) + " ago)"
+		return lit(stamp + " (" + age(now, t) + " ago)")
 	}
-	return stamp + " (in " + certs.HumanDuration(-d) + ")"
+	return lit(stamp + " (in " + certs.HumanDuration(-d) + ")")
 }
 
 // joinSanitized sanitizes each raw value and joins them.
-func joinSanitized(vals []string, sep string) string {
-	out := make([]string, len(vals))
+func joinSanitized(vals []string, sep string) certs.Text {
+	out := make([]certs.Text, len(vals))
 	for i, v := range vals {
 		out[i] = certs.Sanitize(v)
 	}
-	return strings.Join(out, sep)
+	return certs.Join(out, lit(sep))
 }
 
 // subjectText is the list's SUBJECT cell: the CN and the O of the request.
-func subjectText(s *certs.Summary) string {
+func subjectText(s *certs.Summary) certs.Text {
 	if s.Request == nil {
-		return "(undecodable)"
+		return lit("(undecodable)")
 	}
 	cn := certs.Sanitize(s.Request.CommonName)
-	if cn == "" {
-		cn = `""`
+	if s.Request.CommonName == "" {
+		cn = lit(`""`)
 	}
 	if len(s.Request.Organizations) == 0 {
 		return cn
 	}
-	return cn + " O=" + joinSanitized(s.Request.Organizations, ",")
+	return certs.Concat(cn, lit(" O="), joinSanitized(s.Request.Organizations, ","))
 }
 
 // shortestSigner names Kubernetes' own signers in the narrowest columns, where
@@ -144,31 +226,22 @@ var shortestSigner = map[string]string{
 // signerForms returns the signer name, longest first. Only exact built-in names
 // are shortened: a custom signer keeps its domain so it can't pass for a
 // built-in one.
-func signerForms(signer string) [3]string {
+func signerForms(signer string) [3]certs.Text {
 	full := certs.Sanitize(signer)
 	if !certs.IsBuiltinSigner(signer) {
-		return [3]string{full, full, full}
+		return [3]certs.Text{full, full, full}
 	}
 	short := strings.TrimPrefix(signer, "kubernetes.io/")
 	shortest, ok := shortestSigner[signer]
 	if !ok {
 		shortest = short
 	}
-	return [3]string{full, short, shortest}
+	return [3]certs.Text{full, lit(short), lit(shortest)}
 }
 
-func durationText(d time.Duration) string {
+func durationText(d time.Duration) certs.Text {
 	if d <= 0 {
-		return "-"
+		return lit("-")
 	}
-	return certs.HumanDuration(d)
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return lit(certs.HumanDuration(d))
 }

@@ -101,7 +101,7 @@ func newStyles(t theme, isDark bool) styles {
 	s.severity[certs.SeverityCritical] = sev(t.danger, true)
 	s.severity[certs.SeverityBlock] = sev(t.danger, true)
 	for i := range s.marker {
-		s.marker[i] = s.severity[i].Render(markerText(certs.Severity(i)))
+		s.marker[i] = paint(s.severity[i], lit(markerText(certs.Severity(i))))
 	}
 	return s
 }
@@ -125,21 +125,21 @@ func markerText(sev certs.Severity) string {
 }
 
 // severityLabel names a severity for the detail and the confirmation.
-func severityLabel(sev certs.Severity) string {
+func severityLabel(sev certs.Severity) certs.Text {
 	switch sev {
 	case certs.SeverityBlock:
-		return "BLOCK"
+		return lit("BLOCK")
 	case certs.SeverityCritical:
-		return "CRITICAL"
+		return lit("CRITICAL")
 	case certs.SeverityHigh:
-		return "HIGH"
+		return lit("HIGH")
 	case certs.SeverityMedium:
-		return "MEDIUM"
+		return lit("MEDIUM")
 	case certs.SeverityLow:
-		return "LOW"
+		return lit("LOW")
 	case certs.SeverityInfo:
-		return "INFO"
+		return lit("INFO")
 	default:
-		return ""
+		return certs.Text{}
 	}
 }
