@@ -47,7 +47,7 @@ type entry struct {
 }
 
 // Watch starts an informer on CertificateSigningRequests, and on the nodes and
-// cluster-admin bindings the findings need when the admin may read them, and
+// RBAC roles and bindings the findings need when the admin may read them, and
 // returns once their caches hold the initial lists. It fails when the initial
 // list fails (no permission, unreachable) or ctx ends; everything it started stops
 // when ctx is done.
