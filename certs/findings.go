@@ -13,7 +13,7 @@ const (
 	FindingSignerReject      = "signer-reject"      // the built-in signer would fail it after approval
 	FindingMasters           = "masters"            // O=system:masters on a certificate that can authenticate
 	FindingSystemIdentity    = "system-identity"    // a client certificate for a system: user or group
-	FindingAdminGroup        = "admin-group"        // an O bound to cluster-admin
+	FindingClusterAdmin      = "cluster-admin"      // the CN or an O holds power equal to cluster-admin's through RBAC
 	FindingServingSAN        = "serving-san"        // kubelet serving SANs that aren't the node's, or name the apiserver
 	FindingWrongRequester    = "wrong-requester"    // a node certificate not requested by that node
 	FindingOtherIdentity     = "other-identity"     // a client certificate for someone other than the requester
@@ -64,7 +64,7 @@ func findings(s *Summary, p Policy, f ClusterFacts) []Finding {
 	l.signerReject()
 	l.masters()
 	l.systemIdentity()
-	l.adminGroup()
+	l.clusterAdmin()
 	l.servingSAN()
 	l.wrongRequester()
 	l.otherIdentity()

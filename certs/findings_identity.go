@@ -3,6 +3,8 @@ package certs
 import (
 	"slices"
 	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 // Rules about whom the certificate would make its holder, and who asked for it.
@@ -59,28 +61,79 @@ func (l *linter) systemIdentity() {
 			"cmd/kubeadm/app/constants/constants.go). A certificate can't be revoked.")
 }
 
-func (l *linter) adminGroup() {
-	if l.req == nil || !issuesClientCerts(l.s.Signer, l.s.Usages) || len(l.req.Organizations) == 0 {
+// clusterAdmin flags a client certificate whose user or groups hold power equal
+// to cluster-admin's through RBAC (ClusterFacts.Admins).
+//
+// A client certificate authenticates as its CN, in the groups of its O values
+// (k8s.io/apiserver/pkg/authentication/request/x509/x509.go
+// CommonNameUserConversion), plus system:authenticated, which the apiserver adds
+// to every authenticated user (k8s.io/apiserver/pkg/authentication/group
+// AuthenticatedGroupAdder). RBAC matches a User subject by that name, a Group
+// subject by one of those groups, and a ServiceAccount subject by the username
+// system:serviceaccount:<namespace>:<name>, whatever credential carried it
+// (k8s.io/kubernetes pkg/registry/rbac/validation/rule.go appliesToUser): to RBAC,
+// a certificate with such a CN is that service account.
+func (l *linter) clusterAdmin() {
+	if l.req == nil || !issuesClientCerts(l.s.Signer, l.s.Usages) {
 		return
 	}
-	if !l.f.AdminGroupsKnown {
-		l.add(FindingAdminGroup, SeverityMedium, "can't check whether O groups are bound to cluster-admin: "+orUnknown(l.f.AdminGroupsErr),
-			"Each O of a client certificate becomes a group of the user. csrtui reads ClusterRoleBindings to "+
-				"see which groups are bound to cluster-admin and could not here, so this check was not made "+
-				"(groups come from O: k8s.io/apiserver/pkg/authentication/request/x509/x509.go).")
+	const how = "A client certificate authenticates as its CN, with its O values and system:authenticated as " +
+		"groups (k8s.io/apiserver/pkg/authentication/request/x509/x509.go); RBAC matches User subjects by " +
+		"that name, Group subjects by those groups and ServiceAccount subjects by the name " +
+		"system:serviceaccount:<namespace>:<name> (plugin/pkg/auth/authorizer/rbac, " +
+		"pkg/registry/rbac/validation/rule.go appliesToUser)."
+	if !l.f.AdminsKnown {
+		l.add(FindingClusterAdmin, SeverityMedium, "can't check whether the CN or O groups hold cluster-admin power: "+orUnknown(l.f.AdminsErr),
+			how+" csrtui reads ClusterRoles and ClusterRoleBindings to find who holds power equal to "+
+				"cluster-admin's and could not here, so this check was not made.")
 		return
 	}
-	var hits []string
-	for _, o := range l.req.Organizations {
-		// system:masters has its own, stronger finding.
-		if o != "system:masters" && l.f.AdminGroups[o] {
-			hits = append(hits, quote(o))
+	var hits, paths []string
+	look := func(what string, s RBACSubject) {
+		ps := l.f.Admins[s]
+		if len(ps) == 0 {
+			return
+		}
+		hit := what + " by " + ps[0].String()
+		if len(ps) > 1 {
+			hit += " and " + itoa(len(ps)-1) + " more"
+		}
+		hits = append(hits, hit)
+		for _, p := range ps {
+			paths = append(paths, s.String()+": "+p.String())
 		}
 	}
-	l.addList(FindingAdminGroup, SeverityCritical, "O names a group bound to cluster-admin: ", hits, ", ",
-		"Each O of a client certificate becomes a group of the user (k8s.io/apiserver/pkg/authentication/"+
-			"request/x509/x509.go CommonNameUserConversion), and a ClusterRoleBinding gives this group "+
-			"cluster-admin. The certificate can't be revoked; removing the binding is the only way back.")
+	if cn := l.req.CommonName; cn != "" {
+		look("CN "+quote(cn), RBACSubject{Kind: rbacv1.UserKind, Name: cn})
+		if sa, ok := serviceAccountUser(cn); ok {
+			look("CN "+quote(cn)+" ("+sa.String()+")", sa)
+		}
+	}
+	seen := make(map[string]bool)
+	for _, o := range l.req.Organizations {
+		// system:masters has its own, stronger finding.
+		if o != "system:masters" && !seen[o] {
+			seen[o] = true
+			look("O "+quote(o), RBACSubject{Kind: rbacv1.GroupKind, Name: o})
+		}
+	}
+	if !seen["system:authenticated"] {
+		look(`group "system:authenticated", which every certificate has,`, RBACSubject{Kind: rbacv1.GroupKind, Name: "system:authenticated"})
+	}
+	if len(hits) == 0 {
+		if l.f.AdminsErr != "" {
+			l.add(FindingClusterAdmin, SeverityLow, "only ClusterRoleBindings were checked for cluster-admin power: "+l.f.AdminsErr,
+				how+" A RoleBinding in kube-system, or in a namespace whose service account is an admin, "+
+					"also reaches cluster-admin; csrtui could not read RoleBindings and Roles here.")
+		}
+		return
+	}
+	l.addList(FindingClusterAdmin, SeverityCritical, "cluster-admin power through RBAC: ", hits, "; ",
+		how+" These bindings give it power equal to cluster-admin's: "+strings.Join(paths, "; ")+
+			". A RoleBinding counts in kube-system, and in a namespace holding a service account that is "+
+			"an admin itself, since power there lets one act as that namespace's service accounts "+
+			"(https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks). "+
+			"The certificate can't be revoked: removing the bindings, or rotating the cluster CA, is the only way back.")
 }
 
 func (l *linter) wrongRequester() {

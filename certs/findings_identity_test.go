@@ -1,7 +1,10 @@
 package certs
 
 import (
+	"strings"
 	"testing"
+
+	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 func TestRuleMasters(t *testing.T) {
@@ -64,20 +67,68 @@ func TestRuleSystemIdentity(t *testing.T) {
 	})
 }
 
-func TestRuleAdminGroup(t *testing.T) {
-	runRuleCases(t, FindingAdminGroup, []ruleCase{
-		{name: "bound group", fire: true, sev: SeverityCritical, title: `"platform-admins"`,
-			spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"dev", "platform-admins"} })},
-		{name: "unknown bindings", fire: true, sev: SeverityMedium, title: "forbidden: can't list clusterrolebindings",
+func TestRuleClusterAdmin(t *testing.T) {
+	runRuleCases(t, FindingClusterAdmin, []ruleCase{
+		{name: "bound group", fire: true, sev: SeverityCritical,
+			title: `O "platform-admins" by ClusterRoleBinding platform -> ClusterRole cluster-admin (* on *)`,
+			spec:  with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"dev", "platform-admins"} })},
+		{name: "bound user", fire: true, sev: SeverityCritical,
+			title: `CN "root-alice" by ClusterRoleBinding alice -> ClusterRole cluster-admin (* on *) and 1 more`,
+			spec:  with(clientSpec, func(c *csrSpec) { c.req.cn = "root-alice" })},
+		{name: "bound service account", fire: true, sev: SeverityCritical,
+			title: `CN "system:serviceaccount:ci:deployer" (ServiceAccount ci:deployer) by ClusterRoleBinding ci-deployer`,
+			spec:  with(clientSpec, func(c *csrSpec) { c.req.cn = "system:serviceaccount:ci:deployer" })},
+		{name: "user and group", fire: true, sev: SeverityCritical,
+			title: `CN "root-alice" by ClusterRoleBinding alice -> ClusterRole cluster-admin (* on *) and 1 more; O "platform-admins" by`,
+			spec:  with(clientSpec, func(c *csrSpec) { c.req.cn, c.req.orgs = "root-alice", []string{"platform-admins", "platform-admins"} })},
+		{name: "everyone is an admin", fire: true, sev: SeverityCritical, title: `group "system:authenticated", which every certificate has, by ClusterRoleBinding oops`,
 			facts: func(f *ClusterFacts) {
-				f.AdminGroupsKnown, f.AdminGroups, f.AdminGroupsErr = false, nil, "forbidden: can't list clusterrolebindings"
+				f.Admins[RBACSubject{Kind: rbacv1.GroupKind, Name: "system:authenticated"}] = []AdminPath{clusterAdminPath("oops")}
 			},
 			spec: same(clientSpec)},
-		{name: "unbound group", spec: same(clientSpec)},
-		{name: "no groups to check", facts: func(f *ClusterFacts) { f.AdminGroupsKnown = false },
-			spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = nil })},
+		{name: "custom signer", fire: true, sev: SeverityCritical, title: `O "platform-admins"`,
+			spec: with(customSpec, func(c *csrSpec) {
+				c.usages = []string{"digital signature", "client auth"}
+				c.req.orgs = []string{"platform-admins"}
+			})},
+		{name: "unknown bindings", fire: true, sev: SeverityMedium, title: "can't check whether the CN or O groups hold cluster-admin power: no permission to list clusterroles",
+			facts: func(f *ClusterFacts) {
+				f.AdminsKnown, f.Admins, f.AdminsErr = false, nil, "no permission to list clusterroles"
+			},
+			spec: same(clientSpec)},
+		{name: "role bindings unread", fire: true, sev: SeverityLow, title: "only ClusterRoleBindings were checked for cluster-admin power: no permission to list rolebindings",
+			facts: func(f *ClusterFacts) { f.AdminsErr = "no permission to list rolebindings" },
+			spec:  same(clientSpec)},
+		{name: "role bindings unread, admin anyway", fire: true, sev: SeverityCritical, title: `O "platform-admins"`,
+			facts: func(f *ClusterFacts) { f.AdminsErr = "no permission to list rolebindings" },
+			spec:  with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"platform-admins"} })},
+		{name: "unbound", spec: same(clientSpec)},
+		// A Group subject is not a user, nor a User subject a group.
+		{name: "CN names a bound group", spec: with(clientSpec, func(c *csrSpec) { c.req.cn = "platform-admins" })},
+		{name: "O names a bound user", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"root-alice"} })},
+		// The CN must be the service account's username exactly.
+		{name: "other namespace's service account", spec: with(clientSpec, func(c *csrSpec) { c.req.cn = "system:serviceaccount:prod:deployer" })},
+		{name: "service account prefix only", spec: with(clientSpec, func(c *csrSpec) { c.req.cn = "system:serviceaccount:ci:deployer:x" })},
+		{name: "masters alone has its own rule", spec: with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"system:masters"} })},
 		{name: "serving signer", spec: with(servingSpec, func(c *csrSpec) { c.req.orgs = []string{"platform-admins"} })},
 	})
+}
+
+func TestClusterAdminDetailListsEveryPath(t *testing.T) {
+	s := Summarize(with(clientSpec, func(c *csrSpec) { c.req.cn, c.req.orgs = "root-alice", []string{"platform-admins"} })(t).build(t), DefaultPolicy(), goodFacts())
+	f := findingByID(s.Findings, FindingClusterAdmin)
+	if f == nil {
+		t.Fatal("no finding")
+	}
+	for _, want := range []string{
+		"User root-alice: ClusterRoleBinding alice -> ClusterRole cluster-admin (* on *)",
+		"User root-alice: ClusterRoleBinding break-glass -> ClusterRole cluster-admin (* on *)",
+		"Group platform-admins: ClusterRoleBinding platform -> ClusterRole cluster-admin (* on *)",
+	} {
+		if !strings.Contains(f.Detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, f.Detail)
+		}
+	}
 }
 
 func TestRuleWrongRequester(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -200,12 +201,22 @@ func customSpec() csrSpec {
 
 func goodFacts() ClusterFacts {
 	return ClusterFacts{
-		NodesKnown:       true,
-		NodeAddresses:    map[string][]string{"n1": {"10.0.0.1", "n1.example.com", "n1"}},
-		AdminGroupsKnown: true,
-		AdminGroups:      map[string]bool{"system:masters": true, "platform-admins": true},
-		APIServerNames:   []string{"10.96.0.1", "api.example.com"},
+		NodesKnown:    true,
+		NodeAddresses: map[string][]string{"n1": {"10.0.0.1", "n1.example.com", "n1"}},
+		AdminsKnown:   true,
+		Admins: map[RBACSubject][]AdminPath{
+			{Kind: rbacv1.GroupKind, Name: "system:masters"}:                     {clusterAdminPath("cluster-admin")},
+			{Kind: rbacv1.GroupKind, Name: "platform-admins"}:                    {clusterAdminPath("platform")},
+			{Kind: rbacv1.UserKind, Name: "root-alice"}:                          {clusterAdminPath("alice"), clusterAdminPath("break-glass")},
+			{Kind: rbacv1.ServiceAccountKind, Namespace: "ci", Name: "deployer"}: {clusterAdminPath("ci-deployer")},
+		},
+		APIServerNames: []string{"10.96.0.1", "api.example.com"},
 	}
+}
+
+// clusterAdminPath is a ClusterRoleBinding called binding to cluster-admin.
+func clusterAdminPath(binding string) AdminPath {
+	return AdminPath{BindingKind: "ClusterRoleBinding", BindingName: binding, RoleKind: "ClusterRole", RoleName: "cluster-admin", Power: []string{DoEverything}}
 }
 
 func findingByID(fs []Finding, id string) *Finding {

@@ -132,9 +132,14 @@ type ClusterFacts struct {
 	NodeAddresses map[string][]string // node name -> its .status.addresses values
 	NodesErr      string              // why nodes are unknown
 
-	AdminGroupsKnown bool
-	AdminGroups      map[string]bool // groups bound to cluster-admin through ClusterRoleBindings
-	AdminGroupsErr   string
+	// Admins are the users, groups and service accounts RBAC gives power
+	// equal to cluster-admin's, each with the bindings that grant it
+	// (ClusterAdmins says which count). AdminsKnown means ClusterRoles and
+	// ClusterRoleBindings were read; AdminsErr says why they weren't, or, when
+	// they were, which part is missing (RoleBindings that could not be read).
+	AdminsKnown bool
+	Admins      map[RBACSubject][]AdminPath
+	AdminsErr   string
 
 	APIServerNames []string // names and IPs that mean "the apiserver": kubernetes, its ClusterIP, ...
 }

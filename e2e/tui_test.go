@@ -335,6 +335,70 @@ func TestConsoleCriticalNeedsTheName(t *testing.T) {
 	term.waitFor("the row to say Approved", func(s string) bool { return strings.Contains(s, "Approved") })
 }
 
+// Every path to cluster-admin is critical, judged from RBAC's rules: a user bound to
+// cluster-admin, and a group bound to a home-made ClusterRole of "*" on "*". For each,
+// a plain `y` does not approve, the CSR's name typed in full does.
+func TestConsoleClusterAdminThroughRBACNeedsTheName(t *testing.T) {
+	cp := sharedControlPlane(t)
+	client := clientFor(t, cp.Admin)
+	ctx := t.Context()
+	rbac := client.RbacV1()
+	god := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: "tui-home-made-god"},
+		Rules: []rbacv1.PolicyRule{{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}}}
+	if _, err := rbac.ClusterRoles().Create(ctx, god, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []*rbacv1.ClusterRoleBinding{
+		{ObjectMeta: metav1.ObjectMeta{Name: "tui-root-ursula"},
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "tui-ursula"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "tui-gods"},
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: god.Name},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "tui-gods"}}},
+	} {
+		if _, err := rbac.ClusterRoleBindings().Create(ctx, b, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct{ name, cn, o, path string }{
+		{"tui-ursula-laptop", "tui-ursula", "dev", `CN "tui-ursula" by ClusterRoleBinding tui-root-ursula`},
+		{"tui-victor-laptop", "tui-victor", "tui-gods", `O "tui-gods" by ClusterRoleBinding tui-gods`},
+	}
+	for _, c := range cases {
+		createClientCSR(t, client, c.name, c.cn, c.o)
+	}
+
+	term := console(t, cp, t.TempDir(), 120, 40)
+	for _, c := range cases {
+		term.waitForText(c.name)
+		term.focus(c.name)
+		if !regexp.MustCompile(`!!> ?` + regexp.QuoteMeta(c.name)).MatchString(term.screen()) {
+			t.Fatalf("the list does not mark %s critical:\n%s", c.name, term.screen())
+		}
+		term.keys("a")
+		screen := term.waitForText("type the CSR's name to approve it", "cluster-admin power through RBAC")
+		// The title wraps inside the dialog box: look for its words in order.
+		if !regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(c.path)), `[\s│]+`)).MatchString(screen) {
+			t.Fatalf("the dialog does not say %q:\n%s", c.path, screen)
+		}
+		term.keys("y", "Enter")
+		term.waitForText("That is not the CSR's name.")
+		if pending := waitForCSR(t, client, c.name, "read", func(*certv1.CertificateSigningRequest) bool { return true }); len(pending.Status.Conditions) != 0 {
+			t.Fatalf("a plain y decided %s: %+v", c.name, pending.Status.Conditions)
+		}
+
+		term.keys("BSpace")
+		term.typeText(c.name)
+		term.keys("Enter")
+		waitForCSR(t, client, c.name, "approved", func(csr *certv1.CertificateSigningRequest) bool {
+			return condition(csr, certv1.CertificateApproved) != nil
+		})
+		term.waitFor("the dialog to close", func(s string) bool { return !strings.Contains(s, "type the CSR's name") })
+		term.keys("Escape")
+		term.waitFor("the filter to clear", func(s string) bool { return !strings.Contains(s, "filter:") })
+	}
+}
+
 // A kubelet-client request with a usage the signer refuses: csrtui predicts Failed and
 // won't approve it; approved anyway through kubectl, kube-controller-manager fails it
 // with the very reason csrtui gave.

@@ -234,8 +234,14 @@ func TestOnControlPlane(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f := rw.facts.current(); f.NodesKnown || f.NodesErr != "no permission to list nodes" || f.AdminGroupsKnown || f.AdminGroupsErr == "" {
+		if f := rw.facts.current(); f.NodesKnown || f.NodesErr != "no permission to list nodes" || f.AdminsKnown || f.AdminsErr != "no permission to list clusterroles" {
 			t.Errorf("reader's facts = %+v", f)
+		}
+		// Its requests say the check was not made.
+		target3 := create(t, "forbidden-target-3", "forbidden-target-3")
+		s := waitSnapshot(t, rw, "forbidden-target-3", func(s []*certs.Summary) bool { return find(s, "forbidden-target-3") != nil })
+		if f := findingOf(find(s, "forbidden-target-3"), certs.FindingClusterAdmin); f == nil || f.Severity != certs.SeverityMedium || !strings.Contains(f.Title, "no permission to list clusterroles") {
+			t.Errorf("reader sees %s with cluster-admin finding %+v, want medium, unknown", target3, f)
 		}
 		stop()
 
@@ -274,7 +280,7 @@ func TestOnControlPlane(t *testing.T) {
 	})
 
 	t.Run("Facts", func(t *testing.T) {
-		if f := w.facts.current(); !f.NodesKnown || !f.AdminGroupsKnown || !f.AdminGroups["system:masters"] {
+		if f := w.facts.current(); !f.NodesKnown || !f.AdminsKnown || f.AdminsErr != "" || f.Admins[group("system:masters")] == nil {
 			t.Errorf("admin's facts = %+v", f)
 		}
 		names := w.facts.current().APIServerNames
@@ -296,8 +302,96 @@ func TestOnControlPlane(t *testing.T) {
 		// A change of facts makes the next Snapshot look at every request again.
 		waitSnapshot(t, w, "the new node and binding in the facts", func([]*certs.Summary) bool {
 			f := w.known
-			return contains(f.NodeAddresses["node-a"], "192.0.2.10") && f.AdminGroups["ops"]
+			return contains(f.NodeAddresses["node-a"], "192.0.2.10") && f.Admins[group("ops")] != nil
 		})
+	})
+
+	// Every path to cluster-admin, read from the rules: a user bound to
+	// cluster-admin, a group bound to a home-made ClusterRole of "*" on "*", a
+	// service account bound to cluster-admin, a RoleBinding in kube-system; and
+	// a RoleBinding in a namespace that counts once one of its service accounts
+	// is an admin.
+	t.Run("ClusterAdminsAreCritical", func(t *testing.T) {
+		rbac := admin.RbacV1()
+		if _, err := admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		star := rbacv1.PolicyRule{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}
+		for _, r := range []*rbacv1.ClusterRole{
+			{ObjectMeta: metav1.ObjectMeta{Name: "home-made-god"}, Rules: []rbacv1.PolicyRule{star}},
+			{ObjectMeta: metav1.ObjectMeta{Name: "sa-impersonator"}, Rules: []rbacv1.PolicyRule{
+				{Verbs: []string{"impersonate"}, APIGroups: []string{""}, Resources: []string{"serviceaccounts"}},
+			}},
+		} {
+			if _, err := rbac.ClusterRoles().Create(ctx, r, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := rbac.Roles("kube-system").Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "local-god"}, Rules: []rbacv1.PolicyRule{star}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range []*rbacv1.ClusterRoleBinding{
+			clusterRoleBinding("root-alice", "cluster-admin", rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "root-alice"}),
+			clusterRoleBinding("gods", "home-made-god", rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "gods"}),
+			clusterRoleBinding("ops-deployer", "cluster-admin", rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: "ops", Name: "deployer"}),
+		} {
+			if _, err := rbac.ClusterRoleBindings().Create(ctx, b, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, b := range []*rbacv1.RoleBinding{
+			roleBinding("kube-system", "kate", "Role", "local-god", "kate"),
+			roleBinding("team-a", "tom", "ClusterRole", "sa-impersonator", "tom"),
+		} {
+			if _, err := rbac.RoleBindings(b.Namespace).Create(ctx, b, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		create(t, "admin-user", "root-alice")
+		create(t, "admin-group", "someone", "dev", "gods")
+		create(t, "admin-sa", "system:serviceaccount:ops:deployer")
+		create(t, "admin-kube-system", "kate")
+		create(t, "team-lead", "tom")
+
+		critical := func(s []*certs.Summary, name, title string) bool {
+			f := findingOf(find(s, name), certs.FindingClusterAdmin)
+			return f != nil && f.Severity == certs.SeverityCritical && strings.Contains(f.Title, title)
+		}
+		s := waitSnapshot(t, w, "the critical findings", func(s []*certs.Summary) bool {
+			return critical(s, "admin-user", `CN "root-alice" by ClusterRoleBinding root-alice -> ClusterRole cluster-admin (* on *)`) &&
+				critical(s, "admin-group", `O "gods" by ClusterRoleBinding gods -> ClusterRole home-made-god (* on *)`) &&
+				critical(s, "admin-sa", `CN "system:serviceaccount:ops:deployer" (ServiceAccount ops:deployer) by ClusterRoleBinding ops-deployer`) &&
+				critical(s, "admin-kube-system", `CN "kate" by RoleBinding kube-system/kate -> Role local-god (* on * in kube-system)`) &&
+				find(s, "team-lead") != nil
+		})
+		if f := findingOf(find(s, "team-lead"), certs.FindingClusterAdmin); f != nil {
+			t.Errorf("a namespace admin of team-a is flagged: %+v", f)
+		}
+
+		// team-a's deployer becomes an admin: acting as it is now cluster-admin.
+		if _, err := rbac.ClusterRoleBindings().Create(ctx, clusterRoleBinding("team-a-deployer", "cluster-admin",
+			rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: "team-a", Name: "deployer"}), metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		waitSnapshot(t, w, "team-lead critical", func(s []*certs.Summary) bool {
+			return critical(s, "team-lead", `CN "tom" by RoleBinding team-a/tom -> ClusterRole sa-impersonator (impersonate on serviceaccounts in team-a, as ServiceAccount team-a:deployer)`)
+		})
+
+		// An admin who may read ClusterRoles and ClusterRoleBindings but not
+		// RoleBindings sees the cluster-wide paths only, and is told so.
+		partial := grant(t, cp, admin, "rbac-partial",
+			rbacv1.PolicyRule{Verbs: []string{"list", "watch"}, APIGroups: []string{rbacv1.GroupName}, Resources: []string{"clusterroles", "clusterrolebindings"}},
+			rbacv1.PolicyRule{Verbs: []string{"get", "list", "watch"}, APIGroups: []string{"certificates.k8s.io"}, Resources: []string{"certificatesigningrequests"}})
+		pctx, stop := context.WithCancel(ctx)
+		defer stop()
+		pw, err := partial.Watch(pctx, certs.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := pw.facts.current()
+		if !f.AdminsKnown || f.AdminsErr != "no permission to list rolebindings" || f.Admins[user("root-alice")] == nil || f.Admins[user("kate")] != nil {
+			t.Errorf("partial facts: known %v, err %q, admins %v", f.AdminsKnown, f.AdminsErr, f.Admins)
+		}
 	})
 
 	// Last: it stops the control plane.
@@ -428,6 +522,39 @@ func grant(t *testing.T, cp *controlplane.ControlPlane, admin kubernetes.Interfa
 		t.Fatalf("RBAC for %s not in effect: %v", user, err)
 	}
 	return c
+}
+
+func clusterRoleBinding(name, role string, subjects ...rbacv1.Subject) *rbacv1.ClusterRoleBinding {
+	return &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+		Subjects:   subjects,
+	}
+}
+
+func roleBinding(ns, name, kind, role, user string) *rbacv1.RoleBinding {
+	return &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: kind, Name: role},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}},
+	}
+}
+
+func user(name string) certs.RBACSubject { return certs.RBACSubject{Kind: rbacv1.UserKind, Name: name} }
+func group(name string) certs.RBACSubject {
+	return certs.RBACSubject{Kind: rbacv1.GroupKind, Name: name}
+}
+
+func findingOf(s *certs.Summary, id string) *certs.Finding {
+	if s == nil {
+		return nil
+	}
+	for i := range s.Findings {
+		if s.Findings[i].ID == id {
+			return &s.Findings[i]
+		}
+	}
+	return nil
 }
 
 func contains(s []string, v string) bool {

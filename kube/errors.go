@@ -184,7 +184,7 @@ func accessCheckError(resource string, err error) error {
 	return &actionError{msg: "access review failed: " + describe(err), err: err}
 }
 
-// Why a fact the findings use (the nodes, the cluster-admin bindings) is unknown.
+// Why a fact the findings use (the nodes, the RBAC roles and bindings) is unknown.
 
 func factCheckError(resource string, err error) string {
 	return fmt.Sprintf("cannot check access to %s: %s", resource, errOneLine(err))

@@ -1,6 +1,7 @@
 package kube
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
@@ -17,14 +18,28 @@ import (
 )
 
 // factSource is what the cluster says about itself for the findings: node
-// addresses and the groups bound to cluster-admin, each from an informer when
-// the admin may list and watch them.
+// addresses and who RBAC makes as good as cluster-admin, each from informers
+// started when the admin may list and watch what they read.
 type factSource struct {
-	nodes    cache.Store // nil when unknown
-	nodesErr string
-	crbs     cache.Store // nil when unknown
-	crbsErr  string
-	apiNames []string
+	nodes               fact
+	clusterRoles        fact
+	clusterRoleBindings fact
+	roles               fact
+	roleBindings        fact
+	apiNames            []string
+
+	// roleStores lets the binding informers' handlers look roles up while the
+	// role informers may still be starting.
+	roleStores struct {
+		sync.Mutex
+		clusterRoles, roles *fact // nil until their informer started or failed
+	}
+}
+
+// fact is one informer's cache, or why there is none.
+type fact struct {
+	store cache.Store // nil when unknown
+	err   string      // why it is unknown
 }
 
 // startFacts starts what the admin may read; onChange is called when a fact may
@@ -34,7 +49,7 @@ func (c *Client) startFacts(ctx context.Context, onChange func()) *factSource {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		nodes := c.Interface.CoreV1().Nodes()
-		f.nodes, f.nodesErr = c.startFact(ctx, "", "nodes", informerSpec{
+		f.nodes = c.startFact(ctx, "", "nodes", informerSpec{
 			list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 				return nodes.List(ctx, o)
 			},
@@ -56,35 +71,61 @@ func (c *Client) startFacts(ctx context.Context, onChange func()) *factSource {
 		})
 	})
 	wg.Go(func() {
+		crs := c.Interface.RbacV1().ClusterRoles()
+		cr := c.startFact(ctx, rbacv1.GroupName, "clusterroles", informerSpec{
+			list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return crs.List(ctx, o)
+			},
+			watch:     crs.Watch,
+			object:    &rbacv1.ClusterRole{},
+			transform: slimClusterRole,
+			handler:   rulesHandler(onChange),
+			client:    c.Interface,
+		})
+		f.roleStores.Lock()
+		f.clusterRoles, f.roleStores.clusterRoles = cr, &cr
+		f.roleStores.Unlock()
+	})
+	wg.Go(func() {
+		roles := c.Interface.RbacV1().Roles(metav1.NamespaceAll)
+		r := c.startFact(ctx, rbacv1.GroupName, "roles", informerSpec{
+			list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return roles.List(ctx, o)
+			},
+			watch:     roles.Watch,
+			object:    &rbacv1.Role{},
+			transform: slimRole,
+			handler:   rulesHandler(onChange),
+			client:    c.Interface,
+		})
+		f.roleStores.Lock()
+		f.roles, f.roleStores.roles = r, &r
+		f.roleStores.Unlock()
+	})
+	wg.Go(func() {
 		crbs := c.Interface.RbacV1().ClusterRoleBindings()
-		f.crbs, f.crbsErr = c.startFact(ctx, rbacv1.GroupName, "clusterrolebindings", informerSpec{
+		f.clusterRoleBindings = c.startFact(ctx, rbacv1.GroupName, "clusterrolebindings", informerSpec{
 			list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 				return crbs.List(ctx, o)
 			},
 			watch:     crbs.Watch,
 			object:    &rbacv1.ClusterRoleBinding{},
-			transform: slimBinding,
-			handler: cache.ResourceEventHandlerFuncs{
-				AddFunc: func(obj any) {
-					if bindsClusterAdmin(obj) {
-						onChange()
-					}
-				},
-				UpdateFunc: func(old, obj any) {
-					if (bindsClusterAdmin(old) || bindsClusterAdmin(obj)) && !sameBinding(old, obj) {
-						onChange()
-					}
-				},
-				DeleteFunc: func(obj any) {
-					if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-						obj = d.Obj
-					}
-					if bindsClusterAdmin(obj) {
-						onChange()
-					}
-				},
+			transform: slimClusterRoleBinding,
+			handler:   f.bindingHandler(onChange),
+			client:    c.Interface,
+		})
+	})
+	wg.Go(func() {
+		rbs := c.Interface.RbacV1().RoleBindings(metav1.NamespaceAll)
+		f.roleBindings = c.startFact(ctx, rbacv1.GroupName, "rolebindings", informerSpec{
+			list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return rbs.List(ctx, o)
 			},
-			client: c.Interface,
+			watch:     rbs.Watch,
+			object:    &rbacv1.RoleBinding{},
+			transform: slimRoleBinding,
+			handler:   f.bindingHandler(onChange),
+			client:    c.Interface,
 		})
 	})
 	wg.Go(func() { f.apiNames = c.apiServerNames(ctx) })
@@ -94,25 +135,25 @@ func (c *Client) startFacts(ctx context.Context, onChange func()) *factSource {
 
 // startFact starts one fact's informer when the admin may list and watch the
 // resource; otherwise, or when the list fails, it says why the fact is unknown.
-func (c *Client) startFact(ctx context.Context, group, resource string, spec informerSpec) (cache.Store, string) {
+func (c *Client) startFact(ctx context.Context, group, resource string, spec informerSpec) fact {
 	for _, verb := range []string{"list", "watch"} {
 		ok, err := c.selfAllowed(ctx, authorizationv1.ResourceAttributes{Verb: verb, Group: group, Resource: resource})
 		if err != nil {
-			return nil, factCheckError(resource, err)
+			return fact{err: factCheckError(resource, err)}
 		}
 		if !ok {
-			return nil, factForbidden(verb, resource)
+			return fact{err: factForbidden(verb, resource)}
 		}
 	}
 	ictx, cancel := context.WithCancel(ctx)
 	inf, err := startInformer(ictx, spec)
 	if err != nil {
 		cancel()
-		return nil, factListError(resource, err)
+		return fact{err: factListError(resource, err)}
 	}
 	// The informer runs until ctx ends; ictx only exists to stop it on failure.
 	context.AfterFunc(ctx, cancel)
-	return inf.GetStore(), ""
+	return fact{store: inf.GetStore()}
 }
 
 // apiServerNames are the names and addresses that mean "the apiserver" here: the
@@ -140,18 +181,14 @@ func (c *Client) apiServerNames(ctx context.Context) []string {
 // current is the facts as they stand.
 func (f *factSource) current() certs.ClusterFacts {
 	cf := certs.ClusterFacts{
-		NodesErr:       f.nodesErr,
-		AdminGroupsErr: f.crbsErr,
+		NodesErr:       f.nodes.err,
+		AdminsErr:      cmp.Or(f.clusterRoles.err, f.clusterRoleBindings.err),
 		APIServerNames: f.apiNames,
 	}
-	if f.nodes != nil {
+	if f.nodes.store != nil {
 		cf.NodesKnown = true
 		cf.NodeAddresses = make(map[string][]string)
-		for _, obj := range f.nodes.List() {
-			n, ok := obj.(*corev1.Node)
-			if !ok {
-				continue
-			}
+		for _, n := range listOf[*corev1.Node](f.nodes.store) {
 			addrs := make([]string, 0, len(n.Status.Addresses))
 			for _, a := range n.Status.Addresses {
 				addrs = append(addrs, a.Address)
@@ -159,38 +196,145 @@ func (f *factSource) current() certs.ClusterFacts {
 			cf.NodeAddresses[n.Name] = addrs
 		}
 	}
-	if f.crbs != nil {
-		cf.AdminGroupsKnown = true
-		cf.AdminGroups = make(map[string]bool)
-		for _, obj := range f.crbs.List() {
-			b, ok := obj.(*rbacv1.ClusterRoleBinding)
-			if !ok || !bindsClusterAdmin(b) {
-				continue
-			}
-			for _, s := range b.Subjects {
-				if s.Kind == rbacv1.GroupKind {
-					cf.AdminGroups[s.Name] = true
-				}
-			}
+	if f.clusterRoles.store != nil && f.clusterRoleBindings.store != nil {
+		cf.AdminsKnown = true
+		objs := certs.RBACObjects{
+			ClusterRoles:        listOf[*rbacv1.ClusterRole](f.clusterRoles.store),
+			ClusterRoleBindings: listOf[*rbacv1.ClusterRoleBinding](f.clusterRoleBindings.store),
 		}
+		if f.roles.store != nil && f.roleBindings.store != nil {
+			objs.Roles = listOf[*rbacv1.Role](f.roles.store)
+			objs.RoleBindings = listOf[*rbacv1.RoleBinding](f.roleBindings.store)
+		} else {
+			cf.AdminsErr = cmp.Or(f.roleBindings.err, f.roles.err)
+		}
+		cf.Admins = certs.ClusterAdmins(objs)
 	}
 	return cf
 }
 
 func factsEqual(a, b certs.ClusterFacts) bool { return reflect.DeepEqual(a, b) }
 
-// bindsClusterAdmin reports whether obj is a ClusterRoleBinding to cluster-admin.
-func bindsClusterAdmin(obj any) bool {
-	b, ok := obj.(*rbacv1.ClusterRoleBinding)
-	return ok && b.RoleRef.Kind == "ClusterRole" && b.RoleRef.Name == "cluster-admin"
+// listOf is what store holds, as T.
+func listOf[T any](store cache.Store) []T {
+	objs := store.List()
+	out := make([]T, 0, len(objs))
+	for _, obj := range objs {
+		if t, ok := obj.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
-// sameBinding reports whether two ClusterRoleBindings grant the same role to the
-// same subjects.
-func sameBinding(a, b any) bool {
-	x, ok1 := a.(*rbacv1.ClusterRoleBinding)
-	y, ok2 := b.(*rbacv1.ClusterRoleBinding)
-	return ok1 && ok2 && x.RoleRef == y.RoleRef && slices.Equal(x.Subjects, y.Subjects)
+// rulesHandler pokes onChange when a ClusterRole or Role gains, loses or changes
+// the power that makes it as good as cluster-admin: the rules of every other
+// role, and everything else about any role, change no finding.
+func rulesHandler(onChange func()) cache.ResourceEventHandler {
+	power := func(obj any) []string { return certs.AdminPower(rulesOf(obj)) }
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc: func(obj any) {
+			if len(power(obj)) > 0 {
+				onChange()
+			}
+		},
+		UpdateFunc: func(old, obj any) {
+			if !slices.Equal(power(old), power(obj)) {
+				onChange()
+			}
+		},
+		DeleteFunc: func(obj any) {
+			if len(power(obj)) > 0 {
+				onChange()
+			}
+		},
+	}
+}
+
+// bindingHandler pokes onChange when a ClusterRoleBinding or RoleBinding to a
+// role with power comes, goes, or changes its subjects. A binding to a role
+// without power changes nothing until the role gains it, and then the role's
+// own handler pokes.
+func (f *factSource) bindingHandler(onChange func()) cache.ResourceEventHandler {
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc: func(obj any) {
+			if f.grantsPower(obj) {
+				onChange()
+			}
+		},
+		UpdateFunc: func(old, obj any) {
+			if !sameGrant(old, obj) && (f.grantsPower(old) || f.grantsPower(obj)) {
+				onChange()
+			}
+		},
+		DeleteFunc: func(obj any) {
+			if f.grantsPower(obj) {
+				onChange()
+			}
+		},
+	}
+}
+
+// grantsPower reports whether obj, a ClusterRoleBinding or RoleBinding, binds a
+// role whose rules have power, or may: while the roles are still being listed,
+// it can't tell, and says yes.
+func (f *factSource) grantsPower(obj any) bool {
+	ns, ref, _, ok := bindingOf(obj)
+	if !ok {
+		return false
+	}
+	f.roleStores.Lock()
+	roles, key := f.roleStores.clusterRoles, ref.Name
+	if ref.Kind == "Role" {
+		roles, key = f.roleStores.roles, ns+"/"+ref.Name
+	}
+	f.roleStores.Unlock()
+	switch {
+	case roles == nil:
+		return true
+	case roles.store == nil: // never known: no fact depends on the binding
+		return false
+	}
+	role, exists, err := roles.store.GetByKey(key)
+	return err == nil && exists && len(certs.AdminPower(rulesOf(role))) > 0
+}
+
+// sameGrant reports whether two versions of a binding grant the same role to
+// the same subjects.
+func sameGrant(a, b any) bool {
+	_, refA, subA, ok1 := bindingOf(a)
+	_, refB, subB, ok2 := bindingOf(b)
+	return ok1 && ok2 && refA == refB && slices.Equal(subA, subB)
+}
+
+// bindingOf unpacks a ClusterRoleBinding or RoleBinding, or the last known state
+// of a deleted one.
+func bindingOf(obj any) (namespace string, ref rbacv1.RoleRef, subjects []rbacv1.Subject, ok bool) {
+	if d, isTombstone := obj.(cache.DeletedFinalStateUnknown); isTombstone {
+		obj = d.Obj
+	}
+	switch b := obj.(type) {
+	case *rbacv1.ClusterRoleBinding:
+		return "", b.RoleRef, b.Subjects, true
+	case *rbacv1.RoleBinding:
+		return b.Namespace, b.RoleRef, b.Subjects, true
+	}
+	return "", rbacv1.RoleRef{}, nil, false
+}
+
+// rulesOf is the rules of a ClusterRole or Role, or of the last known state of a
+// deleted one.
+func rulesOf(obj any) []rbacv1.PolicyRule {
+	if d, isTombstone := obj.(cache.DeletedFinalStateUnknown); isTombstone {
+		obj = d.Obj
+	}
+	switch r := obj.(type) {
+	case *rbacv1.ClusterRole:
+		return r.Rules
+	case *rbacv1.Role:
+		return r.Rules
+	}
+	return nil
 }
 
 // slimNode keeps only what the findings read of a Node: a big cluster's nodes
@@ -200,21 +344,48 @@ func slimNode(obj any) (any, error) {
 	if !ok {
 		return obj, nil
 	}
-	return &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{Name: n.Name, UID: n.UID, ResourceVersion: n.ResourceVersion},
-		Status:     corev1.NodeStatus{Addresses: n.Status.Addresses},
-	}, nil
+	return &corev1.Node{ObjectMeta: slimMeta(n.ObjectMeta), Status: corev1.NodeStatus{Addresses: n.Status.Addresses}}, nil
 }
 
-// slimBinding keeps a ClusterRoleBinding's role and subjects.
-func slimBinding(obj any) (any, error) {
+// slimClusterRole keeps a ClusterRole's rules: for an aggregated one, the rules
+// its controller copied in, which are what RBAC evaluates. Labels, annotations
+// and the aggregation rule itself are not needed.
+func slimClusterRole(obj any) (any, error) {
+	r, ok := obj.(*rbacv1.ClusterRole)
+	if !ok {
+		return obj, nil
+	}
+	return &rbacv1.ClusterRole{ObjectMeta: slimMeta(r.ObjectMeta), Rules: r.Rules}, nil
+}
+
+// slimRole keeps a Role's rules.
+func slimRole(obj any) (any, error) {
+	r, ok := obj.(*rbacv1.Role)
+	if !ok {
+		return obj, nil
+	}
+	return &rbacv1.Role{ObjectMeta: slimMeta(r.ObjectMeta), Rules: r.Rules}, nil
+}
+
+// slimClusterRoleBinding keeps a ClusterRoleBinding's role and subjects.
+func slimClusterRoleBinding(obj any) (any, error) {
 	b, ok := obj.(*rbacv1.ClusterRoleBinding)
 	if !ok {
 		return obj, nil
 	}
-	return &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: b.Name, UID: b.UID, ResourceVersion: b.ResourceVersion},
-		RoleRef:    b.RoleRef,
-		Subjects:   b.Subjects,
-	}, nil
+	return &rbacv1.ClusterRoleBinding{ObjectMeta: slimMeta(b.ObjectMeta), RoleRef: b.RoleRef, Subjects: b.Subjects}, nil
+}
+
+// slimRoleBinding keeps a RoleBinding's role and subjects.
+func slimRoleBinding(obj any) (any, error) {
+	b, ok := obj.(*rbacv1.RoleBinding)
+	if !ok {
+		return obj, nil
+	}
+	return &rbacv1.RoleBinding{ObjectMeta: slimMeta(b.ObjectMeta), RoleRef: b.RoleRef, Subjects: b.Subjects}, nil
+}
+
+// slimMeta keeps what a cache needs of an object's metadata: its key and version.
+func slimMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Namespace: m.Namespace, Name: m.Name, UID: m.UID, ResourceVersion: m.ResourceVersion}
 }

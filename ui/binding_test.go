@@ -115,7 +115,7 @@ func TestApproveDialogClosesWhenFindingsChange(t *testing.T) {
 			s.Findings[0].Detail = "reworded"
 		}, false},
 		{"a finding added", func(s *certs.Summary) {
-			s.Findings = append([]certs.Finding{{ID: certs.FindingAdminGroup, Severity: certs.SeverityCritical, Title: "O=dev is bound to cluster-admin"}}, s.Findings...)
+			s.Findings = append([]certs.Finding{{ID: certs.FindingClusterAdmin, Severity: certs.SeverityCritical, Title: "O=dev is bound to cluster-admin"}}, s.Findings...)
 		}, true},
 		{"a severity raised", func(s *certs.Summary) {
 			s.Findings = []certs.Finding{{ID: s.Findings[0].ID, Severity: certs.SeverityHigh, Title: s.Findings[0].Title}}
