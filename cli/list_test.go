@@ -2,18 +2,17 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"reflect"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/csrtui/csrtui/e2e/schema"
 )
 
 func TestListTable(t *testing.T) {
@@ -147,119 +146,34 @@ func TestListJSONMatchesTheREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	example := documentedJSON(t, string(readme), "list -o json")
-	var documented any
-	if err := json.Unmarshal([]byte(example), &documented); err != nil {
-		t.Fatalf("the README's example is not JSON: %v\n%s", err, example)
+	documented, err := schema.Example(readme, "list -o json")
+	if err != nil {
+		t.Fatal(err)
 	}
-
 	f := newFakeCluster(janeLaptop(t), breakGlass(t), erinIssued(t), hostile(t))
 	out, _, code := run(t, deps(f), "list", "-o", "json")
 	if code != 0 {
 		t.Fatal(code)
 	}
-	if problems := schemaProblems(t, out, documented); len(problems) > 0 {
-		t.Errorf("list -o json does not match the README:\n%s", strings.Join(problems, "\n"))
+	problems := func() []string {
+		p, err := schema.Problems([]byte(out), documented)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if p := problems(); len(p) > 0 {
+		t.Errorf("list -o json does not match the README:\n%s", strings.Join(p, "\n"))
 	}
 
-	// The check can fail: a field the example lacks, a field of another type.
+	// The check can fail: a field of another type, a field the example lacks.
 	item := documented.(map[string]any)["items"].([]any)[0].(map[string]any)
 	item["state"] = 3.0
-	if problems := schemaProblems(t, out, documented); len(problems) != 4 || !strings.Contains(problems[0], ".items[0].state: string, documented as float64") {
-		t.Errorf("a field of another type gives %q", problems)
+	if p := problems(); len(p) != 4 || p[0] != ".items[0].state: string, documented as float64" {
+		t.Errorf("a field of another type gives %q", p)
 	}
 	delete(item, "risk")
-	if problems := schemaProblems(t, out, documented); len(problems) != 4 || !strings.Contains(problems[0], "fields [annotations") {
-		t.Errorf("a missing field gives %q", problems)
+	if p := problems(); len(p) != 4 || !strings.HasPrefix(p[0], ".items[0]: fields [annotations") {
+		t.Errorf("a missing field gives %q", p)
 	}
-}
-
-// documentedJSON is the README's JSON example that follows a line holding marker.
-func documentedJSON(t *testing.T, readme, marker string) string {
-	t.Helper()
-	i := strings.Index(readme, "<!-- schema: "+marker+" -->")
-	if i < 0 {
-		t.Fatalf("the README has no <!-- schema: %s --> example", marker)
-	}
-	rest := readme[i:]
-	start := strings.Index(rest, "```json\n")
-	end := strings.Index(rest[start+8:], "```")
-	if start < 0 || end < 0 {
-		t.Fatalf("no ```json block after the %s marker", marker)
-	}
-	return rest[start+8 : start+8+end]
-}
-
-// schemaProblems says where output (JSON) differs from the documented
-// example: the same fields with the same JSON types at every level, objects by
-// their keys (maps of free keys, "annotations" and "extra", by their value
-// type only), arrays by their elements; request, certificate and
-// lastUpdateTime may also be null.
-func schemaProblems(t *testing.T, output string, example any) []string {
-	t.Helper()
-	var problems []string
-	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	var got any
-	if err := json.Unmarshal([]byte(output), &got); err != nil {
-		t.Fatal(err)
-	}
-	var walk func(path string, got, want any)
-	walk = func(path string, got, want any) {
-		switch w := want.(type) {
-		case map[string]any:
-			if got == nil && (strings.HasSuffix(path, ".request") || strings.HasSuffix(path, ".certificate")) {
-				return // documented as "or null"
-			}
-			g, ok := got.(map[string]any)
-			if !ok {
-				errorf("%s: %T, documented as an object", path, got)
-				return
-			}
-			if strings.HasSuffix(path, ".annotations") || strings.HasSuffix(path, ".extra") {
-				for k, v := range g {
-					for _, wv := range w {
-						walk(path+"."+k, v, wv)
-						break
-					}
-				}
-				return
-			}
-			keys := func(m map[string]any) []string {
-				var ks []string
-				for k := range m {
-					ks = append(ks, k)
-				}
-				sort.Strings(ks)
-				return ks
-			}
-			if !slices.Equal(keys(g), keys(w)) {
-				errorf("%s: fields %v, documented %v", path, keys(g), keys(w))
-				return
-			}
-			for k := range w {
-				walk(path+"."+k, g[k], w[k])
-			}
-		case []any:
-			g, ok := got.([]any)
-			if !ok {
-				errorf("%s: %T, documented as an array", path, got)
-				return
-			}
-			if len(w) == 0 {
-				return
-			}
-			for i, x := range g {
-				walk(fmt.Sprintf("%s[%d]", path, i), x, w[0])
-			}
-		default:
-			if got == nil && strings.HasSuffix(path, ".lastUpdateTime") {
-				return // documented as "or null"
-			}
-			if reflect.TypeOf(got) != reflect.TypeOf(want) {
-				errorf("%s: %T, documented as %T", path, got, want)
-			}
-		}
-	}
-	walk("", got, example)
-	return problems
 }
