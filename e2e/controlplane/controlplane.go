@@ -77,6 +77,11 @@ type ControlPlane struct {
 	ownsDir bool
 	ca      *authority
 	procs   []*process // in start order
+	logs    io.Writer  // Options.Logs, for processes started later
+	etcdURL string
+	// restarts counts the kube-apiservers started after the first, each
+	// with its own log file.
+	restarts int
 
 	stopOnce sync.Once
 	stopErr  error
@@ -150,6 +155,7 @@ func (c *ControlPlane) start(ctx context.Context, opts Options, logs io.Writer, 
 	etcdURL := "http://127.0.0.1:" + strconv.Itoa(ports[0])
 	peerURL := "http://127.0.0.1:" + strconv.Itoa(ports[1])
 	c.Server = "https://127.0.0.1:" + strconv.Itoa(ports[2])
+	c.etcdURL, c.logs = etcdURL, logs
 
 	if err := c.writePKI(pki); err != nil {
 		return fmt.Errorf("write certificates: %w", err)
@@ -173,27 +179,7 @@ func (c *ControlPlane) start(ctx context.Context, opts Options, logs io.Writer, 
 		return err
 	}
 
-	pkiFile := func(name string) string { return filepath.Join(pki, name) }
-	apiserver, err := c.run("kube-apiserver", logs,
-		"--etcd-servers="+etcdURL,
-		"--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(ports[2]),
-		"--cert-dir="+pki,
-		"--tls-cert-file="+pkiFile("apiserver.crt"),
-		"--tls-private-key-file="+pkiFile("apiserver.key"),
-		"--client-ca-file="+c.CAFile,
-		"--service-account-issuer=https://kubernetes.default.svc",
-		"--service-account-key-file="+pkiFile("sa.pub"),
-		"--service-account-signing-key-file="+pkiFile("sa.key"),
-		"--authorization-mode=Node,RBAC",
-		// NodeRestriction is what a real cluster runs: a node may only request
-		// certificates for itself.
-		"--enable-admission-plugins=NodeRestriction",
-		"--service-cluster-ip-range="+serviceRange,
-		"--endpoint-reconciler-type=none",
-		"--profiling=false",
-	)
+	apiserver, err := c.run("kube-apiserver", logs, c.apiserverArgs(ports[2])...)
 	if err != nil {
 		return err
 	}
@@ -220,6 +206,33 @@ func (c *ControlPlane) start(ctx context.Context, opts Options, logs io.Writer, 
 	}
 	c.SignerReadyIn = time.Since(begin)
 	return nil
+}
+
+// apiserverArgs are kube-apiserver's flags for serving on port, with the
+// control plane's etcd and certificates.
+func (c *ControlPlane) apiserverArgs(port int) []string {
+	pki := filepath.Join(c.Dir, "pki")
+	pkiFile := func(name string) string { return filepath.Join(pki, name) }
+	return []string{
+		"--etcd-servers=" + c.etcdURL,
+		"--bind-address=127.0.0.1",
+		"--advertise-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(port),
+		"--cert-dir=" + pki,
+		"--tls-cert-file=" + pkiFile("apiserver.crt"),
+		"--tls-private-key-file=" + pkiFile("apiserver.key"),
+		"--client-ca-file=" + c.CAFile,
+		"--service-account-issuer=https://kubernetes.default.svc",
+		"--service-account-key-file=" + pkiFile("sa.pub"),
+		"--service-account-signing-key-file=" + pkiFile("sa.key"),
+		"--authorization-mode=Node,RBAC",
+		// NodeRestriction is what a real cluster runs: a node may only request
+		// certificates for itself.
+		"--enable-admission-plugins=NodeRestriction",
+		"--service-cluster-ip-range=" + serviceRange,
+		"--endpoint-reconciler-type=none",
+		"--profiling=false",
+	}
 }
 
 func (c *ControlPlane) controllerManagerArgs(opts Options, pki string) []string {

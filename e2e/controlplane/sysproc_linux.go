@@ -22,3 +22,8 @@ func signalGroup(p *os.Process, kill bool) {
 		_ = p.Signal(sig)
 	}
 }
+
+// freezeGroup stops the process group that p leads with SIGSTOP.
+func freezeGroup(p *os.Process) error {
+	return syscall.Kill(-p.Pid, syscall.SIGSTOP)
+}

@@ -3,6 +3,7 @@
 package controlplane
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -19,4 +20,9 @@ func signalGroup(p *os.Process, kill bool) {
 	if err := p.Signal(os.Interrupt); err != nil {
 		_ = p.Kill()
 	}
+}
+
+// freezeGroup: only the Linux build freezes a process.
+func freezeGroup(*os.Process) error {
+	return errors.New("freezing a process is only supported on Linux")
 }
