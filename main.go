@@ -32,9 +32,10 @@ var version = "dev"
 
 // options are the command line, kubectl's connection flags included.
 type options struct {
-	kube   *genericclioptions.ConfigFlags
-	demo   bool
-	policy certs.Policy
+	kube     *genericclioptions.ConfigFlags
+	demo     bool
+	readOnly bool
+	policy   certs.Policy
 }
 
 func main() {
@@ -98,16 +99,19 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	})
 	cmd.CompletionOptions.DisableDefaultCmd = true // cli has its own, with an example
 
-	// kubectl's connection flags apply to every command.
+	// kubectl's connection flags apply to every command, and so does --readonly.
 	o.kube.AddFlags(cmd.PersistentFlags())
+	cmd.PersistentFlags().BoolVar(&o.readOnly, "readonly", false,
+		"write nothing to the cluster: approve, deny and request are disabled (export still writes local files)")
 	f := cmd.Flags()
 	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
 	cli.AddPolicyFlags(f, &o.policy)
 
 	deps := &cli.Deps{
 		Connect: func(ctx context.Context) (cli.Cluster, error) {
-			return kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
+			return kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version), kube.WithReadOnly(o.readOnly))
 		},
+		ReadOnly: func() bool { return o.readOnly },
 		Streams: cli.Streams{
 			Out: stdout, ErrOut: stderr,
 			OutTerminal: isTerminal(stdout), ErrTerminal: isTerminal(stderr),
@@ -123,7 +127,10 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// runConsole connects, starts the informer and runs the console until the admin quits.
+// runConsole starts the informer and runs the console until the admin quits.
+// Nothing waits for the network before the console shows: it says it is
+// loading, then shows the list, or ends with the one error that kept the list
+// from coming (unreachable, refused), which main prints as usual.
 func (o *options) runConsole(ctx context.Context) error {
 	if err := cli.ValidatePolicy(o.policy); err != nil {
 		return err
@@ -136,22 +143,20 @@ func (o *options) runConsole(ctx context.Context) error {
 	if o.demo {
 		client, err = demo.Start(ctx)
 	} else {
-		client, err = kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
+		// The kubeconfig only: the watcher checks that the server answers.
+		client, err = kube.New(o.kube, kube.WithUserAgentVersion(version), kube.WithReadOnly(o.readOnly))
 	}
-	if err != nil {
-		return err
-	}
-
-	watcher, err := client.Watch(ctx, o.policy)
 	if err != nil {
 		return err
 	}
 
 	model := ui.New(ui.Config{
-		Source:    watcher,
-		Decider:   client,
-		Inspector: client,
-		Cluster:   ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
+		Source:      client.Start(ctx, o.policy),
+		Decider:     client,
+		Inspector:   client,
+		Permissions: client,
+		ReadOnly:    o.readOnly,
+		Cluster:     ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
 	})
 
 	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
@@ -164,6 +169,10 @@ func (o *options) runConsole(ctx context.Context) error {
 		opts = append(opts, tea.WithOutput(os.Stderr))
 	}
 	_, err = tea.NewProgram(model, opts...).Run()
+	// The list never came: that, not how the console closed, is the error.
+	if startErr := model.Err(); startErr != nil && ctx.Err() == nil {
+		return startErr
+	}
 	// Ctrl+C in the console, or SIGINT/SIGTERM to the process, is an ordinary way out.
 	if errors.Is(err, tea.ErrInterrupted) || (errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {
 		return nil

@@ -31,11 +31,11 @@ type Reader interface {
 
 // Decider writes approve/deny decisions through the approval subresource, on
 // the object of that name only while it has the UID the decision was made on
-// (else the error wraps certs.ErrReplaced). changed is false when the same
-// decision was already there.
+// (else the error wraps certs.ErrReplaced). already is nil when the decision
+// was written, and the decision found when the same one was already there.
 type Decider interface {
-	Approve(ctx context.Context, name, uid, message string) (changed bool, err error)
-	Deny(ctx context.Context, name, uid, message string) (changed bool, err error)
+	Approve(ctx context.Context, name, uid, message string) (already *certs.Decided, err error)
+	Deny(ctx context.Context, name, uid, message string) (already *certs.Decided, err error)
 }
 
 // Inspector asks the cluster what an identity could do if a certificate for
@@ -78,6 +78,19 @@ type Deps struct {
 	Connect func(ctx context.Context) (Cluster, error)
 	Streams Streams
 	Now     func() time.Time // time.Now when nil
+	// ReadOnly reports whether --readonly was given: the commands that write
+	// to the cluster (approve, deny, request) refuse before connecting. It is
+	// read when a command runs, after the flags are parsed; nil means false.
+	ReadOnly func() bool
+}
+
+// refuseWrite is the error of a command that would write to the cluster
+// under --readonly: what is disabled, and how to run it.
+func (d *Deps) refuseWrite(what string) error {
+	if d.ReadOnly == nil || !d.ReadOnly() {
+		return nil
+	}
+	return usagef("--readonly: %s writes to the cluster; run it without --readonly", what)
 }
 
 func (d *Deps) now() time.Time {

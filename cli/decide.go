@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -88,8 +89,15 @@ func (o *DecideOptions) Complete(args []string) error {
 	return err
 }
 
-// Validate checks the message and the thresholds.
+// Validate checks the message and the thresholds, and that csrtui may write.
 func (o *DecideOptions) Validate() error {
+	verb := "approve"
+	if o.Decision == certs.Deny {
+		verb = "deny"
+	}
+	if err := o.deps.refuseWrite(verb); err != nil {
+		return err
+	}
 	if err := checkMessage(o.Message); err != nil {
 		return err
 	}
@@ -152,11 +160,12 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 	noop, err := certs.CheckDecision(s.Name, s.State, o.Decision)
 	switch {
 	case err != nil:
+		if found := certs.DecisionOf(csr); found != nil {
+			return "refused: " + err.Error() + ": " + found.Describe(o.deps.now()), false
+		}
 		return "refused: " + err.Error(), false
-	case noop && o.Decision == certs.Approve:
-		return "already approved", true
 	case noop:
-		return "already denied", true
+		return alreadyLine(o.Decision, certs.DecisionOf(csr), o.deps.now()), true
 	}
 
 	forced := ""
@@ -190,15 +199,28 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 	if o.Decision == certs.Deny {
 		decide, verb = c.Deny, "denied"
 	}
-	changed, err := decide(ctx, s.Name, s.UID, o.Message)
+	already, err := decide(ctx, s.Name, s.UID, o.Message)
 	switch {
 	case err != nil:
 		return failure(err), false
-	case !changed:
-		return "already " + verb, true
+	case already != nil:
+		// Someone decided the same a moment before (kube read it back).
+		return alreadyLine(o.Decision, already, o.deps.now()), true
 	default:
 		return verb + forced, true
 	}
+}
+
+// alreadyLine says the decision was there already, and what the cluster
+// records of it: "already approved 3s ago (KubectlApprove)".
+func alreadyLine(d certs.Decision, found *certs.Decided, now time.Time) string {
+	if found == nil || found.Type == "" {
+		if d == certs.Deny {
+			return "already denied"
+		}
+		return "already approved"
+	}
+	return "already " + found.Describe(now)
 }
 
 // failure words a failed read or decision for a result line.

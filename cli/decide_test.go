@@ -12,7 +12,9 @@ import (
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -26,8 +28,8 @@ func TestApproveOneLinePerRequest(t *testing.T) {
 	out, errOut, code := run(t, deps(f), "approve", "jane-laptop", "break-glass", "csr/erin-dashboard", "dave-admin", "junk", "nobody", "jane-laptop")
 	want := `jane-laptop: approved
 break-glass: refused: critical finding masters: O=system:masters: the certificate would be cluster-admin beyond RBAC's reach (--force approves it anyway)
-erin-dashboard: already approved
-dave-admin: refused: certificate signing request "dave-admin" is already Denied
+erin-dashboard: already approved 1m ago (Test)
+dave-admin: refused: certificate signing request "dave-admin" is already Denied: denied 1m ago (Test)
 junk: refused: block finding unparsable: request can't be decoded: spec.request: no PEM block found (starts with "junk"), want "CERTIFICATE REQUEST"
 nobody: gone: certificatesigningrequests.certificates.k8s.io "nobody" not found
 `
@@ -62,7 +64,7 @@ needs-server: refused: block finding signer-reject: approval would only produce 
 func TestApproveEveryOneEndsApproved(t *testing.T) {
 	f := newFakeCluster(janeLaptop(t), erinIssued(t))
 	out, errOut, code := run(t, deps(f), "approve", "jane-laptop", "erin-dashboard")
-	if out != "jane-laptop: approved\nerin-dashboard: already approved\n" || errOut != "" || code != ExitOK {
+	if out != "jane-laptop: approved\nerin-dashboard: already approved 1m ago (Test)\n" || errOut != "" || code != ExitOK {
 		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
 	}
 }
@@ -106,7 +108,7 @@ func TestDeny(t *testing.T) {
 	f := newFakeCluster(janeLaptop(t), erinIssued(t), breakGlass(t))
 	out, errOut, code := run(t, deps(f), "deny", "jane-laptop", "erin-dashboard", "--message", "not on the roster")
 	want := `jane-laptop: denied
-erin-dashboard: refused: certificate signing request "erin-dashboard" is already Approved
+erin-dashboard: refused: certificate signing request "erin-dashboard" is already Approved: approved 1m ago (Test)
 `
 	if out != want || errOut != "csrtui: 1 of 2 requests not denied\n" || code != ExitNotAsAsked {
 		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
@@ -119,7 +121,7 @@ erin-dashboard: refused: certificate signing request "erin-dashboard" is already
 	}
 	// A critical finding does not stop a denial.
 	out, _, code = run(t, deps(f), "deny", "break-glass", "jane-laptop")
-	if out != "break-glass: denied\njane-laptop: already denied\n" || code != ExitOK {
+	if out != "break-glass: denied\njane-laptop: already denied 0s ago (CSRTUIDeny): \"not on the roster\"\n" || code != ExitOK {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
@@ -218,5 +220,42 @@ func TestApproveAsksWhatTheIdentityCouldDo(t *testing.T) {
 	out, _, _ = run(t, deps(f), "approve", "serving")
 	if strings.Contains(f.callLog(), "capabilities") || !strings.HasPrefix(out, "serving: refused: critical finding serving-san") {
 		t.Errorf("asked about a serving certificate, or refused it for another reason:\n%s\n%s", out, f.callLog())
+	}
+}
+
+// Another admin decides between csrtui's read and its write: the line says
+// what happened as the cluster records it, and nothing is written twice.
+func TestDecisionRacesAnotherAdmin(t *testing.T) {
+	other := func(typ certificatesv1.RequestConditionType, reason, message string) func(*certificatesv1.CertificateSigningRequest) *certificatesv1.CertificateSigningRequest {
+		return func(c *certificatesv1.CertificateSigningRequest) *certificatesv1.CertificateSigningRequest {
+			c = c.DeepCopy()
+			c.Status.Conditions = append(c.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
+				Type: typ, Status: corev1.ConditionTrue, Reason: reason, Message: message, LastUpdateTime: metav1.NewTime(now.Add(-3 * time.Second)),
+			})
+			return c
+		}
+	}
+	for _, tc := range []struct {
+		name, cmd string
+		first     func(*certificatesv1.CertificateSigningRequest) *certificatesv1.CertificateSigningRequest
+		want      string
+		code      int
+	}{
+		{"same decision", "approve", other(certificatesv1.CertificateApproved, "KubectlApprove", "ok by me"),
+			"jane-laptop: already approved 3s ago (KubectlApprove): \"ok by me\"\n", ExitOK},
+		{"opposite decision", "deny", other(certificatesv1.CertificateApproved, "KubectlApprove", "ok by me"),
+			"jane-laptop: refused: certificate signing request \"jane-laptop\" is already Approved\n", ExitNotAsAsked},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeCluster(janeLaptop(t))
+			f.decideFirst = tc.first
+			out, _, code := run(t, deps(f), tc.cmd, "jane-laptop")
+			if out != tc.want || code != tc.code {
+				t.Errorf("exit %d:\n%s", code, out)
+			}
+			if n := len(f.csrs["jane-laptop"].Status.Conditions); n != 1 {
+				t.Errorf("%d conditions, want the other admin's alone", n)
+			}
+		})
 	}
 }

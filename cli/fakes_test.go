@@ -38,7 +38,10 @@ type fakeCluster struct {
 	calls   []string // "approve NAME UID MESSAGE", "create NAME", ...
 	failGet map[string]error
 	failDec map[string]error
-	created []*certificatesv1.CertificateSigningRequest
+	// decideFirst, when set, changes the request between csrtui's read and its
+	// write, once: another admin's decision.
+	decideFirst func(*certificatesv1.CertificateSigningRequest) *certificatesv1.CertificateSigningRequest
+	created     []*certificatesv1.CertificateSigningRequest
 	// wait answers WaitForCertificate; nil returns the CSR as it is.
 	wait      func(ctx context.Context, csr *certificatesv1.CertificateSigningRequest, seen func(*certificatesv1.CertificateSigningRequest)) (*certificatesv1.CertificateSigningRequest, error)
 	createErr error
@@ -105,31 +108,40 @@ func (f *fakeCluster) Facts(context.Context) certs.ClusterFacts {
 	return f.facts
 }
 
-func (f *fakeCluster) Approve(ctx context.Context, name, uid, message string) (bool, error) {
+func (f *fakeCluster) Approve(ctx context.Context, name, uid, message string) (*certs.Decided, error) {
 	return f.decide(ctx, certs.Approve, name, uid, message)
 }
 
-func (f *fakeCluster) Deny(ctx context.Context, name, uid, message string) (bool, error) {
+func (f *fakeCluster) Deny(ctx context.Context, name, uid, message string) (*certs.Decided, error) {
 	return f.decide(ctx, certs.Deny, name, uid, message)
 }
 
-func (f *fakeCluster) decide(_ context.Context, d certs.Decision, name, uid, message string) (bool, error) {
+func (f *fakeCluster) decide(_ context.Context, d certs.Decision, name, uid, message string) (*certs.Decided, error) {
 	f.record("%s %s %s %s", strings.ToLower(d.String()), name, uid, message)
 	if err := f.failDec[name]; err != nil {
-		return false, err
+		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, ok := f.csrs[name]
 	if !ok {
-		return false, apierrors.NewNotFound(certificatesv1.Resource("certificatesigningrequests"), name)
+		return nil, apierrors.NewNotFound(certificatesv1.Resource("certificatesigningrequests"), name)
+	}
+	if f.decideFirst != nil {
+		// Someone else decides between csrtui's read and its write.
+		c = f.decideFirst(c)
+		f.decideFirst = nil
+		f.csrs[name] = c
 	}
 	out, changed, err := certs.ApplyDecision(c, uid, d, message, now)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	f.csrs[name] = out
-	return changed, nil
+	if !changed {
+		return certs.DecisionOf(out), nil
+	}
+	return nil, nil
 }
 
 func (f *fakeCluster) Capabilities(_ context.Context, user string, groups []string) ([]certs.Capability, error) {

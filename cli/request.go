@@ -111,6 +111,12 @@ func (o *RequestOptions) Validate(cmd *cobra.Command) error {
 	if o.Out == "" {
 		return usagef("--out is required: the folder to write the certificate, key and kubeconfig into")
 	}
+	if o.Resume == "" {
+		// --resume only waits for a request made earlier.
+		if err := o.deps.refuseWrite("request (it creates a CertificateSigningRequest)"); err != nil {
+			return err
+		}
+	}
 	if o.Resume != "" {
 		for _, f := range []string{"cn", "org", "signer", "duration", "key-type", "csr", "name"} {
 			if cmd.Flags().Changed(f) {

@@ -38,6 +38,8 @@ type Client struct {
 	// streamList fills the CSR informer with a streaming watch-list rather than
 	// one LIST; off, see Watch.
 	streamList bool
+	// readOnly refuses every write before it is sent (WithReadOnly).
+	readOnly bool
 
 	// rest and cluster are what Connect built the client from, for the
 	// kubeconfigs csrtui writes (KubeconfigCluster); unset for NewClient's.
@@ -51,6 +53,14 @@ type Option func(*connectOptions)
 
 type connectOptions struct {
 	userAgentVersion string
+	readOnly         bool
+}
+
+// WithReadOnly makes the client refuse every write to the cluster (approve,
+// deny, create) before anything is sent: its errors wrap ErrReadOnly. Reads,
+// watches and access reviews still go out.
+func WithReadOnly(readOnly bool) Option {
+	return func(o *connectOptions) { o.readOnly = readOnly }
 }
 
 // WithUserAgentVersion names csrtui's version in the User-Agent header
@@ -71,6 +81,21 @@ func NewClient(cs kubernetes.Interface) *Client {
 // server answers and accepts the credentials. Its errors are one line naming the
 // context and server and what to do.
 func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...Option) (*Client, error) {
+	c, err := New(flags, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Ping(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// New builds a client from kubectl's connection flags as Connect does, without
+// a word to the server: the console starts at once, and its Source says when
+// the server can't be reached (Start). Its errors say what is wrong with the
+// kubeconfig or the flags.
+func New(flags *genericclioptions.ConfigFlags, opts ...Option) (*Client, error) {
 	var o connectOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -112,20 +137,30 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 		Server:    cfg.Host,
 		User:      currentUser(flags, raw, contextName),
 		timeout:   timeout,
+		readOnly:  o.readOnly,
 		rest:      cfg,
 	}
 	c.clusterName, c.cluster = currentCluster(flags, raw, contextName)
 	if c.Context == "" {
 		c.Context = "in-cluster"
 	}
-
-	checkCtx, cancel := c.bound(ctx)
-	defer cancel()
-	if _, err := cs.Discovery().RESTClient().Get().AbsPath("/version").DoRaw(checkCtx); err != nil {
-		return nil, connectError(c.Context, c.Server, c.requestTimeout(), err)
-	}
 	return c, nil
 }
+
+// Ping checks once, within the request timeout, that the server answers and
+// accepts the credentials. Its error is one line naming the context and server
+// and what to do.
+func (c *Client) Ping(ctx context.Context) error {
+	checkCtx, cancel := c.bound(ctx)
+	defer cancel()
+	if _, err := c.Interface.Discovery().RESTClient().Get().AbsPath("/version").DoRaw(checkCtx); err != nil {
+		return connectError(c.Context, c.Server, c.requestTimeout(), err)
+	}
+	return nil
+}
+
+// ReadOnly reports whether the client refuses every write (WithReadOnly).
+func (c *Client) ReadOnly() bool { return c.readOnly }
 
 // currentContext is the context kubectl would use with these flags.
 func currentContext(flags *genericclioptions.ConfigFlags, raw clientcmdapi.Config) string {

@@ -122,9 +122,9 @@ func TestOnControlPlane(t *testing.T) {
 
 	t.Run("ApproveIsIssued", func(t *testing.T) {
 		uid := create(t, "approve-me", "approve-me")
-		changed, err := c.Approve(ctx, "approve-me", uid, "ticket 42")
-		if err != nil || !changed {
-			t.Fatalf("Approve = %v, %v", changed, err)
+		already, err := c.Approve(ctx, "approve-me", uid, "ticket 42")
+		if err != nil || already != nil {
+			t.Fatalf("Approve = %v, %v", already, err)
 		}
 		s := waitSnapshot(t, w, "approve-me issued", state("approve-me", certs.StateIssued))
 		x := find(s, "approve-me")
@@ -136,9 +136,9 @@ func TestOnControlPlane(t *testing.T) {
 			t.Errorf("condition = %+v", got)
 		}
 
-		changed, err = c.Approve(ctx, "approve-me", uid, "again")
-		if err != nil || changed {
-			t.Errorf("second Approve = %v, %v; want a no-op", changed, err)
+		already, err = c.Approve(ctx, "approve-me", uid, "again")
+		if err != nil || already == nil || already.Type != "Approved" || already.Message != "ticket 42" || already.Reason != certs.ReasonApprove {
+			t.Errorf("second Approve = %+v, %v; want a no-op that finds csrtui's approval", already, err)
 		}
 		_, err = c.Deny(ctx, "approve-me", uid, "")
 		if !errors.Is(err, certs.ErrAlreadyDecided) || !strings.Contains(err.Error(), "already Approved") {
@@ -148,9 +148,9 @@ func TestOnControlPlane(t *testing.T) {
 
 	t.Run("Deny", func(t *testing.T) {
 		uid := create(t, "deny-me", "deny-me")
-		changed, err := c.Deny(ctx, "deny-me", uid, "not yours")
-		if err != nil || !changed {
-			t.Fatalf("Deny = %v, %v", changed, err)
+		already, err := c.Deny(ctx, "deny-me", uid, "not yours")
+		if err != nil || already != nil {
+			t.Fatalf("Deny = %v, %v", already, err)
 		}
 		waitSnapshot(t, w, "deny-me denied", state("deny-me", certs.StateDenied))
 		csr, err := admin.CertificatesV1().CertificateSigningRequests().Get(ctx, "deny-me", metav1.GetOptions{})
@@ -174,10 +174,10 @@ func TestOnControlPlane(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := create(t, "replace-me", "jane", "admins")
-		for _, d := range []func(context.Context, string, string, string) (bool, error){c.Approve, c.Deny} {
-			changed, err := d(ctx, "replace-me", seen, "decided on the first one")
-			if changed || !errors.Is(err, certs.ErrReplaced) || !strings.Contains(err.Error(), `"replace-me" was replaced by a different request`) {
-				t.Errorf("decision on the replaced object = %v, %v; want ErrReplaced, said so", changed, err)
+		for _, d := range []func(context.Context, string, string, string) (*certs.Decided, error){c.Approve, c.Deny} {
+			already, err := d(ctx, "replace-me", seen, "decided on the first one")
+			if already != nil || !errors.Is(err, certs.ErrReplaced) || !strings.Contains(err.Error(), `"replace-me" was replaced by a different request`) {
+				t.Errorf("decision on the replaced object = %v, %v; want ErrReplaced, said so", already, err)
 			}
 		}
 		csr, err := csrs.Get(ctx, "replace-me", metav1.GetOptions{})

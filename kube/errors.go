@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"syscall"
@@ -116,9 +117,49 @@ func listError(ctx context.Context, server string, err error) error {
 	}
 }
 
-// watchError explains why the live list of CSRs from server is out of date.
-func watchError(server string, err error) error {
-	return &actionError{msg: fmt.Sprintf("not receiving updates from %s: %s (retrying)", apiserver(server), reason(err)), err: err}
+// connError is why the live list is out of date: it says since when, and
+// whether retrying alone may mend it (ui reads both through the methods).
+type connError struct {
+	actionError
+	since    time.Time
+	retrying bool
+}
+
+// Since is when the problem began.
+func (e *connError) Since() time.Time { return e.since }
+
+// Retrying is false when the apiserver answers but refuses csrtui (the
+// credentials, the permission to list or watch): the informer keeps trying,
+// but only someone acting (a new login, a restored binding) mends that.
+func (e *connError) Retrying() bool { return e.retrying }
+
+// watchError explains why the live list of CSRs from server is out of date,
+// since when.
+func watchError(server string, err error, since time.Time) error {
+	e := &connError{since: since, retrying: !refused(err)}
+	e.err = err
+	switch {
+	case apierrors.IsForbidden(err):
+		e.msg = fmt.Sprintf("%s refuses the watch: csrtui needs list and watch on certificatesigningrequests (group certificates.k8s.io); the server said: %s", apiserver(server), errOneLine(err))
+	case apierrors.IsUnauthorized(err):
+		e.msg = fmt.Sprintf("%s rejected the credentials (401 Unauthorized): log in again or refresh the token", apiserver(server))
+	default:
+		// The reason first: the header may cut the line.
+		e.msg = fmt.Sprintf("%s (no updates from %s)", reason(err), apiserver(server))
+	}
+	return e
+}
+
+// refused reports whether the apiserver answered and said no for a reason
+// that waiting does not change: a 4xx other than a timeout or too many
+// requests. Everything else (no answer, 5xx, 429) passes.
+func refused(err error) bool {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) {
+		return false
+	}
+	code := status.Status().Code
+	return code >= 400 && code < 500 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests
 }
 
 // decisionError turns a failed decision into one line an admin can act on. It
@@ -132,6 +173,8 @@ func decisionError(name string, d certs.Decision, step string, err error) error 
 	switch {
 	case errors.Is(err, certs.ErrAlreadyDecided), errors.Is(err, certs.ErrReplaced):
 		return err
+	case errors.Is(err, ErrReadOnly):
+		msg = fmt.Sprintf("%v: %s %q is disabled", err, verb, name)
 	case apierrors.IsForbidden(err):
 		msg = fmt.Sprintf("may not %s %q: %s", verb, name, missingPermission(step, err))
 	case apierrors.IsNotFound(err):
@@ -142,10 +185,23 @@ func decisionError(name string, d certs.Decision, step string, err error) error 
 		msg = fmt.Sprintf("the apiserver refused to %s %q: %s", verb, name, errOneLine(err))
 	case timedOut(err):
 		msg = fmt.Sprintf("could not %s %q: %s (the change may or may not have been made: the list will show it)", verb, name, describe(err))
+	case unreachable(err):
+		msg = fmt.Sprintf("could not %s %q: the apiserver can't be reached: %s", verb, name, reason(err))
 	default:
 		msg = fmt.Sprintf("could not %s %q: %s", verb, name, describe(err))
 	}
 	return &actionError{msg: msg, err: err}
+}
+
+// unreachable reports whether a request never got an answer: refused, reset,
+// no route, a name that does not resolve.
+func unreachable(err error) bool {
+	var (
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+	)
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.As(err, &opErr) || errors.As(err, &dnsErr)
 }
 
 // missingPermission names what a 403 on a decision lacks, from the call that
@@ -184,6 +240,13 @@ func accessCheckError(resource string, err error) error {
 	return &actionError{msg: "access review failed: " + describe(err), err: err}
 }
 
+// permissionsError explains why csrtui could not ask what it may do itself.
+// Every authenticated user may create SelfSubjectAccessReviews (the
+// system:basic-user role), so this is seldom a 403.
+func permissionsError(err error) error {
+	return &actionError{msg: "could not ask the apiserver what csrtui may do: " + describe(err), err: err}
+}
+
 // getError explains why the CSR name could not be read.
 func getError(name string, err error) error {
 	var msg string
@@ -202,6 +265,8 @@ func getError(name string, err error) error {
 func createError(name string, err error) error {
 	var msg string
 	switch {
+	case errors.Is(err, ErrReadOnly):
+		msg = fmt.Sprintf("%v: creating %q is disabled", err, name)
 	case apierrors.IsAlreadyExists(err):
 		msg = fmt.Sprintf("a certificate signing request named %q already exists: choose another name, or wait for that one with --resume", name)
 	case apierrors.IsForbidden(err):

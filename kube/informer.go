@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -116,11 +117,13 @@ func benignWatchError(err error) bool {
 }
 
 // health is an informer's current connection problem: the last list or watch
-// error, cleared by the next call that succeeds.
+// error, cleared by the next call that succeeds, and since when there has been
+// one.
 type health struct {
 	mu       sync.Mutex
 	err      error
-	onChange func() // called after the problem appears or clears
+	since    time.Time
+	onChange func() // called after the problem appears, changes or clears
 }
 
 func (h *health) observe(err error) {
@@ -130,14 +133,30 @@ func (h *health) observe(err error) {
 	h.mu.Lock()
 	was := h.err
 	h.err = err
+	switch {
+	case err == nil:
+		h.since = time.Time{}
+	case was == nil:
+		h.since = time.Now()
+	}
 	h.mu.Unlock()
-	if (was == nil) != (err == nil) && h.onChange != nil {
+	if (was != nil || err != nil) && !sameError(was, err) && h.onChange != nil {
 		h.onChange()
 	}
 }
 
-func (h *health) current() error {
+// current is the problem, nil when there is none, and since when.
+func (h *health) current() (since time.Time, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.err
+	return h.since, h.err
+}
+
+// sameError reports whether two problems read the same: a retry that fails
+// the same way again wakes nobody.
+func sameError(a, b error) bool {
+	if a == nil || b == nil {
+		return (a == nil) == (b == nil)
+	}
+	return a.Error() == b.Error()
 }

@@ -18,6 +18,9 @@ import (
 // Create creates csr and returns it as the apiserver stored it (with its UID
 // and resourceVersion, from which WaitForCertificate watches).
 func (c *Client) Create(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error) {
+	if c.readOnly {
+		return nil, createError(csr.Name, ErrReadOnly)
+	}
 	ctx, cancel := c.bound(ctx)
 	defer cancel()
 	out, err := c.Interface.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{FieldManager: fieldManager})

@@ -22,13 +22,15 @@ type Watcher struct {
 	policy  certs.Policy
 	server  string
 	changed chan struct{}
+	loaded  chan struct{} // closed once store and facts are set
 	store   cache.Store
 	facts   *factSource
 	health  *health
 
-	mu           sync.Mutex // guards dirty and factsChanged
+	mu           sync.Mutex // guards dirty, factsChanged and startErr
 	dirty        map[string]struct{}
 	factsChanged bool
+	startErr     error // why the initial lists never came (Start)
 
 	snapMu   sync.Mutex // one Snapshot builds at a time; guards what follows
 	entries  map[string]entry
@@ -62,17 +64,52 @@ type entry struct {
 // (320 ms against 185 ms on a 1.37 apiserver, BenchmarkInitialSync10k), and the
 // list's memory is garbage as soon as the store holds the objects.
 func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, error) {
+	w := c.newWatcher(policy)
+	if err := w.start(ctx, c); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Start is Watch without the wait: it returns at once, and the Watcher is
+// Loaded once the initial lists are in. Before that it first checks, as
+// Connect does, that the server answers. When either fails, Err says why and
+// the Watcher stops; everything it started stops when ctx is done.
+func (c *Client) Start(ctx context.Context, policy certs.Policy) *Watcher {
+	w := c.newWatcher(policy)
+	go func() {
+		// A client built from kubectl's flags has not talked to the server yet
+		// (New): the reachability check words an unreachable server best.
+		if c.rest != nil {
+			if err := c.Ping(ctx); err != nil {
+				w.fail(err)
+				return
+			}
+		}
+		if err := w.start(ctx, c); err != nil {
+			w.fail(err)
+		}
+	}()
+	return w
+}
+
+func (c *Client) newWatcher(policy certs.Policy) *Watcher {
 	w := &Watcher{
 		policy:  policy,
 		server:  c.Server,
 		changed: make(chan struct{}, 1),
+		loaded:  make(chan struct{}),
 		dirty:   make(map[string]struct{}),
 		entries: make(map[string]entry),
 		health:  &health{},
 	}
 	w.health.onChange = w.poke
+	return w
+}
 
-	// ictx stops what was started when Watch fails; once it succeeds, ctx alone
+// start fills the caches and marks the Watcher loaded, or says why it could not.
+func (w *Watcher) start(ctx context.Context, c *Client) error {
+	// ictx stops what was started when start fails; once it succeeds, ctx alone
 	// decides when the informers stop.
 	ictx, cancel := context.WithCancel(ctx)
 	context.AfterFunc(ctx, cancel)
@@ -102,15 +139,36 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 	if err != nil {
 		cancel()
 		<-factsDone
-		return nil, listError(ctx, c.Server, err)
+		return listError(ctx, c.Server, err)
 	}
 	w.store = inf.GetStore()
 	<-factsDone
 	if err := ctx.Err(); err != nil {
 		cancel()
-		return nil, err
+		return err
 	}
-	return w, nil
+	close(w.loaded) // store and facts are set: Snapshot may read them
+	w.poke()
+	return nil
+}
+
+// fail records why the Watcher could not start, for Err.
+func (w *Watcher) fail(err error) {
+	w.mu.Lock()
+	w.startErr = err
+	w.mu.Unlock()
+	w.poke()
+}
+
+// Loaded reports whether the initial lists are in. Until then Snapshot is
+// empty, and Err is nil or says why they never will be.
+func (w *Watcher) Loaded() bool {
+	select {
+	case <-w.loaded:
+		return true
+	default:
+		return false
+	}
 }
 
 // Changed receives a value whenever Snapshot would return something new, or Err
@@ -118,10 +176,18 @@ func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, erro
 func (w *Watcher) Changed() <-chan struct{} { return w.changed }
 
 // Err is the current problem with the connection to the apiserver, nil when the
-// watch is healthy. The list keeps its last known content meanwhile.
+// watch is healthy. The list keeps its last known content meanwhile. Before
+// Loaded, it is nil or the reason the initial lists never came, which is final.
+// After, the error says since when (Since) and whether retrying alone may
+// mend it (Retrying): the informer retries either way.
 func (w *Watcher) Err() error {
-	if err := w.health.current(); err != nil {
-		return watchError(w.server, err)
+	if !w.Loaded() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return w.startErr
+	}
+	if since, err := w.health.current(); err != nil {
+		return watchError(w.server, err, since)
 	}
 	return nil
 }
@@ -131,6 +197,9 @@ func (w *Watcher) Err() error {
 // changed the previous slice is returned as is. The slice and the summaries are
 // shared: never modify them.
 func (w *Watcher) Snapshot() []*certs.Summary {
+	if !w.Loaded() {
+		return nil
+	}
 	w.snapMu.Lock()
 	defer w.snapMu.Unlock()
 

@@ -23,7 +23,8 @@ func waitCmd(src Source) tea.Cmd {
 		if _, ok := <-ch; !ok {
 			return nil // the source stopped
 		}
-		return snapshotMsg{summaries: src.Snapshot(), err: src.Err()}
+		loading := !src.Loaded() // first: a list that arrives in between waits for the next poke
+		return snapshotMsg{summaries: src.Snapshot(), loading: loading, err: src.Err()}
 	}
 }
 
@@ -34,14 +35,14 @@ func waitCmd(src Source) tea.Cmd {
 func decideCmd(d Decider, approve bool, name, uid, message string) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
-		var changed bool
+		var already *certs.Decided
 		var err error
 		if approve {
-			changed, err = d.Approve(ctx, name, uid, message)
+			already, err = d.Approve(ctx, name, uid, message)
 		} else {
-			changed, err = d.Deny(ctx, name, uid, message)
+			already, err = d.Deny(ctx, name, uid, message)
 		}
-		return decisionMsg{approve: approve, name: name, changed: changed, err: err}
+		return decisionMsg{approve: approve, name: name, already: already, err: err}
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"slices"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -37,6 +38,8 @@ type binding struct {
 	certificate []byte
 	// undone says what did not happen when the dialog closes: "approved".
 	undone string
+	// decides: the dialog approves or denies the request, which was pending.
+	decides bool
 }
 
 // bindKind is which facts a dialog showed besides the object itself.
@@ -59,10 +62,18 @@ type boundDialog interface {
 // drift says how the current snapshot differs from what b showed, and is
 // empty when it does not. findingsOf gives the findings a dialog would show
 // now.
-func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Finding) certs.Text {
+func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Finding, now time.Time) certs.Text {
 	name := quoted(b.name)
 	cur := l.byUID(b.uid)
 	switch {
+	case decidedMeanwhile(b, l):
+		// Another admin decided while the dialog was open: say what the
+		// cluster records of it (its decision is final).
+		what := "decided"
+		if d := cur.Decision(); d != nil {
+			what = d.Describe(now)
+		}
+		return certs.Concat(name, lit(" was "), certs.Sanitize(what), lit(" while you had it open."))
 	case cur == nil && l.byName(b.name) != nil:
 		return certs.Concat(name, lit(" was replaced by a different request since you opened it; look again."))
 	case cur == nil:
@@ -92,8 +103,13 @@ func (m *Model) recheckDialog() {
 	switch d := m.dialog.(type) {
 	case *lookAgainDialog:
 		// Keep following the object: gone, then back under its name, is replaced.
-		if why := d.b.drift(&m.list, m.findingsOf); why.String() != "" && why != d.why {
-			d.why = why
+		// A decision, once said, stays the reason: only its age would change.
+		decided := decidedMeanwhile(d.b, &m.list)
+		if decided && d.decided {
+			return
+		}
+		if why := d.b.drift(&m.list, m.findingsOf, m.now()); why.String() != "" && why != d.why {
+			d.why, d.decided = why, decided
 			m.setStatus(errStatus(why))
 		}
 	case boundDialog:
@@ -101,12 +117,21 @@ func (m *Model) recheckDialog() {
 		if b == nil {
 			return
 		}
-		if why := b.drift(&m.list, m.findingsOf); why.String() != "" {
+		if why := b.drift(&m.list, m.findingsOf, m.now()); why.String() != "" {
 			m.dialog = nil
-			m.open(newLookAgain(b, why, &m.keys))
+			notice := newLookAgain(b, why, &m.keys)
+			notice.decided = decidedMeanwhile(b, &m.list)
+			m.open(notice)
 			m.setStatus(errStatus(why))
 		}
 	}
+}
+
+// decidedMeanwhile reports whether the request b decides was decided by
+// someone else: drift then says so, first.
+func decidedMeanwhile(b *binding, l *listModel) bool {
+	cur := l.byUID(b.uid)
+	return b.decides && cur != nil && cur.State != certs.StatePending
 }
 
 // lookAgainDialog stands where a dialog was closed because what it showed
@@ -116,6 +141,7 @@ type lookAgainDialog struct {
 	st            *styles
 	b             *binding
 	why           certs.Text
+	decided       bool // why is another admin's decision
 	width, height int
 }
 

@@ -123,10 +123,6 @@ func TestApproveDialogClosesWhenFindingsChange(t *testing.T) {
 		{"a title changed", func(s *certs.Summary) {
 			s.Findings = []certs.Finding{{ID: s.Findings[0].ID, Severity: s.Findings[0].Severity, Title: "Requested by someone else"}}
 		}, true},
-		{"decided elsewhere", func(s *certs.Summary) {
-			s.State, s.Condition = certs.StateApproved, "Approved"
-			s.Findings = append([]certs.Finding{{ID: certs.FindingDecided, Severity: certs.SeverityBlock, Title: "already Approved: the decision is final"}}, s.Findings...)
-		}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, 80, 24, ss)

@@ -17,6 +17,7 @@ type confirmDialog struct {
 	s           *certs.Summary
 	findings    []certs.Finding // what it shows, worst first
 	blocked     []certs.Finding // block findings: approval is disabled
+	refusal     certs.Text      // why csrtui may not approve (read-only, a permission): disabled
 	critical    []certs.Finding // critical findings: the name must be typed
 	access      access          // what the identity could do, as far as known
 	keepName    bool            // the name was being typed when the answers came
@@ -54,7 +55,7 @@ func (c *confirmDialog) setFindings(fs []certs.Finding) {
 
 // bound is what the approval applies to: this object with these findings.
 func (c *confirmDialog) bound() *binding {
-	return &binding{name: c.s.Name, uid: c.s.UID, kind: bindFindings, findings: c.findings, undone: "approved"}
+	return &binding{name: c.s.Name, uid: c.s.UID, kind: bindFindings, findings: c.findings, undone: "approved", decides: c.s.State == certs.StatePending}
 }
 
 // setAccess says what is known of what the identity could do. Until the
@@ -124,7 +125,18 @@ func (c *confirmDialog) accessText() certs.Text {
 	return lit("nothing that leads to cluster-admin (checked)")
 }
 
-func (c *confirmDialog) disabled() bool { return len(c.blocked) > 0 }
+func (c *confirmDialog) disabled() bool { return len(c.blocked) > 0 || c.refusal.String() != "" }
+
+// refuse disables the approval for why (nothing, when why is empty): csrtui
+// may not approve this request at all. Deny needs the same permission, so it
+// is not offered either.
+func (c *confirmDialog) refuse(why certs.Text) {
+	if why.String() == "" {
+		return
+	}
+	c.refusal = why
+	c.input.Blur()
+}
 
 // nameMatches reports whether the typed text is the CSR's name. The escaped
 // form is accepted too, since a name with control characters can't be typed.
@@ -160,7 +172,7 @@ func (c *confirmDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 		case !isKey:
 		case key.Matches(k, c.keys.Close):
 			return cancelOutcome{}, nil
-		case key.Matches(k, c.keys.Deny):
+		case key.Matches(k, c.keys.Deny) && c.refusal.String() == "":
 			return startOutcome{act: actDeny, s: c.s}, nil
 		}
 		return nil, nil
@@ -216,6 +228,8 @@ func (c *confirmDialog) approve() outcome {
 
 func (c *confirmDialog) ShortHelp() []key.Binding {
 	switch {
+	case c.refusal.String() != "":
+		return []key.Binding{c.keys.Close}
 	case c.disabled():
 		return []key.Binding{c.keys.Close, c.keys.Deny}
 	case c.tooSmall() && c.input.Value() == "":
@@ -314,6 +328,11 @@ func (c *confirmDialog) layoutWith(blanks bool, findingLines int) []string {
 	case c.disabled():
 		part()
 		lines = append(lines, st.bad.Render(clip(lit("Approval is disabled:"), inner)))
+		if c.refusal.String() != "" {
+			for _, l := range cutLines(c.refusal, max(inner-2, 1), 3) {
+				lines = append(lines, "  "+l)
+			}
+		}
 		for _, f := range c.blocked {
 			finding(f, 2, certs.Text{})
 		}

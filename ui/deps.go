@@ -2,30 +2,55 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
 // Source is the live list of CSRs, already decoded, linted and sorted.
-// Changed receives a value (capacity 1, so bursts coalesce) whenever Snapshot
-// or Err would return something new. Summaries are shared and must not be mutated.
-// Err says what keeps the list from being live (the apiserver unreachable, say),
-// nil when it is.
+// Changed receives a value (capacity 1, so bursts coalesce) whenever Snapshot,
+// Loaded or Err would return something new. Summaries are shared and must not
+// be mutated.
 type Source interface {
 	Snapshot() []*certs.Summary
 	Changed() <-chan struct{}
+	// Loaded reports whether the first list is in. Until then Snapshot is
+	// empty and the console says it is loading; an Err then is final: the
+	// console ends with it.
+	Loaded() bool
+	// Err says what keeps the list from being live (the apiserver
+	// unreachable, say), nil when it is; the list keeps its last content
+	// meanwhile. When the error has the methods of connProblem, they say since
+	// when, and whether retrying alone may mend it.
 	Err() error
+}
+
+// connProblem is what a Source's Err may also say.
+type connProblem interface {
+	// Since is when the problem began.
+	Since() time.Time
+	// Retrying is false when the apiserver answers but refuses (credentials,
+	// permission): the list stays stale until someone acts.
+	Retrying() bool
 }
 
 // Decider writes approve/deny decisions through the approval subresource, on
 // the object with that name only while it still has the UID the admin saw
-// (else the error wraps certs.ErrReplaced). changed is false when the same
-// decision was already there (a no-op).
+// (else the error wraps certs.ErrReplaced). already is nil when the decision
+// was written, and the decision found on the object when the same one was
+// there already (another admin's, a moment before): nothing is written then.
 // Errors carry a message an admin can act on (403 with the missing permission,
-// conflict, not found, timeout, already decided).
+// conflict, not found, timeout, already decided the other way, and by what).
 type Decider interface {
-	Approve(ctx context.Context, name, uid, message string) (changed bool, err error)
-	Deny(ctx context.Context, name, uid, message string) (changed bool, err error)
+	Approve(ctx context.Context, name, uid, message string) (already *certs.Decided, err error)
+	Deny(ctx context.Context, name, uid, message string) (already *certs.Decided, err error)
+}
+
+// PermissionChecker asks the cluster what csrtui's own identity may do
+// (SelfSubjectAccessReviews): certs.PermissionProbes for these signers. The
+// error says why it could not ask.
+type PermissionChecker interface {
+	Permissions(ctx context.Context, signers []string) (certs.Permissions, error)
 }
 
 // Inspector asks the cluster what an identity could do if a certificate for it

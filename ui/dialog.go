@@ -139,6 +139,8 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 		}
 		c := newConfirm(s, &m.keys)
 		c.setFindings(m.findingsOf(s))
+		// Shown disabled, with the rule it needs: the request can still be read.
+		c.refuse(m.decisionRefusalText(s))
 		var ask tea.Cmd
 		if !c.disabled() {
 			// The dialog asks what the identity could do, unless it is known.
@@ -186,6 +188,9 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 	}
 	noop, err := certs.CheckDecision(s.Name, s.State, d)
 	switch {
+	case err == nil && !noop && d == certs.Deny && m.decisionRefusal(s) != "":
+		// Approval opens its dialog disabled; the deny prompt has nothing to show.
+		m.setStatus(errStatus(certs.Concat(lit("Denying "), quoted(s.Name), lit(" is disabled: "), m.decisionRefusalText(s))))
 	case err != nil:
 		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()), lit(": a decision is final, it can't be "+done+"."))))
 	case noop:

@@ -41,10 +41,11 @@ func updating() bool {
 var testNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 type fakeSource struct {
-	mu      sync.Mutex
-	ss      []*certs.Summary
-	err     error
-	changed chan struct{}
+	mu        sync.Mutex
+	ss        []*certs.Summary
+	err       error
+	notLoaded bool // the first list is not in yet
+	changed   chan struct{}
 }
 
 func newFakeSource(ss []*certs.Summary) *fakeSource {
@@ -58,6 +59,12 @@ func (f *fakeSource) Snapshot() []*certs.Summary {
 }
 
 func (f *fakeSource) Changed() <-chan struct{} { return f.changed }
+
+func (f *fakeSource) Loaded() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return !f.notLoaded
+}
 
 func (f *fakeSource) Err() error {
 	f.mu.Lock()
@@ -80,26 +87,49 @@ type fakeDecider struct {
 	mu        sync.Mutex
 	calls     []decision
 	err       error
-	changed   bool
-	deadlines int // calls whose context had a deadline
+	already   *certs.Decided // the decision found made already (nil: written)
+	deadlines int            // calls whose context had a deadline
 }
 
-func (f *fakeDecider) Approve(ctx context.Context, name, uid, message string) (bool, error) {
+func (f *fakeDecider) Approve(ctx context.Context, name, uid, message string) (*certs.Decided, error) {
 	return f.decide(ctx, decision{true, name, uid, message})
 }
 
-func (f *fakeDecider) Deny(ctx context.Context, name, uid, message string) (bool, error) {
+func (f *fakeDecider) Deny(ctx context.Context, name, uid, message string) (*certs.Decided, error) {
 	return f.decide(ctx, decision{false, name, uid, message})
 }
 
-func (f *fakeDecider) decide(ctx context.Context, d decision) (bool, error) {
+func (f *fakeDecider) decide(ctx context.Context, d decision) (*certs.Decided, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, d)
 	if _, ok := ctx.Deadline(); ok {
 		f.deadlines++
 	}
-	return f.changed, f.err
+	return f.already, f.err
+}
+
+// fakePermissions answers what csrtui may do: everything but refused (by
+// rule, as certs.Permission.Rule words it), for the signers asked about.
+type fakePermissions struct {
+	mu      sync.Mutex
+	refused map[string]bool
+	err     error
+	asked   [][]string // the signers of each question
+}
+
+func (f *fakePermissions) Permissions(_ context.Context, signers []string) (certs.Permissions, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, append([]string(nil), signers...))
+	if f.err != nil {
+		return certs.Permissions{}, f.err
+	}
+	probes := certs.PermissionProbes(signers)
+	for i := range probes {
+		probes[i].Allowed = !f.refused[probes[i].Rule()]
+	}
+	return certs.Permissions{Answers: probes}, nil
 }
 
 type fakeInspector struct {
@@ -147,26 +177,39 @@ type harness struct {
 	src    *fakeSource
 	dec    *fakeDecider
 	ins    *fakeInspector
+	perms  *fakePermissions // set by newHarnessWith's configure, when wanted
 }
 
 // newHarness builds a model of size w x h over ss, past Init and sizing.
 func newHarness(t testing.TB, w, h int, ss []*certs.Summary) *harness {
 	t.Helper()
+	return newHarnessWith(t, w, h, ss, nil)
+}
+
+// newHarnessWith is newHarness with configure run on the harness and the
+// console's Config before New; then the commands Init answers with are run,
+// as a program would.
+func newHarnessWith(t testing.TB, w, h int, ss []*certs.Summary, configure func(*harness, *Config)) *harness {
+	t.Helper()
 	hs := &harness{
 		t:     t,
 		clock: testNow,
 		src:   newFakeSource(ss),
-		dec:   &fakeDecider{changed: true},
+		dec:   &fakeDecider{},
 		// root (csr-masters' CN) could do everything; anyone else, nothing powerful.
 		ins: &fakeInspector{caps: harmlessCapabilities(), byUser: map[string][]certs.Capability{"root": testCapabilities()}},
 	}
-	hs.m = New(Config{
+	cfg := Config{
 		Source:    hs.src,
 		Decider:   hs.dec,
 		Inspector: hs.ins,
 		Cluster:   Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
 		Now:       func() time.Time { return hs.clock },
-	})
+	}
+	if configure != nil {
+		configure(hs, &cfg)
+	}
+	hs.m = New(cfg)
 	// Timers are recorded, not run: tests fire them by hand.
 	hs.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		hs.timers = append(hs.timers, timer{d, fn})
@@ -174,7 +217,10 @@ func newHarness(t testing.TB, w, h int, ss []*certs.Summary) *harness {
 	}
 	// A closed Changed makes the wait for the next snapshot return at once.
 	close(hs.src.changed)
-	hs.m.Init()
+	init := hs.m.Init()
+	if configure != nil {
+		hs.run(init)
+	}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return hs
 }

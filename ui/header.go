@@ -3,6 +3,8 @@ package ui
 import (
 	"strconv"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/csrtui/csrtui/certs"
 )
 
@@ -21,22 +23,30 @@ func (m *Model) headerView() string {
 	add("user", c.User)
 	title := paint(m.st.title, lit("csrtui"))
 	badge := ""
-	bw := 0
 	if c.Demo {
-		badge = " " + paint(m.st.badge, lit(" DEMO "))
-		bw = 7
+		badge += " " + paint(m.st.badge, lit(" DEMO "))
 	}
-	line1 := title + badge + "  " + m.st.muted.Render(clip(certs.Join(parts, lit(" · ")), max(m.width-8-bw, 0)))
+	if m.cfg.ReadOnly {
+		badge += " " + paint(m.st.badge, lit(" READ-ONLY "))
+	}
+	// The connection's state comes before where: on a narrow terminal the
+	// user is cut first, then the server.
+	lead := title + badge + "  " + m.connWord() + "  "
+	line1 := lead + m.st.muted.Render(clip(certs.Join(parts, lit(" · ")), max(m.width-lipgloss.Width(lead), 0)))
 
 	var line2 string
+	if text, ok := m.connLine(); ok && !m.filter.active {
+		// Until the list is live, every row may be out of date: say so where
+		// the counts would be, and say it first.
+		style := m.st.bad
+		if m.conn.state() == connLoading {
+			style = m.st.muted
+		}
+		return line1 + "\n" + style.Render(clip(text, m.width))
+	}
 	switch {
 	case m.filter.active:
 		line2 = m.filter.View()
-	case m.sourceErr != nil:
-		// Until the watch is back, every row may be out of date: say so where
-		// the counts would be, and say it first.
-		text := certs.Concat(lit("! may be out of date: "), certs.Sanitize(m.sourceErr.Error()))
-		line2 = m.st.bad.Render(clip(text, m.width))
 	default:
 		counts := strconv.Itoa(m.list.pending) + " pending / " + strconv.Itoa(m.list.total) + " total"
 		view := "showing all"

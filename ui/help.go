@@ -28,6 +28,7 @@ func (m *Model) helpKeys() help.KeyMap {
 	acts := m.actionKeys(m.current())
 	if m.inDetail() {
 		short := append([]key.Binding{k.Scroll, k.Back}, acts...)
+		short = append(short, m.disabledKeys(m.current())...)
 		short = append(short, k.Help, k.Quit)
 		return helpKeys{short: short, full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
@@ -40,18 +41,25 @@ func (m *Model) helpKeys() help.KeyMap {
 		short = append(short, k.Open)
 	}
 	short = append(short, acts...)
+	// Where the actions would be: on a narrow bar the rule they need matters
+	// more than the keys after it.
+	short = append(short, m.disabledKeys(m.current())...)
 	short = append(short, k.Filter, k.Pending)
 	if m.list.filter != "" {
 		short = append(short, k.ClearKept)
 	}
 	short = append(short, k.Help, k.Quit)
-	return helpKeys{short: short, full: [][]key.Binding{
+	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		append(m.listKeys(), m.everyAction()...),
 		{k.Filter, k.Pending, k.Help, k.Quit, k.Interrupt},
 		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
 			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
-	}}
+	}
+	if refused := m.refusedKeys(); len(refused) > 0 {
+		full = append(full, refused)
+	}
+	return helpKeys{short: short, full: full}
 }
 
 func (m *Model) listKeys() []key.Binding {
@@ -83,11 +91,50 @@ func (m *Model) actionKeys(s *certs.Summary) []key.Binding {
 		return nil
 	}
 	var b []key.Binding
-	if m.cfg.Decider != nil && s.State == certs.StatePending {
+	if m.cfg.Decider != nil && s.State == certs.StatePending && m.decisionRefusal(s) == "" {
 		b = append(b, m.keys.Approve, m.keys.Deny)
 	}
 	if s.State == certs.StateIssued && len(s.CertificatePEM) > 0 {
 		b = append(b, m.keys.Export)
+	}
+	return b
+}
+
+// disabledKeys are the actions that would make sense for s but that csrtui
+// may not take, each with the rule it needs: shown, never offered.
+func (m *Model) disabledKeys(s *certs.Summary) []key.Binding {
+	if s == nil || m.cfg.Decider == nil || s.State != certs.StatePending || (m.inDetail() && m.detail.lost != lossNone) {
+		return nil
+	}
+	why := m.decisionRefusal(s)
+	if why == "" {
+		return nil
+	}
+	// Sanitized: a signer name is the cluster's text.
+	return []key.Binding{key.NewBinding(key.WithKeys("\x00disabled"),
+		key.WithHelp(m.keys.Approve.Help().Key+"/"+m.keys.Deny.Help().Key, "✗ "+certs.Sanitize(why).String()))}
+}
+
+// refusedKeys list, for the full help, what the cluster said csrtui's
+// identity may not do besides deciding (said where a decision is offered):
+// each a rule it lacks, and what goes without it.
+func (m *Model) refusedKeys() []key.Binding {
+	var b []key.Binding
+	for _, r := range []struct {
+		perm certs.Permission
+		what string
+	}{
+		{certs.PermAccessReview, "identities unchecked"},
+		{certs.PermListNodes, "kubelet SANs unchecked"},
+		{certs.PermListClusterRoles, "cluster-admins unknown"},
+		{certs.PermListClusterRoleBindings, "cluster-admins unknown"},
+		{certs.PermListRoleBindings, "namespace paths unknown"},
+		{certs.PermCreateCSRs, "can't create requests"},
+		{certs.PermDeleteCSRs, "can't delete requests"},
+	} {
+		if len(m.perms.answers.Missing(r.perm)) > 0 {
+			b = append(b, key.NewBinding(key.WithKeys("\x00refused"+r.perm.Rule()), key.WithHelp("✗ "+r.perm.Rule(), r.what)))
+		}
 	}
 	return b
 }

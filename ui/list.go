@@ -52,6 +52,7 @@ type listModel struct {
 
 	filter      string
 	pendingOnly bool
+	loading     bool // the first list is not in yet
 
 	pending, total int
 
@@ -262,6 +263,8 @@ func (l *listModel) View(st *styles, now time.Time) string {
 
 func (l *listModel) emptyText() string {
 	switch {
+	case l.loading:
+		return "Loading…"
 	case l.total == 0:
 		return "No certificate signing requests in the cluster."
 	case l.filter != "":

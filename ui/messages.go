@@ -7,6 +7,7 @@ type (
 	// snapshotMsg carries a new sorted list of CSRs from the Source.
 	snapshotMsg struct {
 		summaries []*certs.Summary
+		loading   bool  // !Source.Loaded at the time of the snapshot
 		err       error // Source.Err at the time of the snapshot
 	}
 
@@ -23,9 +24,22 @@ type (
 	// decisionMsg is the outcome of an approve or deny.
 	decisionMsg struct {
 		approve bool
-		name    string // raw
-		changed bool
+		name    string         // raw
+		already *certs.Decided // the same decision was there already
 		err     error
+	}
+
+	// permissionsMsg answers what csrtui's own identity may do, for signers.
+	permissionsMsg struct {
+		signers []string
+		perms   certs.Permissions
+		err     error
+	}
+
+	// permissionsTickMsg asks the cluster again what csrtui may do. gen ties
+	// it to the timer scheduled last.
+	permissionsTickMsg struct {
+		gen int
 	}
 
 	// capabilitiesMsg answers "what could this identity do" for one CSR.

@@ -21,6 +21,13 @@ type Config struct {
 	Inspector Inspector // what an identity could do (nil: not asked)
 	Cluster   Cluster   // where csrtui is connected, for the header
 
+	// Permissions asks what csrtui's own identity may do, so that actions it
+	// may not take are shown disabled with the rule they need (nil: not
+	// asked, nothing disabled for want of a permission).
+	Permissions PermissionChecker
+	// ReadOnly disables every write to the cluster, said in the header.
+	ReadOnly bool
+
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
 	// SidePanelWidth is the terminal width from which the detail of the
@@ -63,9 +70,13 @@ type Model struct {
 	// an action key pressed just then does not act on the neighbour.
 	slipped slip
 
-	// sourceErr is why the list is not live right now (nil when it is).
-	sourceErr error
-	tick      ticker
+	// conn is where the connection to the apiserver stands (conn.go); fatal
+	// is why the console ended on its own.
+	conn  conn
+	fatal error
+	// perms is what csrtui's own identity may do (perms.go).
+	perms permState
+	tick  ticker
 
 	// after starts a timer (tea.Tick; tests record the durations instead).
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
@@ -104,9 +115,12 @@ func (m *Model) setTheme(isDark bool) {
 
 // Init takes the first snapshot and starts waiting for the next one.
 func (m *Model) Init() tea.Cmd {
+	loaded := m.cfg.Source.Loaded()
 	m.setSnapshot(m.cfg.Source.Snapshot())
-	m.sourceErr = m.cfg.Source.Err()
-	return tea.Batch(waitCmd(m.cfg.Source), tea.RequestBackgroundColor)
+	if _, quit := m.setConn(loaded, m.cfg.Source.Err()); quit != nil {
+		return quit
+	}
+	return tea.Batch(waitCmd(m.cfg.Source), tea.RequestBackgroundColor, m.askPermissions())
 }
 
 func (m *Model) now() time.Time { return m.cfg.Now() }
@@ -121,9 +135,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
 	case snapshotMsg:
+		back, quit := m.setConn(!msg.loading, msg.err)
+		if quit != nil {
+			return m, quit
+		}
 		m.setSnapshot(msg.summaries)
-		m.sourceErr = msg.err
-		cmds = append(cmds, m.listenAfterPause())
+		cmds = append(cmds, m.listenAfterPause(), m.permissionsAfterSnapshot(back))
 	case listenMsg:
 		cmds = append(cmds, waitCmd(m.cfg.Source))
 	case tickMsg:
@@ -132,7 +149,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.refreshDetails()
 	case decisionMsg:
-		m.setStatus(decisionStatus(msg))
+		m.setStatus(decisionStatus(msg, m.now()))
+	case permissionsMsg:
+		cmds = append(cmds, m.permissionsAnswered(msg))
+	case permissionsTickMsg:
+		if msg.gen == m.perms.gen {
+			cmds = append(cmds, m.askPermissions())
+		}
 	case capabilitiesMsg:
 		cmds = append(cmds, m.answered(msg))
 	case inspectMsg:

@@ -397,21 +397,24 @@ func TestDecisionOutcomes(t *testing.T) {
 	cases := []struct {
 		name    string
 		err     error
-		changed bool
+		already *certs.Decided
 		kind    statusKind
 		want    string
 	}{
-		{"forbidden", errors.New(`certificatesigningrequests.certificates.k8s.io "csr-alice" is forbidden: user not permitted to approve requests with signerName "kubernetes.io/kube-apiserver-client"`), true, statusErr, `user not permitted to approve requests with signerName`},
-		{"conflict", errors.New(`Operation cannot be fulfilled on certificatesigningrequests.certificates.k8s.io "csr-alice": the object has been modified`), true, statusErr, "the object has been modified"},
-		{"notfound", errors.New(`certificatesigningrequests.certificates.k8s.io "csr-alice" not found`), true, statusErr, "not found"},
-		{"timeout", deadlineErr(), true, statusErr, "did not answer within 30s"},
-		{"noop", nil, false, statusInfo, "csr-alice was already approved: nothing to do"},
-		{"ok", nil, true, statusOK, "Approved csr-alice."},
+		{"forbidden", errors.New(`certificatesigningrequests.certificates.k8s.io "csr-alice" is forbidden: user not permitted to approve requests with signerName "kubernetes.io/kube-apiserver-client"`), nil, statusErr, `user not permitted to approve requests with signerName`},
+		{"conflict", errors.New(`Operation cannot be fulfilled on certificatesigningrequests.certificates.k8s.io "csr-alice": the object has been modified`), nil, statusErr, "the object has been modified"},
+		{"notfound", errors.New(`certificatesigningrequests.certificates.k8s.io "csr-alice" not found`), nil, statusErr, "not found"},
+		{"timeout", deadlineErr(), nil, statusErr, "did not answer within 30s"},
+		{"noop", nil, &certs.Decided{}, statusInfo, "csr-alice was already approved: nothing to do"},
+		// Another admin approved it a moment before: said as the cluster records it.
+		{"another admin", nil, &certs.Decided{Type: "Approved", Reason: "KubectlApprove", Message: "ok by me", At: testNow.Add(-3 * time.Second)},
+			statusInfo, `csr-alice was already approved 3s ago (KubectlApprove): "ok by me": nothing was written.`},
+		{"ok", nil, nil, statusOK, "Approved csr-alice."},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, 80, 24, testSummaries())
-			h.dec.err, h.dec.changed = c.err, c.changed
+			h.dec.err, h.dec.already = c.err, c.already
 			h.run(h.press("a"))
 			h.run(h.press("y"))
 			h.wantStatus(c.kind, c.want)
@@ -720,19 +723,19 @@ func TestAge(t *testing.T) {
 // never passes for a live one; it goes once the watch is back.
 func TestSourceErrorShown(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
-	if strings.Contains(h.view(), "out of date") {
-		t.Fatal("a healthy source is reported out of date")
+	if strings.Contains(h.view(), "stale") || !strings.Contains(h.view(), "live") {
+		t.Fatalf("a healthy source is not said live:\n%s", h.view())
 	}
-	h.send(snapshotMsg{summaries: testSummaries(), err: errors.New("not receiving updates from https://10.0.0.1:6443: connection refused\x1b[2J (retrying)")})
+	h.send(snapshotMsg{summaries: testSummaries(), err: errors.New("connection refused\x1b[2J (no updates from https://10.0.0.1:6443)")})
 	screen := h.view()
-	if !strings.Contains(screen, "not receiving updates from https://10.0.0.1:6443") || !strings.Contains(screen, "out of date") {
+	if !strings.Contains(screen, "reconnecting") || !strings.Contains(screen, "! stale since 12:00:00, reconnecting: connection refused") {
 		t.Fatalf("the watch error is not on screen:\n%s", screen)
 	}
 	if strings.ContainsRune(screen, 0x1b) {
 		t.Fatal("the error reached the screen unsanitized")
 	}
 	h.send(snapshotMsg{summaries: testSummaries()})
-	if strings.Contains(h.view(), "out of date") {
+	if strings.Contains(h.view(), "stale") {
 		t.Fatal("the warning stayed after the watch recovered")
 	}
 }

@@ -20,7 +20,7 @@ func TestProgram(t *testing.T) {
 	src := newFakeSource(ss)
 	m := New(Config{
 		Source:  src,
-		Decider: &fakeDecider{changed: true},
+		Decider: &fakeDecider{},
 		Cluster: Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin"},
 		Now:     func() time.Time { return testNow },
 	})

@@ -41,7 +41,7 @@ func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 			return decideOutcome{decision: certs.Deny, name: name, uid: uid, message: strings.TrimSpace(reason)}
 		})
 	p.check = func(reason string) error { return certs.CheckMessage(strings.TrimSpace(reason)) }
-	p.b = &binding{name: name, uid: uid, kind: bindObject, undone: "denied"}
+	p.b = &binding{name: name, uid: uid, kind: bindObject, undone: "denied", decides: s.State == certs.StatePending}
 	p.input.Placeholder = "reason (optional)"
 	return p
 }

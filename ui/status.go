@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -60,9 +61,10 @@ func errStatus(text certs.Text) status  { return status{kind: statusErr, text: t
 
 // decisionStatus says what an approve or deny did. The Decider's errors are
 // already worded for the admin (403 with the missing permission, conflict,
-// not found, timeout, already decided): they are shown as they are, after
-// which action failed.
-func decisionStatus(msg decisionMsg) status {
+// not found, timeout, already decided and by what): they are shown as they
+// are, after which action failed. A decision found already made is said as
+// the cluster records it: "was already approved 3s ago (KubectlApprove)".
+func decisionStatus(msg decisionMsg, now time.Time) status {
 	name := certs.Sanitize(msg.name)
 	verb, done, word := "deny", "Denied", "denied"
 	if msg.approve {
@@ -71,7 +73,9 @@ func decisionStatus(msg decisionMsg) status {
 	switch {
 	case msg.err != nil:
 		return errStatus(certs.Concat(lit("Could not "+verb+" "), name, lit(": "), certs.Sanitize(msg.err.Error())))
-	case !msg.changed:
+	case msg.already != nil && msg.already.Type != "":
+		return infoStatus(certs.Concat(name, lit(" was already "), certs.Sanitize(msg.already.Describe(now)), lit(": nothing was written.")))
+	case msg.already != nil:
 		return infoStatus(certs.Concat(name, lit(" was already "+word+": nothing to do.")))
 	default:
 		return okStatus(certs.Concat(lit(done+" "), name, lit(".")))

@@ -54,9 +54,9 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 	}
 
 	alice := find(s, "alice-laptop").UID
-	changed, err := c.Approve(t.Context(), "alice-laptop", alice, "looks right")
-	if err != nil || !changed {
-		t.Fatalf("Approve = %v, %v; want true, nil", changed, err)
+	already, err := c.Approve(t.Context(), "alice-laptop", alice, "looks right")
+	if err != nil || already != nil {
+		t.Fatalf("Approve = %v, %v; want nil, nil", already, err)
 	}
 	s = waitSnapshot(t, w, "alice-laptop issued", func(s []*certs.Summary) bool {
 		x := find(s, "alice-laptop")
@@ -93,8 +93,8 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 	}
 
 	// Approving again is a no-op; denying it now is refused.
-	if changed, err := c.Approve(t.Context(), "alice-laptop", alice, ""); err != nil || changed {
-		t.Errorf("second Approve = %v, %v; want false, nil", changed, err)
+	if already, err := c.Approve(t.Context(), "alice-laptop", alice, ""); err != nil || already == nil || already.Type != "Approved" {
+		t.Errorf("second Approve = %+v, %v; want the approval found", already, err)
 	}
 	if _, err := c.Deny(t.Context(), "alice-laptop", alice, ""); !errors.Is(err, certs.ErrAlreadyDecided) {
 		t.Errorf("Deny after approval = %v, want ErrAlreadyDecided", err)
