@@ -114,6 +114,16 @@ func (term *terminal) screen() string {
 	return string(out)
 }
 
+// history is the terminal's scrollback and screen, one line per row: what the
+// program wrote after its console closed may have scrolled off the screen.
+func (term *terminal) history() string {
+	out, err := exec.Command("tmux", "-L", term.socket, "capture-pane", "-p", "-S", "-", "-t", term.target).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("(capture-pane: %v: %s)", err, out)
+	}
+	return string(out)
+}
+
 // title is what the program has set as the terminal's title.
 func (term *terminal) title() string {
 	return strings.TrimSpace(term.tmux("display-message", "-p", "-t", term.target, "#{pane_title}"))
