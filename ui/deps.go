@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 
+	certificatesv1 "k8s.io/api/certificates/v1"
+
 	"github.com/csrtui/csrtui/certs"
 )
 
@@ -15,6 +17,9 @@ type Source interface {
 	Snapshot() []*certs.Summary
 	Changed() <-chan struct{}
 	Err() error
+	// Summarize decodes and lints a CSR that is not in the list (one about
+	// to be created) as the list's are: the same policy and cluster facts.
+	Summarize(csr *certificatesv1.CertificateSigningRequest) *certs.Summary
 }
 
 // Decider writes approve/deny decisions through the approval subresource, on
@@ -26,6 +31,17 @@ type Source interface {
 type Decider interface {
 	Approve(ctx context.Context, name, uid, message string) (changed bool, err error)
 	Deny(ctx context.Context, name, uid, message string) (changed bool, err error)
+}
+
+// Creator creates CSRs for the admin. Preview asks the apiserver to create
+// one without storing it (a dry run: authorization, admission and validation
+// all run) and returns it as it would be stored, the requester filled in from
+// the admin's credentials; Create stores it. Errors are one line an admin can
+// act on: the name taken, a 403 naming the missing permission, what
+// validation refused.
+type Creator interface {
+	Preview(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error)
+	Create(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error)
 }
 
 // Inspector asks the cluster what an identity could do if a certificate for it

@@ -186,6 +186,10 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 	}
 	noop, err := certs.CheckDecision(s.Name, s.State, d)
 	switch {
+	case err != nil && d == certs.Approve:
+		// Denied and Failed are final: what the requester needs is a new request.
+		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()),
+			lit(": a decision is final, it can't be approved. Create a new request instead"+m.createHint()+"."))))
 	case err != nil:
 		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()), lit(": a decision is final, it can't be "+done+"."))))
 	case noop:
@@ -194,6 +198,14 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 		return false
 	}
 	return true
+}
+
+// createHint names the key that creates a request, when the console can.
+func (m *Model) createHint() string {
+	if m.cfg.Creator == nil {
+		return ""
+	}
+	return " (" + m.keys.Create.Help().Key + ")"
 }
 
 // dialogInput is what a dialog with a line to type embeds: the input, sized

@@ -20,6 +20,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	certificatesv1 "k8s.io/api/certificates/v1"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -63,6 +64,11 @@ func (f *fakeSource) Err() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.err
+}
+
+// Summarize is certs' with the default policy and no facts of the cluster.
+func (f *fakeSource) Summarize(csr *certificatesv1.CertificateSigningRequest) *certs.Summary {
+	return certs.Summarize(csr, certs.DefaultPolicy(), certs.ClusterFacts{})
 }
 
 func (f *fakeSource) set(ss []*certs.Summary) {

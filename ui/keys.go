@@ -27,6 +27,7 @@ type keyMap struct {
 	Approve   key.Binding
 	Deny      key.Binding
 	Export    key.Binding
+	Create    key.Binding
 	Filter    key.Binding
 	Pending   key.Binding
 
@@ -69,6 +70,7 @@ func defaultKeyMap() keyMap {
 		Approve:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve")),
 		Deny:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deny")),
 		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
+		Create:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
 		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Pending:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pending")),
 

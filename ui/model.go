@@ -19,7 +19,13 @@ type Config struct {
 	Source    Source    // the live, sorted list of CSRs (required)
 	Decider   Decider   // approve and deny (nil: read-only)
 	Inspector Inspector // what an identity could do (nil: not asked)
+	Creator   Creator   // create requests (nil: n is not offered)
 	Cluster   Cluster   // where csrtui is connected, for the header
+
+	// Policy holds the thresholds of the findings the console makes itself:
+	// IssueTimeout, how long an approved request waits before it says why no
+	// certificate came (0: certs.DefaultPolicy's).
+	Policy certs.Policy
 
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
@@ -58,6 +64,11 @@ type Model struct {
 	status status
 
 	caps map[string]*capState // by CSR UID
+	// snapshot is the Source's list the console shows; issuers is which of
+	// its signers issued something, for the not-issued finding, made when
+	// first needed.
+	snapshot []*certs.Summary
+	issuers  *certs.Issuers
 
 	// slipped is when the row under the cursor last left the list, so that
 	// an action key pressed just then does not act on the neighbour.
@@ -78,6 +89,9 @@ func New(cfg Config) *Model {
 	}
 	if cfg.SidePanelWidth <= 0 {
 		cfg.SidePanelWidth = defaultSidePanel
+	}
+	if cfg.Policy.IssueTimeout <= 0 {
+		cfg.Policy.IssueTimeout = certs.DefaultPolicy().IssueTimeout
 	}
 	m := &Model{
 		cfg:   cfg,
@@ -158,6 +172,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) setSnapshot(ss []*certs.Summary) {
 	before := m.list.selectedSummary()
 	m.list.setSummaries(ss)
+	m.snapshot, m.issuers = ss, nil
 	if after := m.list.selectedSummary(); before != nil && (after == nil || after.UID != before.UID) {
 		m.slipped = slip{from: before.Name, at: m.now()}
 	}
