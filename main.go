@@ -1,6 +1,6 @@
 // Command csrtui is a terminal console for Kubernetes CertificateSigningRequests:
 // every CSR live, the decoded request and its risks, approve, deny and export by
-// keystroke.
+// keystroke; and the same as commands for scripts and for users (package cli).
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/csrtui/csrtui/certs"
+	"github.com/csrtui/csrtui/cli"
 	"github.com/csrtui/csrtui/kube"
 	"github.com/csrtui/csrtui/kube/demo"
 	"github.com/csrtui/csrtui/ui"
@@ -45,22 +46,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	silenceClientGo()
 
 	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
-	cmd := newRootCommand(o)
+	cmd := newRootCommand(o, stdout, stderr)
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		// Errors carry text from the kubeconfig, the server and proxies: escape it.
-		_, _ = fmt.Fprintf(stderr, "csrtui: %v\n", certs.Sanitize(err.Error()))
-		return 1
+	err := cmd.ExecuteContext(ctx)
+	if err != nil && !cli.Silent(err) {
+		// Errors carry text from the kubeconfig, the server and proxies:
+		// cli.ErrorLine escapes it.
+		_, _ = fmt.Fprintln(stderr, "csrtui: "+cli.ErrorLine(err))
 	}
-	return 0
+	return cli.ExitCode(err)
 }
 
-func newRootCommand(o *options) *cobra.Command {
+func newRootCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "csrtui",
 		Short: "A console for Kubernetes CertificateSigningRequests",
@@ -68,33 +70,63 @@ func newRootCommand(o *options) *cobra.Command {
 one asks for, says what is risky, and approves, denies or exports by keystroke.
 
 It connects like kubectl: the current kubeconfig context, or --kubeconfig, --context,
---as and the other kubectl connection flags. --demo runs without a cluster.`,
+--as and the other kubectl connection flags. --demo runs without a cluster.
+
+The subcommands do the same without a keyboard, for scripts and for users: request
+a certificate for yourself, list, describe, approve, deny, export, check.`,
+		Example: `  # The console, on the current context
+  csrtui
+
+  # The console without a cluster
+  csrtui --demo
+
+  # A client certificate and a kubeconfig for yourself
+  csrtui request --cn jane --org dev --out ~/.kube/jane`,
 		Version:       version,
-		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			return cli.UsageError(cobra.NoArgs(cmd, args))
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return o.runConsole(cmd.Context())
 		},
 	}
 	cmd.SetVersionTemplate("csrtui {{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cli.UsageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
+	})
+	cmd.CompletionOptions.DisableDefaultCmd = true // cli has its own, with an example
 
+	// kubectl's connection flags apply to every command.
+	o.kube.AddFlags(cmd.PersistentFlags())
 	f := cmd.Flags()
-	o.kube.AddFlags(f)
 	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
-	f.DurationVar(&o.policy.MaxClientDuration, "max-client-duration", o.policy.MaxClientDuration,
-		"longest client-certificate lifetime accepted without a finding")
-	f.IntVar(&o.policy.MinRSABits, "min-rsa-bits", o.policy.MinRSABits,
-		"smallest RSA key accepted without a finding")
-	f.DurationVar(&o.policy.ClusterSigningDuration, "cluster-signing-duration", o.policy.ClusterSigningDuration,
-		"the cluster's kube-controller-manager --cluster-signing-duration (the longest certificate it issues)")
+	cli.AddPolicyFlags(f, &o.policy)
+
+	deps := &cli.Deps{
+		Connect: func(ctx context.Context) (cli.Cluster, error) {
+			return kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
+		},
+		Streams: cli.Streams{
+			Out: stdout, ErrOut: stderr,
+			OutTerminal: isTerminal(stdout), ErrTerminal: isTerminal(stderr),
+		},
+	}
+	cmd.AddCommand(cli.Commands(deps, cmd)...)
 	return cmd
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // runConsole connects, starts the informer and runs the console until the admin quits.
 func (o *options) runConsole(ctx context.Context) error {
-	if o.policy.MinRSABits < 0 || o.policy.MaxClientDuration <= 0 || o.policy.ClusterSigningDuration <= 0 {
-		return errors.New("--min-rsa-bits must be >= 0, and --max-client-duration and --cluster-signing-duration > 0")
+	if err := cli.ValidatePolicy(o.policy); err != nil {
+		return err
 	}
 
 	var (

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/csrtui/csrtui/cli"
 )
 
 // An error printed at startup carries text csrtui doesn't control (a path, a
@@ -22,8 +24,9 @@ func TestStartupErrorsAreSanitized(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := run(tc.args, &stdout, &stderr); code != 1 {
-				t.Fatalf("exit code %d, want 1; stderr:\n%s", code, stderr.String())
+			// 2: csrtui could not run (see the README's exit codes).
+			if code := run(tc.args, &stdout, &stderr); code != cli.ExitError {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, cli.ExitError, stderr.String())
 			}
 			got := stderr.String()
 			if !strings.HasPrefix(got, "csrtui: ") || !strings.Contains(got, tc.want) {

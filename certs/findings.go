@@ -3,6 +3,7 @@ package certs
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Finding IDs: stable names an admin can search for and tests can compare, one
@@ -138,7 +139,29 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // quote wraps a raw value in double quotes for a title. It does not escape:
 // the UI sanitizes titles, and escaping twice would hide what was sent.
-func quote(s string) string { return `"` + s + `"` }
+//
+// A value longer than maxQuoted characters is cut, visibly and with the count
+// of what was cut, after the closing quote: titles are shown beside the facts
+// of a decision, and a requester-chosen value (a name padded with spaces and
+// rows of its own, say) must not be able to fill them with text that reads
+// like those facts. The whole value is in the detail.
+func quote(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuoted {
+		return `"` + s + `"`
+	}
+	cut, n := 0, 0
+	for i := range s {
+		if n == maxQuoted {
+			cut = i
+			break
+		}
+		n++
+	}
+	return `"` + s[:cut] + `"… (` + itoa(utf8.RuneCountInString(s[cut:])) + " more characters)"
+}
+
+// maxQuoted is the most characters of one value a finding's title quotes.
+const maxQuoted = 48
 
 func orUnknown(s string) string {
 	if s == "" {

@@ -174,3 +174,24 @@ func TestFindingsWorstFirst(t *testing.T) {
 		t.Fatalf("first = %s (%v)", s.Findings[0].ID, s.Findings[0].Severity)
 	}
 }
+
+// A long requester-chosen value can't fill a title: it is cut after 48
+// characters, visibly and with the count, outside the quotes.
+func TestQuoteCutsLongValues(t *testing.T) {
+	if got := quote("jane"); got != `"jane"` {
+		t.Errorf("quote(jane) = %s", got)
+	}
+	exact := strings.Repeat("é", maxQuoted)
+	if got := quote(exact); got != `"`+exact+`"` {
+		t.Errorf("a value of exactly %d characters was cut: %s", maxQuoted, got)
+	}
+	long := "tui-spoof-laptop" + strings.Repeat(" ", 80) + "Subject    CN=kim, O=dev"
+	got := quote(long)
+	want := `"tui-spoof-laptop` + strings.Repeat(" ", maxQuoted-len("tui-spoof-laptop")) + `"… (72 more characters)`
+	if got != want {
+		t.Errorf("quote(long) = %q, want %q", got, want)
+	}
+	if strings.Contains(got, "CN=kim") {
+		t.Error("the cut part reached the title")
+	}
+}

@@ -38,6 +38,12 @@ type Client struct {
 	// streamList fills the CSR informer with a streaming watch-list rather than
 	// one LIST; off, see Watch.
 	streamList bool
+
+	// rest and cluster are what Connect built the client from, for the
+	// kubeconfigs csrtui writes (KubeconfigCluster); unset for NewClient's.
+	rest        *rest.Config
+	cluster     *clientcmdapi.Cluster
+	clusterName string
 }
 
 // An Option configures Connect.
@@ -106,7 +112,9 @@ func Connect(ctx context.Context, flags *genericclioptions.ConfigFlags, opts ...
 		Server:    cfg.Host,
 		User:      currentUser(flags, raw, contextName),
 		timeout:   timeout,
+		rest:      cfg,
 	}
+	c.clusterName, c.cluster = currentCluster(flags, raw, contextName)
 	if c.Context == "" {
 		c.Context = "in-cluster"
 	}

@@ -394,6 +394,94 @@ func TestOnControlPlane(t *testing.T) {
 		}
 	})
 
+	// The one-shot reads of the command line, after Facts changed the facts.
+	t.Run("OneShot", func(t *testing.T) {
+		uid := create(t, "oneshot-kim", "kim")
+		got, err := c.Get(ctx, "oneshot-kim")
+		if err != nil || string(got.UID) != uid {
+			t.Fatalf("Get: %v, %v", got, err)
+		}
+		if _, err := c.Get(ctx, "oneshot-nobody"); !apierrors.IsNotFound(err) {
+			t.Errorf("Get a missing name: %v", err)
+		}
+		items, err := c.List(ctx)
+		if err != nil || !slicesContainName(items, "oneshot-kim") {
+			t.Fatalf("List: %d items, %v", len(items), err)
+		}
+		f := c.Facts(ctx)
+		if !f.NodesKnown || !contains(f.NodeAddresses["node-a"], "192.0.2.10") || f.Admins[group("ops")] == nil || !contains(f.APIServerNames, "10.0.0.1") {
+			t.Errorf("Facts = %+v", f)
+		}
+		kc, err := c.KubeconfigCluster()
+		if err != nil || kc.Server != cp.Server || string(kc.CAData) != string(cp.CAPEM) || kc.Name != "csrtui" {
+			t.Errorf("KubeconfigCluster = %+v, %v", kc, err)
+		}
+	})
+
+	// A requester allowed to create CSRs, and to get and watch one name only:
+	// the watch names it in its field selector, so RBAC's resourceNames apply.
+	t.Run("RequestWithTheNarrowestRules", func(t *testing.T) {
+		name := "narrow-lee"
+		csrs := []string{"certificatesigningrequests"}
+		requester := grant(t, cp, admin, "lee",
+			rbacv1.PolicyRule{APIGroups: []string{certificatesv1.GroupName}, Resources: csrs, Verbs: []string{"create"}},
+			rbacv1.PolicyRule{APIGroups: []string{certificatesv1.GroupName}, Resources: csrs, ResourceNames: []string{name}, Verbs: []string{"get", "watch"}})
+		newCSR := func(name string) *certificatesv1.CertificateSigningRequest {
+			return &certificatesv1.CertificateSigningRequest{
+				ObjectMeta: metav1.ObjectMeta{Name: name},
+				Spec: certificatesv1.CertificateSigningRequestSpec{
+					Request: requestPEM(t, "lee"), SignerName: certificatesv1.KubeAPIServerClientSignerName,
+					Usages: []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageClientAuth},
+				},
+			}
+		}
+		created, err := requester.Create(ctx, newCSR(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if created.Spec.Username != "lee" || created.UID == "" {
+			t.Fatalf("created %+v", created.ObjectMeta)
+		}
+		var seen []string
+		done := make(chan error, 1)
+		var issued *certificatesv1.CertificateSigningRequest
+		go func() {
+			var err error
+			issued, err = requester.WaitForCertificate(ctx, created, func(x *certificatesv1.CertificateSigningRequest) {
+				_, words := certs.StatusOf(x)
+				seen = append(seen, words)
+			})
+			done <- err
+		}()
+		if _, err := c.Approve(ctx, name, string(created.UID), "ok"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(waitTimeout):
+			t.Fatal("no certificate")
+		}
+		if len(issued.Status.Certificate) == 0 || len(seen) != 1 || seen[0] != "Approved" {
+			t.Fatalf("issued %d bytes, saw %q", len(issued.Status.Certificate), seen)
+		}
+		if got, err := requester.Get(ctx, name); err != nil || got.UID != created.UID {
+			t.Fatalf("Get its own: %v", err)
+		}
+
+		// Any other name: the watch is refused, and the error says what is missing.
+		other, err := requester.Create(ctx, newCSR("narrow-lee-2"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = requester.WaitForCertificate(ctx, other, nil)
+		if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "may not watch") {
+			t.Fatalf("watching another name: %v", err)
+		}
+	})
+
 	// Last: it stops the control plane.
 	t.Run("ErrWhenTheServerGoes", func(t *testing.T) {
 		if err := w.Err(); err != nil {
@@ -560,6 +648,15 @@ func findingOf(s *certs.Summary, id string) *certs.Finding {
 func contains(s []string, v string) bool {
 	for _, x := range s {
 		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesContainName(items []certificatesv1.CertificateSigningRequest, name string) bool {
+	for _, x := range items {
+		if x.Name == name {
 			return true
 		}
 	}

@@ -184,6 +184,60 @@ func accessCheckError(resource string, err error) error {
 	return &actionError{msg: "access review failed: " + describe(err), err: err}
 }
 
+// getError explains why the CSR name could not be read.
+func getError(name string, err error) error {
+	var msg string
+	switch {
+	case apierrors.IsNotFound(err):
+		msg = fmt.Sprintf("certificate signing request %q not found", name)
+	case apierrors.IsForbidden(err):
+		msg = fmt.Sprintf("may not read %q: csrtui needs get on certificatesigningrequests (group certificates.k8s.io)", name)
+	default:
+		msg = fmt.Sprintf("could not read %q: %s", name, describe(err))
+	}
+	return &actionError{msg: msg, err: err}
+}
+
+// createError explains why the CSR name could not be created.
+func createError(name string, err error) error {
+	var msg string
+	switch {
+	case apierrors.IsAlreadyExists(err):
+		msg = fmt.Sprintf("a certificate signing request named %q already exists: choose another name, or wait for that one with --resume", name)
+	case apierrors.IsForbidden(err):
+		msg = "may not create certificate signing requests: csrtui needs create on certificatesigningrequests (group certificates.k8s.io); the server said: " + errOneLine(err)
+	case apierrors.IsInvalid(err):
+		msg = fmt.Sprintf("the apiserver refused the request %q: %s", name, errOneLine(err))
+	case timedOut(err):
+		msg = fmt.Sprintf("could not create %q: %s (it may or may not exist now: look with --resume)", name, describe(err))
+	default:
+		msg = fmt.Sprintf("could not create %q: %s", name, describe(err))
+	}
+	return &actionError{msg: msg, err: err}
+}
+
+// errReplacedWhileWaiting is what waitError words when the CSR waited for was
+// deleted and created again under the same name.
+var errReplacedWhileWaiting = errors.New("replaced by a different request of the same name")
+
+// waitError explains why waiting for the certificate of name stopped.
+func waitError(name string, err error) error {
+	var msg string
+	switch {
+	case apierrors.IsNotFound(err):
+		msg = fmt.Sprintf("certificate signing request %q was deleted before it was issued", name)
+	case errors.Is(err, errReplacedWhileWaiting):
+		msg = fmt.Sprintf("certificate signing request %q was deleted and replaced by a different request of the same name before it was issued", name)
+	case apierrors.IsForbidden(err):
+		msg = fmt.Sprintf("may not watch %q: csrtui needs watch on certificatesigningrequests (group certificates.k8s.io), which may be limited to this name", name)
+	case apierrors.IsGone(err), apierrors.IsResourceExpired(err):
+		msg = fmt.Sprintf("lost track of %q: the apiserver no longer has its history; wait again with --resume", name)
+	default:
+		msg = fmt.Sprintf("stopped waiting for %q: %s", name, reason(err))
+	}
+	return &actionError{msg: msg, err: err}
+}
+
 // Why a fact the findings use (the nodes, the RBAC roles and bindings) is unknown.
 
 func factCheckError(resource string, err error) string {

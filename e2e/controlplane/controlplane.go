@@ -11,9 +11,6 @@ package controlplane
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -32,6 +29,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/csrtui/csrtui/certs"
 )
 
 // EnvBinDir names the folder holding etcd, kube-apiserver, kube-controller-manager
@@ -249,7 +248,7 @@ func (c *ControlPlane) writePKI(dir string) error {
 	}
 	c.ca, c.CA, c.CAPEM = ca, ca.cert, ca.pem
 	c.CAFile = filepath.Join(dir, "ca.crt")
-	caKey, err := privateKeyPEM(ca.key)
+	caKey, err := certs.EncodePrivateKey(ca.key)
 	if err != nil {
 		return err
 	}
@@ -257,11 +256,11 @@ func (c *ControlPlane) writePKI(dir string) error {
 	if err != nil {
 		return err
 	}
-	saKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	saKey, err := certs.GenerateKey(certs.KeyECDSA)
 	if err != nil {
 		return err
 	}
-	saKeyPEM, err := privateKeyPEM(saKey)
+	saKeyPEM, err := certs.EncodePrivateKey(saKey)
 	if err != nil {
 		return err
 	}

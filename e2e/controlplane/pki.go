@@ -2,8 +2,6 @@ package controlplane
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -19,6 +17,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/csrtui/csrtui/certs"
 )
 
 // The CA outlives any certificate its signer issues (--cluster-signing-duration defaults
@@ -37,34 +37,16 @@ type authority struct {
 }
 
 func newAuthority() (*authority, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, key, err := certs.NewCA("csrtui-ca", time.Now(), caLifetime)
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "csrtui-ca"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(caLifetime),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	return &authority{cert: cert, key: key, pem: pemBlock("CERTIFICATE", der)}, nil
+	return &authority{cert: cert, key: key, pem: pemBlock("CERTIFICATE", cert.Raw)}, nil
 }
 
 // issue returns a new key and a certificate for it, as PEM.
 func (a *authority) issue(tmpl *x509.Certificate) (certPEM, keyPEM []byte, err error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	key, err := certs.GenerateKey(certs.KeyECDSA)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +59,7 @@ func (a *authority) issue(tmpl *x509.Certificate) (certPEM, keyPEM []byte, err e
 	if err != nil {
 		return nil, nil, err
 	}
-	keyPEM, err = privateKeyPEM(key)
+	keyPEM, err = certs.EncodePrivateKey(key)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,14 +96,6 @@ func serial() *big.Int {
 
 func pemBlock(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
-func privateKeyPEM(key crypto.Signer) ([]byte, error) {
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
-	return pemBlock("PRIVATE KEY", der), nil
 }
 
 func publicKeyPEM(key crypto.PublicKey) ([]byte, error) {

@@ -1,0 +1,173 @@
+// Package cli is csrtui's command line: request, list, describe, approve,
+// deny, export, check and completion, the headless counterpart of the console
+// in package ui. Each command follows kubectl's pattern (an Options value with
+// Complete, Validate and Run), reads and writes the cluster only through the
+// small interfaces declared here, and understands requests only through
+// package certs. Text from the API reaches the terminal only through safe.
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	certificatesv1 "k8s.io/api/certificates/v1"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// Reader reads CSRs once, and what the findings need to know of the cluster.
+// Errors are one line for the admin and unwrap to the apiserver's (NotFound, ...).
+type Reader interface {
+	Get(ctx context.Context, name string) (*certificatesv1.CertificateSigningRequest, error)
+	List(ctx context.Context) ([]certificatesv1.CertificateSigningRequest, error)
+	// Facts never fails: what may not be read is marked unknown.
+	Facts(ctx context.Context) certs.ClusterFacts
+}
+
+// Decider writes approve/deny decisions through the approval subresource, on
+// the object of that name only while it has the UID the decision was made on
+// (else the error wraps certs.ErrReplaced). changed is false when the same
+// decision was already there.
+type Decider interface {
+	Approve(ctx context.Context, name, uid, message string) (changed bool, err error)
+	Deny(ctx context.Context, name, uid, message string) (changed bool, err error)
+}
+
+// Inspector asks the cluster what an identity could do if a certificate for
+// it were issued (SubjectAccessReviews). The error says when csrtui may not ask.
+type Inspector interface {
+	Capabilities(ctx context.Context, user string, groups []string) ([]certs.Capability, error)
+}
+
+// Requester creates a CSR and waits for its certificate.
+type Requester interface {
+	Create(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error)
+	Get(ctx context.Context, name string) (*certificatesv1.CertificateSigningRequest, error)
+	// WaitForCertificate returns once the CSR (that name with that UID) is
+	// issued, denied or failed, calling seen with each version on the way;
+	// when ctx ends first, the last version seen and ctx's error.
+	WaitForCertificate(ctx context.Context, csr *certificatesv1.CertificateSigningRequest, seen func(*certificatesv1.CertificateSigningRequest)) (*certificatesv1.CertificateSigningRequest, error)
+	// KubeconfigCluster is the cluster the connection goes to, for a kubeconfig.
+	KubeconfigCluster() (certs.KubeconfigCluster, error)
+}
+
+// Cluster is a connection to one cluster: everything the commands use.
+type Cluster interface {
+	Reader
+	Decider
+	Inspector
+	Requester
+}
+
+// Streams are where the commands write. Human output (a live status line,
+// "wrote ..." notes, hints) appears only where the stream is a terminal.
+type Streams struct {
+	Out, ErrOut              io.Writer
+	OutTerminal, ErrTerminal bool
+}
+
+// Deps is what the commands need from main.
+type Deps struct {
+	// Connect connects to the cluster kubectl's flags name; its errors are one
+	// line naming the context and server.
+	Connect func(ctx context.Context) (Cluster, error)
+	Streams Streams
+	Now     func() time.Time // time.Now when nil
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// Commands are csrtui's subcommands, for the root command to add. completion
+// generates scripts for root.
+func Commands(d *Deps, root *cobra.Command) []*cobra.Command {
+	return []*cobra.Command{
+		newRequestCommand(d),
+		newListCommand(d),
+		newDescribeCommand(d),
+		newDecideCommand(d, certs.Approve),
+		newDecideCommand(d, certs.Deny),
+		newExportCommand(d),
+		newCheckCommand(d),
+		newCompletionCommand(d, root),
+	}
+}
+
+// AddPolicyFlags adds the risk thresholds every command that shows findings
+// takes, the console included.
+func AddPolicyFlags(f *pflag.FlagSet, p *certs.Policy) {
+	f.DurationVar(&p.MaxClientDuration, "max-client-duration", p.MaxClientDuration,
+		"longest client-certificate lifetime accepted without a finding")
+	f.IntVar(&p.MinRSABits, "min-rsa-bits", p.MinRSABits,
+		"smallest RSA key accepted without a finding")
+	f.DurationVar(&p.ClusterSigningDuration, "cluster-signing-duration", p.ClusterSigningDuration,
+		"the cluster's kube-controller-manager --cluster-signing-duration (the longest certificate it issues)")
+}
+
+// ValidatePolicy says which threshold is out of range, as a usage error.
+func ValidatePolicy(p certs.Policy) error {
+	if p.MinRSABits < 0 || p.MaxClientDuration <= 0 || p.ClusterSigningDuration <= 0 {
+		return UsageError(errors.New("--min-rsa-bits must be >= 0, and --max-client-duration and --cluster-signing-duration > 0"))
+	}
+	return nil
+}
+
+// safeText is how text from the API, from files and from errors reaches a
+// terminal in this package, tables and lines alike: controls, bidi and
+// invisible characters escaped (CVE-2021-25743). JSON and YAML escape instead.
+func safeText(s string) certs.Text { return certs.Sanitize(s) }
+
+// safe is safeText as the string written out.
+func safe(s string) string { return safeText(s).String() }
+
+// resourcePrefixes are the forms kubectl accepts before a CSR's name, and
+// prints with -o name: CSR names can't hold a "/", so they are never part of one.
+var resourcePrefixes = []string{
+	"certificatesigningrequest.certificates.k8s.io/",
+	"certificatesigningrequests.certificates.k8s.io/",
+	"certificatesigningrequest/",
+	"certificatesigningrequests/",
+	"csr/",
+}
+
+// csrNames takes command-line arguments as CSR names: kubectl's prefixed forms
+// stripped, duplicates dropped, order kept.
+func csrNames(args []string) ([]string, error) {
+	var names []string
+	seen := map[string]bool{}
+	for _, a := range args {
+		for _, p := range resourcePrefixes {
+			if strings.HasPrefix(a, p) {
+				a = strings.TrimPrefix(a, p)
+				break
+			}
+		}
+		if a == "" {
+			return nil, UsageError(errors.New("an empty name was given"))
+		}
+		if !seen[a] {
+			seen[a] = true
+			names = append(names, a)
+		}
+	}
+	return names, nil
+}
+
+// outputFormats validates -o.
+func checkOutput(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return UsageError(errors.New("-o " + format + " is not an output format here: use one of " + strings.Join(allowed, ", ")))
+}
