@@ -88,7 +88,7 @@ func startDemo(ctx context.Context, interval time.Duration, limit int) (*demo, e
 // client is a kube client of the demo, named for the header.
 func (d *demo) client() *kube.Client {
 	c := kube.NewClient(d.cs)
-	c.Context, c.Server, c.User, c.Demo = "demo", "in-process", "demo-admin", true
+	c.Context, c.Server, c.User, c.Demo = "demo", "in-process", demoAdmin, true
 	return c
 }
 
@@ -112,13 +112,34 @@ func (d *demo) stamp(obj runtime.Object, created time.Time) {
 }
 
 // onCreate stamps the object, then lets the tracker store it. The object in the
-// action is the fake's own copy, so it may be changed here.
+// action is the fake's own copy, so it may be changed here. A CSR the demo
+// admin creates (no requester set, as the apiserver fills it in) is theirs;
+// a dry run answers the object as it would be stored, and stores nothing.
 func (d *demo) onCreate(action k8stesting.Action) (bool, runtime.Object, error) {
-	if a, ok := action.(k8stesting.CreateActionImpl); ok && a.GetSubresource() == "" {
-		d.stamp(a.GetObject(), d.now())
+	a, ok := action.(k8stesting.CreateActionImpl)
+	if !ok || a.GetSubresource() != "" {
+		return false, nil, nil
+	}
+	if csr, ok := a.GetObject().(*certificatesv1.CertificateSigningRequest); ok && csr.Spec.Username == "" {
+		csr.Spec.Username = demoAdmin
+		csr.Spec.Groups = []string{"system:masters", "system:authenticated"}
+	}
+	d.stamp(a.GetObject(), d.now())
+	if slices.Contains(a.GetCreateOptions().DryRun, metav1.DryRunAll) {
+		m, err := meta.Accessor(a.GetObject())
+		if err != nil {
+			return true, nil, err
+		}
+		if _, err := d.cs.Tracker().Get(a.GetResource(), a.GetNamespace(), m.GetName()); err == nil {
+			return true, nil, apierrors.NewAlreadyExists(a.GetResource().GroupResource(), m.GetName())
+		}
+		return true, a.GetObject(), nil
 	}
 	return false, nil, nil
 }
+
+// demoAdmin is who the console is in the demo.
+const demoAdmin = "demo-admin"
 
 // onUpdate refuses stale writes with a conflict, as the apiserver does, keeps
 // what a subresource may not change, and gives the object a new resource version.

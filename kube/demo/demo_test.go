@@ -316,3 +316,37 @@ func TestDemoSignerFailsWithTheFindingsWords(t *testing.T) {
 		}
 	}
 }
+
+// The console's n works in the demo: a dry run answers the request as the
+// demo admin's and stores nothing; a create stores it as theirs.
+func TestDemoCreatesForTheAdmin(t *testing.T) {
+	d, _ := startTestDemo(t, time.Hour, 0)
+	c := d.client()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "jane"}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := certs.NewRequestObject("jane", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}),
+		certs.KubeAPIServerClientSignerName, []string{"digital signature", "client auth"}, time.Hour)
+	out, err := c.Preview(t.Context(), obj)
+	if err != nil || out.Spec.Username != demoAdmin || out.UID == "" {
+		t.Fatalf("Preview = %+v, %v", out, err)
+	}
+	if _, err := c.Get(t.Context(), "jane"); !apierrors.IsNotFound(err) {
+		t.Fatalf("the dry run stored it: %v", err)
+	}
+	if _, err := c.Create(t.Context(), obj); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Get(t.Context(), "jane")
+	if err != nil || got.Spec.Username != demoAdmin {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
+	if _, err := c.Preview(t.Context(), obj); !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("Preview of a taken name: %v", err)
+	}
+}
