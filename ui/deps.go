@@ -44,6 +44,13 @@ type Creator interface {
 	Create(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error)
 }
 
+// Kubeconfigs says which cluster a kubeconfig handed to a user names: the
+// one csrtui is connected to (server, CA, TLS server name). The error says
+// why there is none to name.
+type Kubeconfigs interface {
+	KubeconfigCluster() (certs.KubeconfigCluster, error)
+}
+
 // Inspector asks the cluster what an identity could do if a certificate for it
 // were issued (SubjectAccessReviews). The error says when the admin may not ask.
 type Inspector interface {

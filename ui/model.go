@@ -20,7 +20,10 @@ type Config struct {
 	Decider   Decider   // approve and deny (nil: read-only)
 	Inspector Inspector // what an identity could do (nil: not asked)
 	Creator   Creator   // create requests (nil: n is not offered)
-	Cluster   Cluster   // where csrtui is connected, for the header
+	// Kubeconfigs names the cluster in kubeconfigs for issued client
+	// certificates (nil: K is not offered).
+	Kubeconfigs Kubeconfigs
+	Cluster     Cluster // where csrtui is connected, for the header
 
 	// Policy holds the thresholds of the findings the console makes itself:
 	// IssueTimeout, how long an approved request waits before it says why no
@@ -73,6 +76,13 @@ type Model struct {
 	// slipped is when the row under the cursor last left the list, so that
 	// an action key pressed just then does not act on the neighbour.
 	slipped slip
+
+	// forms counts the create forms opened, so that an answer meant for
+	// one is never taken by the next.
+	forms int
+	// follow is the name of a request just created: the cursor goes to it
+	// when it shows in the list.
+	follow string
 
 	// sourceErr is why the list is not live right now (nil when it is).
 	sourceErr error
@@ -151,9 +161,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.answered(msg))
 	case inspectMsg:
 		cmds = append(cmds, m.rested(msg))
+	case dialogMsg:
+		if m.dialog != nil {
+			cmds = append(cmds, m.updateDialog(msg))
+		}
+	case createdMsg:
+		m.setStatus(createdStatus(msg))
+		if msg.err == nil {
+			m.follow = msg.name
+			m.followCreated()
+		}
 	case exportMsg:
 		if msg.exists {
-			cmds = append(cmds, m.open(newOverwrite(msg.name, msg.path, msg.data, &m.keys)))
+			cmds = append(cmds, m.open(newOverwrite(msg.fileWrite, &m.keys)))
 		} else {
 			m.setStatus(exportStatus(msg))
 		}
@@ -179,6 +199,7 @@ func (m *Model) setSnapshot(ss []*certs.Summary) {
 	if m.detail.s != nil {
 		m.detail.follow(&m.list)
 	}
+	m.followCreated()
 	m.dropCaps()
 	m.recheckDialog()
 	m.refreshDetails()
