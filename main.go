@@ -103,6 +103,8 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	f := cmd.Flags()
 	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
 	cli.AddPolicyFlags(f, &o.policy)
+	f.DurationVar(&o.policy.IssueTimeout, "issue-timeout", o.policy.IssueTimeout,
+		"how long an approved request may wait for its certificate before the console says why none came")
 
 	deps := &cli.Deps{
 		Connect: func(ctx context.Context) (cli.Cluster, error) {
@@ -128,6 +130,9 @@ func (o *options) runConsole(ctx context.Context) error {
 	if err := cli.ValidatePolicy(o.policy); err != nil {
 		return err
 	}
+	if o.policy.IssueTimeout <= 0 {
+		return cli.UsageError(errors.New("--issue-timeout must be > 0"))
+	}
 
 	var (
 		client *kube.Client
@@ -147,12 +152,18 @@ func (o *options) runConsole(ctx context.Context) error {
 		return err
 	}
 
-	model := ui.New(ui.Config{
+	cfg := ui.Config{
 		Source:    watcher,
 		Decider:   client,
 		Inspector: client,
+		Creator:   client,
 		Cluster:   ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
-	})
+		Policy:    o.policy,
+	}
+	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
+		cfg.Kubeconfigs = client
+	}
+	model := ui.New(cfg)
 
 	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
 	// even when nothing changes (upstream charmbracelet/bubbletea#1796 would stop
