@@ -22,8 +22,9 @@ import (
 
 // readRequestFile reads at most certs.MaxRequestFile bytes of the regular
 // file at path (a leading ~/ is the home folder). Its errors say what the
-// path is instead.
+// path, as typed, is instead.
 func readRequestFile(path string) ([]byte, error) {
+	typed := strings.TrimSpace(path)
 	abs, err := expandPath(path)
 	if err != nil {
 		return nil, err
@@ -31,11 +32,11 @@ func readRequestFile(path string) ([]byte, error) {
 	fi, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s does not exist", abs)
+			return nil, fmt.Errorf("%s does not exist", typed)
 		}
 		return nil, err
 	}
-	if err := regularFile(abs, fi); err != nil {
+	if err := regularFile(typed, fi); err != nil {
 		return nil, err
 	}
 	// O_NONBLOCK: should the path have become a pipe since the Stat, the
@@ -48,7 +49,7 @@ func readRequestFile(path string) ([]byte, error) {
 	if fi, err = f.Stat(); err != nil {
 		return nil, err
 	}
-	if err := regularFile(abs, fi); err != nil {
+	if err := regularFile(typed, fi); err != nil {
 		return nil, err
 	}
 	data, err := io.ReadAll(io.LimitReader(f, certs.MaxRequestFile+1))
@@ -56,7 +57,7 @@ func readRequestFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > certs.MaxRequestFile {
-		return nil, fmt.Errorf("%s is over %d KiB: a certificate request is a few KiB, so this is not one", abs, certs.MaxRequestFile>>10)
+		return nil, fmt.Errorf("%s is over %d KiB: a certificate request is a few KiB, so this is not one", typed, certs.MaxRequestFile>>10)
 	}
 	return data, nil
 }
