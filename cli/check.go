@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -86,11 +85,7 @@ func (o *CheckOptions) Validate() error {
 
 // Run checks.
 func (o *CheckOptions) Run(ctx context.Context) error {
-	c, err := o.deps.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	list, err := summaries(ctx, c, o.Policy)
+	list, err := summaries(ctx, o.deps, o.Policy)
 	if err != nil {
 		return err
 	}
@@ -140,17 +135,10 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 func (o *CheckOptions) print(res certs.CheckResult) error {
 	w := o.deps.Streams.Out
 	switch o.Output {
-	case outJSON:
-		return writeJSON(w, res)
-	case outYAML:
-		return writeYAML(w, res)
+	case outJSON, outYAML:
+		return writeDocument(w, o.Output, res)
 	case outName:
-		var b strings.Builder
-		for _, p := range res.Problems {
-			b.WriteString("certificatesigningrequest.certificates.k8s.io/" + safe(p.Name) + "\n")
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
+		return writeNames(w, res.Problems, func(p certs.CheckRecord) string { return p.Name })
 	}
 	if len(res.Problems) == 0 {
 		if !o.deps.Streams.OutTerminal {

@@ -132,7 +132,7 @@ func safe(s string) string { return safeText(s).String() }
 // resourcePrefixes are the forms kubectl accepts before a CSR's name, and
 // prints with -o name: CSR names can't hold a "/", so they are never part of one.
 var resourcePrefixes = []string{
-	"certificatesigningrequest.certificates.k8s.io/",
+	nameResource,
 	"certificatesigningrequests.certificates.k8s.io/",
 	"certificatesigningrequest/",
 	"certificatesigningrequests/",
