@@ -42,15 +42,7 @@ On a terminal, a clean result says so; piped, it prints nothing, as cron likes.`
   # For an alerting pipeline
   csrtui check -o json`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.MaxPendingAge, "max-pending-age", o.MaxPendingAge, "report requests pending longer than this (0: don't)")
@@ -62,8 +54,8 @@ On a terminal, a clean result says so; piped, it prints nothing, as cron likes.`
 	return cmd
 }
 
-// Complete reads the severity.
-func (o *CheckOptions) Complete() error {
+// Complete reads the severity (noArgs has refused any arguments).
+func (o *CheckOptions) Complete(_ []string) error {
 	sev, ok := certs.ParseSeverity(o.FailOn)
 	if !ok {
 		return usagef("--fail-on %s is not a severity: use one of %s", o.FailOn, strings.Join(certs.Severities(), ", "))

@@ -51,15 +51,7 @@ request ends approved.`,
   csrtui approve break-glass --force --message "incident 4711"`,
 		Args:              someArgs("the name of at least one certificate signing request"),
 		ValidArgsFunction: completeNames(d, func(s certs.State) bool { return s == certs.StatePending }),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	f := cmd.Flags()
 	if decision == certs.Deny {

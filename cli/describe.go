@@ -40,15 +40,7 @@ characters escaped.`,
   csrtui list --pending -o name | xargs csrtui describe`,
 		Args:              someArgs("the name of at least one certificate signing request"),
 		ValidArgsFunction: completeNames(d, nil),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := ValidatePolicy(o.Policy); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	AddPolicyFlags(cmd.Flags(), &o.Policy)
 	return cmd
@@ -59,6 +51,11 @@ func (o *DescribeOptions) Complete(args []string) error {
 	names, err := csrNames(args)
 	o.Names = names
 	return err
+}
+
+// Validate checks the thresholds.
+func (o *DescribeOptions) Validate() error {
+	return ValidatePolicy(o.Policy)
 }
 
 // Run describes each name; a name not found is reported on stderr and makes

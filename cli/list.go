@@ -43,15 +43,7 @@ character outside printable ASCII written as an escape.`,
   # Everything, decoded, for a program
   csrtui list -o json | jq '.items[] | select(.risk == "high") | .name'`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", o.Output, "output format: table, wide, json, yaml or name")
@@ -64,8 +56,8 @@ character outside printable ASCII written as an escape.`,
 	return cmd
 }
 
-// Complete reads the severity.
-func (o *ListOptions) Complete() error {
+// Complete reads the severity (noArgs has refused any arguments).
+func (o *ListOptions) Complete(_ []string) error {
 	if o.Findings != "" {
 		sev, ok := certs.ParseSeverity(o.Findings)
 		if !ok {
