@@ -251,16 +251,8 @@ func (o *RequestOptions) create(ctx context.Context) (*request, *certificatesv1.
 	if r.madeKey {
 		targets = append(targets, r.keyFile)
 	}
-	if err := checkTargets(targets, o.Force); err != nil {
-		return nil, nil, nil, err
-	}
-
-	c, err := o.deps.Connect(ctx)
+	c, err := o.connect(ctx, r, targets)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	// Before anything is created: a kubeconfig must be possible.
-	if r.cluster, err = c.KubeconfigCluster(); err != nil {
 		return nil, nil, nil, err
 	}
 	if r.madeKey {
@@ -323,15 +315,8 @@ func (o *RequestOptions) resume(ctx context.Context) (*request, *certificatesv1.
 		return nil, nil, nil, err
 	}
 	r.resumeCmd = o.resumeCommand(r)
-	if err := checkTargets(o.targets(r), o.Force); err != nil {
-		return nil, nil, nil, err
-	}
-
-	c, err := o.deps.Connect(ctx)
+	c, err := o.connect(ctx, r, o.targets(r))
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	if r.cluster, err = c.KubeconfigCluster(); err != nil {
 		return nil, nil, nil, err
 	}
 	csr, err := c.Get(ctx, r.name)
@@ -347,6 +332,23 @@ func (o *RequestOptions) resume(ctx context.Context) (*request, *certificatesv1.
 	}
 	r.cn = decoded.CommonName
 	return r, csr, c, nil
+}
+
+// connect checks that the targets can be written, then connects and reads the
+// cluster r's kubeconfig will name: before anything is created or waited for,
+// the files must be possible.
+func (o *RequestOptions) connect(ctx context.Context, r *request, targets []string) (Cluster, error) {
+	if err := checkTargets(targets, o.Force); err != nil {
+		return nil, err
+	}
+	c, err := o.deps.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.cluster, err = c.KubeconfigCluster(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // targets are the files the issued certificate goes into.
