@@ -244,7 +244,7 @@ func (o *RequestOptions) create(ctx context.Context) (*request, *certificatesv1.
 	}
 	if o.KeyFile == "" {
 		r.madeKey = true
-		r.keyFile = filepath.Join(o.Out, r.name+".key")
+		r.keyFile = o.keyPath(r.name)
 	}
 	r.resumeCmd = o.resumeCommand(r)
 	targets := o.targets(r)
@@ -302,7 +302,7 @@ func refused(err error) bool {
 func (o *RequestOptions) resume(ctx context.Context) (*request, *certificatesv1.CertificateSigningRequest, Cluster, error) {
 	r := &request{name: o.Resume, keyFile: o.KeyFile}
 	if r.keyFile == "" {
-		r.keyFile = filepath.Join(o.Out, r.name+".key")
+		r.keyFile = o.keyPath(r.name)
 		if _, err := os.Stat(r.keyFile); errors.Is(err, os.ErrNotExist) {
 			return nil, nil, nil, fmt.Errorf("no key for %s: %s does not exist; pass the key the request was made from with --key", r.name, r.keyFile)
 		}
@@ -353,7 +353,21 @@ func (o *RequestOptions) connect(ctx context.Context, r *request, targets []stri
 
 // targets are the files the issued certificate goes into.
 func (o *RequestOptions) targets(r *request) []string {
-	return []string{filepath.Join(o.Out, r.name+".crt"), filepath.Join(o.Out, kubeconfigFile)}
+	return []string{o.certificatePath(r.name), o.kubeconfigPath()}
+}
+
+// certificatePath, keyPath and kubeconfigPath are the files request writes
+// into --out for the request of that name (the key only when it makes one).
+func (o *RequestOptions) certificatePath(name string) string {
+	return filepath.Join(o.Out, name+".crt")
+}
+
+func (o *RequestOptions) keyPath(name string) string {
+	return filepath.Join(o.Out, name+".key")
+}
+
+func (o *RequestOptions) kubeconfigPath() string {
+	return filepath.Join(o.Out, kubeconfigFile)
 }
 
 func (o *RequestOptions) resumeCommand(r *request) string {
@@ -466,7 +480,7 @@ func (o *RequestOptions) write(r *request, csr *certificatesv1.CertificateSignin
 	if err != nil {
 		return err
 	}
-	crt, kubeconfig := filepath.Join(o.Out, r.name+".crt"), filepath.Join(o.Out, kubeconfigFile)
+	crt, kubeconfig := o.certificatePath(r.name), o.kubeconfigPath()
 	if err := writeFiles([]file{{path: crt, data: certPEM, mode: 0o644}, {path: kubeconfig, data: kc, mode: 0o600}}, o.Force); err != nil {
 		return fmt.Errorf("%w; the certificate is issued: write it again with: %s", err, r.resumeCmd)
 	}
