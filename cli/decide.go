@@ -123,11 +123,7 @@ func (o *DecideOptions) Run(ctx context.Context) error {
 		b.Reset()
 	}
 	if notDone > 0 {
-		verb := "approved"
-		if o.Decision == certs.Deny {
-			verb = "denied"
-		}
-		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), verb))
+		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), o.done()))
 	}
 	return nil
 }
@@ -145,10 +141,8 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 	switch {
 	case err != nil:
 		return "refused: " + err.Error(), false
-	case noop && o.Decision == certs.Approve:
-		return "already approved", true
 	case noop:
-		return "already denied", true
+		return "already " + o.done(), true
 	}
 
 	forced := ""
@@ -178,19 +172,27 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 		}
 	}
 
-	decide, verb := c.Approve, "approved"
+	decide := c.Approve
 	if o.Decision == certs.Deny {
-		decide, verb = c.Deny, "denied"
+		decide = c.Deny
 	}
 	changed, err := decide(ctx, s.Name, s.UID, o.Message)
 	switch {
 	case err != nil:
 		return failure(err), false
 	case !changed:
-		return "already " + verb, true
+		return "already " + o.done(), true
 	default:
-		return verb + forced, true
+		return o.done() + forced, true
 	}
+}
+
+// done is what a request ends as when it ends as asked: "approved" or "denied".
+func (o *DecideOptions) done() string {
+	if o.Decision == certs.Deny {
+		return "denied"
+	}
+	return "approved"
 }
 
 // failure words a failed read or decision for a result line.
