@@ -47,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
 	cmd := newRootCommand(o, stdout, stderr)
+	presentAs(cmd, os.Args[0])
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -57,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil && !cli.Silent(err) {
 		// Errors carry text from the kubeconfig, the server and proxies:
 		// cli.ErrorLine escapes it.
-		_, _ = fmt.Fprintln(stderr, "csrtui: "+cli.ErrorLine(err))
+		_, _ = fmt.Fprintln(stderr, cmd.DisplayName()+": "+cli.ErrorLine(err))
 	}
 	return cli.ExitCode(err)
 }
@@ -92,7 +93,6 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 			return o.runConsole(cmd.Context())
 		},
 	}
-	cmd.SetVersionTemplate("csrtui {{.Version}}\n")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cli.UsageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
