@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -23,7 +24,6 @@ import (
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/cli"
 	"github.com/csrtui/csrtui/kube"
-	"github.com/csrtui/csrtui/kube/demo"
 	"github.com/csrtui/csrtui/ui"
 )
 
@@ -131,10 +131,11 @@ func (o *options) runConsole(ctx context.Context) error {
 
 	var (
 		client *kube.Client
+		now    func() time.Time // nil: the real clock
 		err    error
 	)
 	if o.demo {
-		client, err = demo.Start(ctx)
+		client, now, err = startDemo(ctx)
 	} else {
 		client, err = kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
 	}
@@ -152,6 +153,7 @@ func (o *options) runConsole(ctx context.Context) error {
 		Decider:   client,
 		Inspector: client,
 		Cluster:   ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
+		Now:       now,
 	})
 
 	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
