@@ -2,8 +2,9 @@
 GO ?= go
 GOLANGCI_LINT_VERSION := v2.15.0
 GORELEASER_VERSION := v2.15.1
+FREEZE_VERSION := v0.2.2
 
-.PHONY: help run demo build test lint release-check binaries cluster bench fuzz
+.PHONY: help run demo build test lint release-check binaries cluster bench fuzz screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,3 +39,10 @@ bench: ## benchmarks of the decoder, the store (also on a real apiserver) and th
 fuzz: ## run each fuzzer for FUZZTIME (default 1m)
 	@for f in $$($(GO) test -list 'Fuzz.*' ./certs/ | grep ^Fuzz); do \
 		$(GO) test ./certs/ -run='^$$' -fuzz="^$$f$$" -fuzztime=$${FUZZTIME:-1m} || exit 1; done
+
+screenshots: ## retake the README's pictures (docs/img/*.svg) of the still demo; needs tmux
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && bash hack/screenshots.sh "$$tmp" && \
+	rm -f docs/img/*.svg && for f in "$$tmp"/*.ansi; do \
+		$(GO) run github.com/charmbracelet/freeze@$(FREEZE_VERSION) --language ansi --window --border.radius 8 \
+			--font.ligatures=false --width 1070 -o "docs/img/$$(basename "$$f" .ansi).svg" "$$f" || exit 1; \
+	done
