@@ -3,8 +3,9 @@ GO ?= go
 GOLANGCI_LINT_VERSION := v2.15.0
 GORELEASER_VERSION := v2.15.1
 FREEZE_VERSION := v0.2.2
+KREW_VERSION := v0.4.3
 
-.PHONY: help run demo build test lint release-check binaries cluster bench fuzz screenshots
+.PHONY: help run demo build test lint release-check release-snapshot binaries cluster bench fuzz screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,6 +27,10 @@ lint: ## golangci-lint, pinned
 
 release-check: ## check .goreleaser.yaml, pinned goreleaser
 	$(GO) run github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION) check
+
+release-snapshot: ## a release of linux/amd64 only into dist/, its krew manifest validated and installed with krew
+	CSRTUI_K8S_BIN=$${CSRTUI_K8S_BIN:-$$(bash hack/build-k8s.sh)} GORELEASER_VERSION=$(GORELEASER_VERSION) \
+		KREW_VERSION=$(KREW_VERSION) bash hack/release-snapshot.sh
 
 binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager and kubectl
 	@bash hack/build-k8s.sh
