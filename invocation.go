@@ -18,7 +18,9 @@ func presentAs(cmd *cobra.Command, argv0 string) {
 	cmd.Annotations[cobra.CommandDisplayNameAnnotation] = displayName(argv0)
 	info, _ := debug.ReadBuildInfo()
 	cmd.Version = versionLine(version, commit, date, info)
-	cmd.SetVersionTemplate("{{.DisplayName}} {{.Version}}\n")
+	// cobra's own "NAME version VERSION", not SetVersionTemplate: executing a
+	// text/template makes the linker keep every exported method of every type
+	// it keeps (the template may call any of them), which doubled the binary.
 }
 
 // displayName is what the admin typed to run csrtui. kubectl runs

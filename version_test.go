@@ -95,7 +95,7 @@ func TestVersionFlag(t *testing.T) {
 
 	release := build("release", "-ldflags",
 		"-X main.version=v1.2.3 -X main.commit=0123456789abcdef0123456789abcdef01234567 -X main.date=2026-05-04T12:00:00Z")
-	if got, want := versionOf(release), "csrtui v1.2.3 (commit 0123456789abcdef0123456789abcdef01234567, built 2026-05-04T12:00:00Z)\n"; got != want {
+	if got, want := versionOf(release), "csrtui version v1.2.3 (commit 0123456789abcdef0123456789abcdef01234567, built 2026-05-04T12:00:00Z)\n"; got != want {
 		t.Errorf("release build: --version = %q, want %q", got, want)
 	}
 
@@ -107,7 +107,7 @@ func TestVersionFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := versionOf(plain)
-	if want := "csrtui " + versionLine("dev", "", "", info) + "\n"; got != want {
+	if want := "csrtui version " + versionLine("dev", "", "", info) + "\n"; got != want {
 		t.Errorf("plain build: --version = %q, want %q", got, want)
 	}
 	revision := "unknown"
@@ -125,7 +125,7 @@ func TestVersionFlag(t *testing.T) {
 	if err := os.Rename(release, plugin); err != nil {
 		t.Fatal(err)
 	}
-	if got := versionOf(plugin); !strings.HasPrefix(got, "kubectl csrtui v1.2.3 (") {
-		t.Errorf("as kubectl-csrtui: --version = %q, want it to begin with %q", got, "kubectl csrtui v1.2.3 (")
+	if got := versionOf(plugin); !strings.HasPrefix(got, "kubectl csrtui version v1.2.3 (") {
+		t.Errorf("as kubectl-csrtui: --version = %q, want it to begin with %q", got, "kubectl csrtui version v1.2.3 (")
 	}
 }
