@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -23,7 +24,6 @@ import (
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/cli"
 	"github.com/csrtui/csrtui/kube"
-	"github.com/csrtui/csrtui/kube/demo"
 	"github.com/csrtui/csrtui/ui"
 )
 
@@ -47,6 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
 	cmd := newRootCommand(o, stdout, stderr)
+	presentAs(cmd, os.Args[0])
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -57,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil && !cli.Silent(err) {
 		// Errors carry text from the kubeconfig, the server and proxies:
 		// cli.ErrorLine escapes it.
-		_, _ = fmt.Fprintln(stderr, "csrtui: "+cli.ErrorLine(err))
+		_, _ = fmt.Fprintln(stderr, cmd.DisplayName()+": "+cli.ErrorLine(err))
 	}
 	return cli.ExitCode(err)
 }
@@ -92,7 +93,6 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 			return o.runConsole(cmd.Context())
 		},
 	}
-	cmd.SetVersionTemplate("csrtui {{.Version}}\n")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cli.UsageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
@@ -136,10 +136,11 @@ func (o *options) runConsole(ctx context.Context) error {
 
 	var (
 		client *kube.Client
+		now    func() time.Time // nil: the real clock
 		err    error
 	)
 	if o.demo {
-		client, err = demo.Start(ctx)
+		client, now, err = startDemo(ctx)
 	} else {
 		client, err = kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version))
 	}
@@ -159,6 +160,7 @@ func (o *options) runConsole(ctx context.Context) error {
 		Creator:   client,
 		Cluster:   ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
 		Policy:    o.policy,
+		Now:       now,
 	}
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
 		cfg.Kubeconfigs = client

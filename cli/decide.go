@@ -51,15 +51,7 @@ request ends approved.`,
   csrtui approve break-glass --force --message "incident 4711"`,
 		Args:              someArgs("the name of at least one certificate signing request"),
 		ValidArgsFunction: completeNames(d, func(s certs.State) bool { return s == certs.StatePending }),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	f := cmd.Flags()
 	if decision == certs.Deny {
@@ -131,11 +123,7 @@ func (o *DecideOptions) Run(ctx context.Context) error {
 		b.Reset()
 	}
 	if notDone > 0 {
-		verb := "approved"
-		if o.Decision == certs.Deny {
-			verb = "denied"
-		}
-		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), verb))
+		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), o.done()))
 	}
 	return nil
 }
@@ -153,10 +141,8 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 	switch {
 	case err != nil:
 		return "refused: " + err.Error(), false
-	case noop && o.Decision == certs.Approve:
-		return "already approved", true
 	case noop:
-		return "already denied", true
+		return "already " + o.done(), true
 	}
 
 	forced := ""
@@ -186,19 +172,27 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 		}
 	}
 
-	decide, verb := c.Approve, "approved"
+	decide := c.Approve
 	if o.Decision == certs.Deny {
-		decide, verb = c.Deny, "denied"
+		decide = c.Deny
 	}
 	changed, err := decide(ctx, s.Name, s.UID, o.Message)
 	switch {
 	case err != nil:
 		return failure(err), false
 	case !changed:
-		return "already " + verb, true
+		return "already " + o.done(), true
 	default:
-		return verb + forced, true
+		return o.done() + forced, true
 	}
+}
+
+// done is what a request ends as when it ends as asked: "approved" or "denied".
+func (o *DecideOptions) done() string {
+	if o.Decision == certs.Deny {
+		return "denied"
+	}
+	return "approved"
 }
 
 // failure words a failed read or decision for a result line.

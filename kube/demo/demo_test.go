@@ -106,7 +106,7 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 
 func TestDemoSignerFailsBadKubeletShapes(t *testing.T) {
 	d, w := startTestDemo(t, time.Hour, 0)
-	csr, err := laterRequests()[9].build() // kubelet client asking for server auth
+	csr, err := laterRequests()[9].build("u-1") // kubelet client asking for server auth
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,5 +348,45 @@ func TestDemoCreatesForTheAdmin(t *testing.T) {
 	}
 	if _, err := c.Preview(t.Context(), obj); !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("Preview of a taken name: %v", err)
+	}
+}
+
+func TestStillDemoShowsTheSameInEveryRun(t *testing.T) {
+	at := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
+	type row struct {
+		name, requesterUID, condition string
+		created                       time.Time
+		risk                          certs.Severity
+	}
+	run := func() []row {
+		c, err := StartStill(t.Context(), at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := c.Watch(t.Context(), certs.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only the first of the later requests arrives, and nothing after it.
+		s := waitSnapshot(t, w, "the initial requests and break-glass", func(s []*certs.Summary) bool {
+			return len(s) == len(initialRequests())+1 && find(s, laterRequests()[0].name) != nil
+		})
+		var rows []row
+		for _, x := range s {
+			rows = append(rows, row{x.Name, x.UserUID, x.Condition, x.Created, x.Risk()})
+		}
+		return rows
+	}
+	first, second := run(), run()
+	if !slices.Equal(first, second) {
+		t.Fatalf("two still demos differ:\n%v\n%v", first, second)
+	}
+	for _, r := range first {
+		if r.created.After(at) {
+			t.Errorf("%s created %v, after the still clock's %v", r.name, r.created, at)
+		}
+	}
+	if got := first[0]; got.name != "break-glass" || !got.created.Equal(at) || got.risk != certs.SeverityCritical {
+		t.Errorf("newest = %+v, want break-glass, created at %v, critical", got, at)
 	}
 }
