@@ -2,8 +2,10 @@
 GO ?= go
 GOLANGCI_LINT_VERSION := v2.15.0
 GORELEASER_VERSION := v2.15.1
+FREEZE_VERSION := v0.2.2
+KREW_VERSION := v0.4.3
 
-.PHONY: help run demo build test lint release-check binaries cluster bench fuzz
+.PHONY: help run demo build test lint release-check release-snapshot binaries cluster bench fuzz screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,6 +28,10 @@ lint: ## golangci-lint, pinned
 release-check: ## check .goreleaser.yaml, pinned goreleaser
 	$(GO) run github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION) check
 
+release-snapshot: ## a release of linux/amd64 only into dist/, its krew manifest validated and installed with krew
+	CSRTUI_K8S_BIN=$${CSRTUI_K8S_BIN:-$$(bash hack/build-k8s.sh)} GORELEASER_VERSION=$(GORELEASER_VERSION) \
+		KREW_VERSION=$(KREW_VERSION) bash hack/release-snapshot.sh
+
 binaries: ## build (or find cached) etcd, kube-apiserver, kube-controller-manager and kubectl
 	@bash hack/build-k8s.sh
 
@@ -38,3 +44,10 @@ bench: ## benchmarks of the decoder, the store (also on a real apiserver) and th
 fuzz: ## run each fuzzer for FUZZTIME (default 1m)
 	@for f in $$($(GO) test -list 'Fuzz.*' ./certs/ | grep ^Fuzz); do \
 		$(GO) test ./certs/ -run='^$$' -fuzz="^$$f$$" -fuzztime=$${FUZZTIME:-1m} || exit 1; done
+
+screenshots: ## retake the README's pictures (docs/img/*.svg) of the still demo; needs tmux
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && bash hack/screenshots.sh "$$tmp" && \
+	rm -f docs/img/*.svg && for f in "$$tmp"/*.ansi; do \
+		$(GO) run github.com/charmbracelet/freeze@$(FREEZE_VERSION) --language ansi --window --border.radius 8 \
+			--font.ligatures=false --width 1070 -o "docs/img/$$(basename "$$f" .ansi).svg" "$$f" || exit 1; \
+	done

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -23,7 +24,6 @@ import (
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/cli"
 	"github.com/csrtui/csrtui/kube"
-	"github.com/csrtui/csrtui/kube/demo"
 	"github.com/csrtui/csrtui/ui"
 )
 
@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
 	cmd := newRootCommand(o, stdout, stderr)
+	presentAs(cmd, os.Args[0])
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -58,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil && !cli.Silent(err) {
 		// Errors carry text from the kubeconfig, the server and proxies:
 		// cli.ErrorLine escapes it.
-		_, _ = fmt.Fprintln(stderr, "csrtui: "+cli.ErrorLine(err))
+		_, _ = fmt.Fprintln(stderr, cmd.DisplayName()+": "+cli.ErrorLine(err))
 	}
 	return cli.ExitCode(err)
 }
@@ -93,7 +94,6 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 			return o.runConsole(cmd.Context())
 		},
 	}
-	cmd.SetVersionTemplate("csrtui {{.Version}}\n")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cli.UsageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
@@ -106,6 +106,8 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	f := cmd.Flags()
 	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
 	cli.AddPolicyFlags(f, &o.policy)
+	f.DurationVar(&o.policy.IssueTimeout, "issue-timeout", o.policy.IssueTimeout,
+		"how long an approved request may wait for its certificate before the console says why none came")
 
 	deps := &cli.Deps{
 		Connect: func(ctx context.Context) (cli.Cluster, error) {
@@ -135,13 +137,17 @@ func (o *options) runConsole(ctx context.Context) error {
 	if err := cli.ValidatePolicy(o.policy); err != nil {
 		return err
 	}
+	if o.policy.IssueTimeout <= 0 {
+		return cli.UsageError(errors.New("--issue-timeout must be > 0"))
+	}
 
 	var (
 		client *kube.Client
+		now    func() time.Time // nil: the real clock
 		err    error
 	)
 	if o.demo {
-		client, err = demo.Start(ctx)
+		client, now, err = startDemo(ctx)
 	} else {
 		// The kubeconfig only: the watcher checks that the server answers.
 		client, err = kube.New(o.kube, kube.WithUserAgentVersion(version), kube.WithReadOnly(o.readOnly))
@@ -150,14 +156,21 @@ func (o *options) runConsole(ctx context.Context) error {
 		return err
 	}
 
-	model := ui.New(ui.Config{
+	cfg := ui.Config{
 		Source:      client.Start(ctx, o.policy),
 		Decider:     client,
 		Inspector:   client,
+		Creator:     client,
 		Permissions: client,
 		ReadOnly:    o.readOnly,
 		Cluster:     ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
-	})
+		Policy:      o.policy,
+		Now:         now,
+	}
+	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
+		cfg.Kubeconfigs = client
+	}
+	model := ui.New(cfg)
 
 	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
 	// even when nothing changes (upstream charmbracelet/bubbletea#1796 would stop

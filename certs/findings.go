@@ -108,8 +108,11 @@ func (l *linter) decided() {
 	l.add(FindingDecided, SeverityBlock, "already "+l.s.Condition+": the decision is final",
 		"Approved, Denied and Failed conditions can never be removed, and Approved and Denied never "+
 			"appear together (pkg/apis/certificates/validation/validation.go); the signer ignores failed "+
-			"requests (pkg/controller/certificates/signer/signer.go). Decided requests are deleted after an "+
-			"hour, issued ones when their certificate expires (pkg/controller/certificates/cleaner/cleaner.go).")
+			"requests (pkg/controller/certificates/signer/signer.go). The cluster forgets decisions: "+
+			"kube-controller-manager's cleaner deletes an issued request 1 h after approval (sooner if its "+
+			"certificate expires), a denied or failed one 1 h after that condition, and an approved one never "+
+			"issued 24 h after approval, at its first hourly look after then "+
+			"(pkg/controller/certificates/cleaner/cleaner.go): export what you need before.")
 }
 
 func (l *linter) pemJunk() {

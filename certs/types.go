@@ -114,6 +114,9 @@ type Policy struct {
 	MaxClientDuration      time.Duration // longest client-cert lifetime accepted without a finding
 	MinRSABits             int           // smallest RSA key accepted without a finding
 	ClusterSigningDuration time.Duration // kube-controller-manager --cluster-signing-duration
+	// IssueTimeout is how long an approved request may wait for its
+	// certificate before csrtui says why it may never come (NotIssued).
+	IssueTimeout time.Duration
 }
 
 // DefaultPolicy is what csrtui uses unless told otherwise.
@@ -122,6 +125,7 @@ func DefaultPolicy() Policy {
 		MaxClientDuration:      24 * time.Hour,
 		MinRSABits:             2048,
 		ClusterSigningDuration: 365 * 24 * time.Hour,
+		IssueTimeout:           30 * time.Second,
 	}
 }
 

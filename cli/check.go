@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -43,15 +42,7 @@ On a terminal, a clean result says so; piped, it prints nothing, as cron likes.`
   # For an alerting pipeline
   csrtui check -o json`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.MaxPendingAge, "max-pending-age", o.MaxPendingAge, "report requests pending longer than this (0: don't)")
@@ -63,8 +54,8 @@ On a terminal, a clean result says so; piped, it prints nothing, as cron likes.`
 	return cmd
 }
 
-// Complete reads the severity.
-func (o *CheckOptions) Complete() error {
+// Complete reads the severity (noArgs has refused any arguments).
+func (o *CheckOptions) Complete(_ []string) error {
 	sev, ok := certs.ParseSeverity(o.FailOn)
 	if !ok {
 		return usagef("--fail-on %s is not a severity: use one of %s", o.FailOn, strings.Join(certs.Severities(), ", "))
@@ -86,11 +77,7 @@ func (o *CheckOptions) Validate() error {
 
 // Run checks.
 func (o *CheckOptions) Run(ctx context.Context) error {
-	c, err := o.deps.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	list, err := summaries(ctx, c, o.Policy)
+	list, err := summaries(ctx, o.deps, o.Policy)
 	if err != nil {
 		return err
 	}
@@ -140,17 +127,10 @@ func (o *CheckOptions) Run(ctx context.Context) error {
 func (o *CheckOptions) print(res certs.CheckResult) error {
 	w := o.deps.Streams.Out
 	switch o.Output {
-	case outJSON:
-		return writeJSON(w, res)
-	case outYAML:
-		return writeYAML(w, res)
+	case outJSON, outYAML:
+		return writeDocument(w, o.Output, res)
 	case outName:
-		var b strings.Builder
-		for _, p := range res.Problems {
-			b.WriteString("certificatesigningrequest.certificates.k8s.io/" + safe(p.Name) + "\n")
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
+		return writeNames(w, res.Problems, func(p certs.CheckRecord) string { return p.Name })
 	}
 	if len(res.Problems) == 0 {
 		if !o.deps.Streams.OutTerminal {

@@ -115,6 +115,27 @@ func Commands(d *Deps, root *cobra.Command) []*cobra.Command {
 	}
 }
 
+// options are a command's, in kubectl's pattern: Complete takes in the
+// arguments and fills in defaults, Validate checks the whole, Run does the work.
+type options interface {
+	Complete(args []string) error
+	Validate() error
+	Run(ctx context.Context) error
+}
+
+// runOptions is the RunE of a command with options o.
+func runOptions(o options) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := o.Complete(args); err != nil {
+			return err
+		}
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		return o.Run(cmd.Context())
+	}
+}
+
 // AddPolicyFlags adds the risk thresholds every command that shows findings
 // takes, the console included.
 func AddPolicyFlags(f *pflag.FlagSet, p *certs.Policy) {
@@ -145,7 +166,7 @@ func safe(s string) string { return safeText(s).String() }
 // resourcePrefixes are the forms kubectl accepts before a CSR's name, and
 // prints with -o name: CSR names can't hold a "/", so they are never part of one.
 var resourcePrefixes = []string{
-	"certificatesigningrequest.certificates.k8s.io/",
+	nameResource,
 	"certificatesigningrequests.certificates.k8s.io/",
 	"certificatesigningrequest/",
 	"certificatesigningrequests/",

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -52,15 +51,7 @@ request ends approved.`,
   csrtui approve break-glass --force --message "incident 4711"`,
 		Args:              someArgs("the name of at least one certificate signing request"),
 		ValidArgsFunction: completeNames(d, func(s certs.State) bool { return s == certs.StatePending }),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	f := cmd.Flags()
 	if decision == certs.Deny {
@@ -139,11 +130,7 @@ func (o *DecideOptions) Run(ctx context.Context) error {
 		b.Reset()
 	}
 	if notDone > 0 {
-		verb := "approved"
-		if o.Decision == certs.Deny {
-			verb = "denied"
-		}
-		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), verb))
+		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), o.done()))
 	}
 	return nil
 }
@@ -165,7 +152,7 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 		}
 		return "refused: " + err.Error(), false
 	case noop:
-		return alreadyLine(o.Decision, certs.DecisionOf(csr), o.deps.now()), true
+		return o.alreadyLine(certs.DecisionOf(csr)), true
 	}
 
 	forced := ""
@@ -195,9 +182,9 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 		}
 	}
 
-	decide, verb := c.Approve, "approved"
+	decide := c.Approve
 	if o.Decision == certs.Deny {
-		decide, verb = c.Deny, "denied"
+		decide = c.Deny
 	}
 	already, err := decide(ctx, s.Name, s.UID, o.Message)
 	switch {
@@ -205,22 +192,27 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 		return failure(err), false
 	case already != nil:
 		// Someone decided the same a moment before (kube read it back).
-		return alreadyLine(o.Decision, already, o.deps.now()), true
+		return o.alreadyLine(already), true
 	default:
-		return verb + forced, true
+		return o.done() + forced, true
 	}
+}
+
+// done is what a request ends as when it ends as asked: "approved" or "denied".
+func (o *DecideOptions) done() string {
+	if o.Decision == certs.Deny {
+		return "denied"
+	}
+	return "approved"
 }
 
 // alreadyLine says the decision was there already, and what the cluster
 // records of it: "already approved 3s ago (KubectlApprove)".
-func alreadyLine(d certs.Decision, found *certs.Decided, now time.Time) string {
+func (o *DecideOptions) alreadyLine(found *certs.Decided) string {
 	if found == nil || found.Type == "" {
-		if d == certs.Deny {
-			return "already denied"
-		}
-		return "already approved"
+		return "already " + o.done()
 	}
-	return "already " + found.Describe(now)
+	return "already " + found.Describe(o.deps.now())
 }
 
 // failure words a failed read or decision for a result line.

@@ -40,15 +40,7 @@ characters escaped.`,
   csrtui list --pending -o name | xargs csrtui describe`,
 		Args:              someArgs("the name of at least one certificate signing request"),
 		ValidArgsFunction: completeNames(d, nil),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := ValidatePolicy(o.Policy); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	AddPolicyFlags(cmd.Flags(), &o.Policy)
 	return cmd
@@ -59,6 +51,11 @@ func (o *DescribeOptions) Complete(args []string) error {
 	names, err := csrNames(args)
 	o.Names = names
 	return err
+}
+
+// Validate checks the thresholds.
+func (o *DescribeOptions) Validate() error {
+	return ValidatePolicy(o.Policy)
 }
 
 // Run describes each name; a name not found is reported on stderr and makes
@@ -121,6 +118,18 @@ func (d *describer) line(indent int, text string) {
 	d.b.WriteString(strings.Repeat(" ", indent) + text + "\n")
 }
 
+// list starts a list of n entries under label: a heading, or, when there
+// are none, a field that says so with none. It reports whether there are
+// entries to write.
+func (d *describer) list(indent int, label string, n int, none string) bool {
+	if n == 0 {
+		d.field(indent, label, none)
+		return false
+	}
+	d.line(indent, safe(label)+":")
+	return true
+}
+
 func (d *describer) when(t time.Time) string {
 	if t.IsZero() {
 		return "-"
@@ -163,17 +172,13 @@ func (d *describer) findings(s *certs.Summary) {
 }
 
 func (d *describer) request(s *certs.Summary) {
+	d.line(0, "Request:")
 	r := s.Request
 	if r == nil {
-		d.line(0, "Request:")
 		d.field(2, "Undecodable", errText(s.RequestErr))
 		return
 	}
-	d.line(0, "Request:")
-	if len(r.Subject) == 0 {
-		d.field(2, "Subject", "(empty)")
-	} else {
-		d.line(2, "Subject:")
+	if d.list(2, "Subject", len(r.Subject), "(empty)") {
 		for _, a := range r.Subject {
 			label := a.Name
 			if a.Name == a.OID {
@@ -192,10 +197,7 @@ func (d *describer) request(s *certs.Summary) {
 	for _, k := range sans {
 		n += len(k.values)
 	}
-	if n == 0 {
-		d.field(2, "SANs", "none")
-	} else {
-		d.line(2, "SANs:")
+	if d.list(2, "SANs", n, "none") {
 		for _, k := range sans {
 			for _, v := range k.values {
 				d.field(4, k.kind, v)
@@ -215,11 +217,9 @@ func (d *describer) request(s *certs.Summary) {
 	} else {
 		d.field(2, "Signature", r.SignatureAlgorithm+" (does NOT verify: "+r.SignatureErr.Error()+")")
 	}
-	if len(r.Extensions) == 0 {
-		d.field(2, "Extensions", "none requested")
+	if !d.list(2, "Extensions", len(r.Extensions), "none requested") {
 		return
 	}
-	d.line(2, "Extensions:")
 	for _, e := range r.Extensions {
 		label := e.Name
 		if e.Critical {
@@ -246,10 +246,7 @@ func (d *describer) spec(s *certs.Summary) {
 	d.field(2, "Requester", s.Username)
 	d.field(2, "Requester UID", s.UserUID)
 	d.field(2, "Requester groups", strings.Join(s.Groups, ", "))
-	if len(s.Extra) == 0 {
-		d.field(2, "Extra", "none")
-	} else {
-		d.line(2, "Extra:")
+	if d.list(2, "Extra", len(s.Extra), "none") {
 		keys := make([]string, 0, len(s.Extra))
 		for k := range s.Extra {
 			keys = append(keys, k)
@@ -262,11 +259,9 @@ func (d *describer) spec(s *certs.Summary) {
 }
 
 func (d *describer) conditions(s *certs.Summary) {
-	if len(s.Conditions) == 0 {
-		d.field(0, "Conditions", "none (pending)")
+	if !d.list(0, "Conditions", len(s.Conditions), "none (pending)") {
 		return
 	}
-	d.line(0, "Conditions:")
 	for _, c := range s.Conditions {
 		head := c.Type
 		if c.Status != "" && c.Status != "True" {

@@ -47,15 +47,7 @@ to the apiserver as a user.`,
   csrtui export jane-laptop --write-kubeconfig jane.kubeconfig --key-path ~/.kube/jane.key`,
 		Args:              oneArg("name of a certificate signing request"),
 		ValidArgsFunction: completeNames(d, func(s certs.State) bool { return s == certs.StateIssued }),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", "", "where to write the certificate: a file, or - for stdout (default ./NAME.crt)")

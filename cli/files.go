@@ -31,7 +31,7 @@ func checkTargets(paths []string, force bool) error {
 		case err == nil && fi.IsDir():
 			return fmt.Errorf("%s is a folder: name a file", p)
 		case err == nil && !force:
-			return fmt.Errorf("%s exists: pass --force to replace it", p)
+			return existsError(p)
 		case err != nil && !errors.Is(err, os.ErrNotExist):
 			return fmt.Errorf("cannot write %s: %w", p, err)
 		}
@@ -60,7 +60,7 @@ func writeFiles(files []file, force bool) error {
 				_ = os.Remove(p)
 			}
 			if errors.Is(err, certs.ErrFileExists) {
-				return fmt.Errorf("%s exists: pass --force to replace it", f.path)
+				return existsError(f.path)
 			}
 			return err
 		}
@@ -69,4 +69,9 @@ func writeFiles(files []file, force bool) error {
 		}
 	}
 	return nil
+}
+
+// existsError says that a file is there, and how to replace it.
+func existsError(path string) error {
+	return fmt.Errorf("%s exists: pass --force to replace it", path)
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,15 +43,7 @@ character outside printable ASCII written as an escape.`,
   # Everything, decoded, for a program
   csrtui list -o json | jq '.items[] | select(.risk == "high") | .name'`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: runOptions(o),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Output, "output", "o", o.Output, "output format: table, wide, json, yaml or name")
@@ -65,8 +56,8 @@ character outside printable ASCII written as an escape.`,
 	return cmd
 }
 
-// Complete reads the severity.
-func (o *ListOptions) Complete() error {
+// Complete reads the severity (noArgs has refused any arguments).
+func (o *ListOptions) Complete(_ []string) error {
 	if o.Findings != "" {
 		sev, ok := certs.ParseSeverity(o.Findings)
 		if !ok {
@@ -87,11 +78,7 @@ func (o *ListOptions) Validate() error {
 
 // Run lists.
 func (o *ListOptions) Run(ctx context.Context) error {
-	c, err := o.deps.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	list, err := summaries(ctx, c, o.Policy)
+	list, err := summaries(ctx, o.deps, o.Policy)
 	if err != nil {
 		return err
 	}
@@ -108,14 +95,18 @@ func (o *ListOptions) Run(ctx context.Context) error {
 	return printSummaries(o.deps, o.Output, shown)
 }
 
-// summaries reads and decodes every CSR, with the cluster's facts, sorted as
-// the console shows them.
-func summaries(ctx context.Context, r Reader, p certs.Policy) ([]*certs.Summary, error) {
-	items, err := r.List(ctx)
+// summaries connects, then reads and decodes every CSR, with the cluster's
+// facts, sorted as the console shows them.
+func summaries(ctx context.Context, d *Deps, p certs.Policy) ([]*certs.Summary, error) {
+	c, err := d.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	facts := r.Facts(ctx)
+	items, err := c.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	facts := c.Facts(ctx)
 	out := make([]*certs.Summary, len(items))
 	for i := range items {
 		out[i] = certs.Summarize(&items[i], p, facts)
@@ -128,17 +119,10 @@ func summaries(ctx context.Context, r Reader, p certs.Policy) ([]*certs.Summary,
 func printSummaries(d *Deps, format string, list []*certs.Summary) error {
 	w := d.Streams.Out
 	switch format {
-	case outJSON:
-		return writeJSON(w, certs.NewRequestList(list))
-	case outYAML:
-		return writeYAML(w, certs.NewRequestList(list))
+	case outJSON, outYAML:
+		return writeDocument(w, format, certs.NewRequestList(list))
 	case outName:
-		var b strings.Builder
-		for _, s := range list {
-			b.WriteString("certificatesigningrequest.certificates.k8s.io/" + safe(s.Name) + "\n")
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
+		return writeNames(w, list, func(s *certs.Summary) string { return s.Name })
 	}
 	if len(list) == 0 {
 		if d.Streams.ErrTerminal {

@@ -58,6 +58,28 @@ func printTable(w io.Writer, header []string, rows [][]string) error {
 	return err
 }
 
+// nameResource is what kubectl's -o name prints before a CSR's name.
+const nameResource = "certificatesigningrequest.certificates.k8s.io/"
+
+// writeNames writes -o name: each item's CSR name after its resource, one a
+// line, as kubectl prints them (and approve, deny and describe read them).
+func writeNames[T any](w io.Writer, items []T, name func(T) string) error {
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString(nameResource + safe(name(it)) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeDocument writes v as -o json or -o yaml.
+func writeDocument(w io.Writer, format string, v any) error {
+	if format == outYAML {
+		return writeYAML(w, v)
+	}
+	return writeJSON(w, v)
+}
+
 // writeJSON writes v as indented JSON with every character outside printable
 // ASCII written as a \u escape: the values are raw (a control character in a
 // name stays that character for a program reading the JSON), yet nothing in

@@ -30,6 +30,9 @@ CSRTUI_K8S_BIN=$(bash hack/build-k8s.sh)
 export CSRTUI_K8S_BIN
 ls "$CSRTUI_K8S_BIN"
 
+step "release snapshot (linux/amd64), krew manifest"
+make --no-print-directory release-snapshot
+
 step "go test"
 # The e2e tests drive the real binary: build it once, where they look for it.
 CSRTUI_BIN="$(mktemp -d)/csrtui"

@@ -482,6 +482,46 @@ func TestOnControlPlane(t *testing.T) {
 		}
 	})
 
+	// The dry run: the object as it would be stored, with its requester, and
+	// nothing stored; what admission or RBAC refuse is refused as by a create.
+	t.Run("Preview", func(t *testing.T) {
+		newCSR := func(name, cn string, orgs ...string) *certificatesv1.CertificateSigningRequest {
+			return &certificatesv1.CertificateSigningRequest{
+				ObjectMeta: metav1.ObjectMeta{Name: name},
+				Spec: certificatesv1.CertificateSigningRequestSpec{
+					Request: requestPEM(t, cn, orgs...), SignerName: certificatesv1.KubeAPIServerClientSignerName,
+					Usages: []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageClientAuth},
+				},
+			}
+		}
+		out, err := c.Preview(ctx, newCSR("preview-pat", "pat"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Spec.Username != controlplane.AdminUser || !contains(out.Spec.Groups, "system:authenticated") {
+			t.Fatalf("the dry run's requester: %q %q", out.Spec.Username, out.Spec.Groups)
+		}
+		if _, err := c.Get(ctx, "preview-pat"); !apierrors.IsNotFound(err) {
+			t.Fatalf("the dry run stored something: %v", err)
+		}
+		s := w.Summarize(out)
+		if s.Username != controlplane.AdminUser || findingOf(s, certs.FindingOtherIdentity) == nil {
+			t.Fatalf("summarized: %q, findings %+v", s.Username, s.Findings)
+		}
+		create(t, "preview-taken", "pat")
+		if _, err := c.Preview(ctx, newCSR("preview-taken", "pat")); !apierrors.IsAlreadyExists(err) || !strings.Contains(err.Error(), "choose another name") {
+			t.Fatalf("a taken name: %v", err)
+		}
+		if _, err := c.Preview(ctx, newCSR("preview-root", "root", "system:masters")); !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), "system:masters") {
+			t.Fatalf("admission: %v", err)
+		}
+		nobody := userClient(t, cp, "preview-nobody")
+		if _, err := nobody.Preview(ctx, newCSR("preview-nobody", "nobody")); !apierrors.IsForbidden(err) ||
+			!strings.Contains(err.Error(), "csrtui needs create on certificatesigningrequests") {
+			t.Fatalf("no create: %v", err)
+		}
+	})
+
 	// Last: it stops the control plane.
 	t.Run("ErrWhenTheServerGoes", func(t *testing.T) {
 		if err := w.Err(); err != nil {

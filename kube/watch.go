@@ -269,6 +269,15 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	return list
 }
 
+// Summarize decodes and lints a CSR that is not in the list (one about to be
+// created) as the last Snapshot did its own: the same policy and cluster facts.
+func (w *Watcher) Summarize(csr *certificatesv1.CertificateSigningRequest) *certs.Summary {
+	w.snapMu.Lock()
+	facts := w.known
+	w.snapMu.Unlock()
+	return certs.Summarize(csr, w.policy, facts)
+}
+
 // summarizeAll decodes CSRs in parallel: each is independent, and the first
 // snapshot of a big cluster decodes thousands of requests and checks their
 // signatures.

@@ -119,19 +119,36 @@ func (m *Model) dropCaps() {
 }
 
 // findingsOf is what the console shows as the findings of s, worst first:
-// its own, and those the cluster's answers about its identity make.
+// its own, those the cluster's answers about its identity make, and why no
+// certificate came when it is approved and has waited (certs.NotIssued: it
+// depends on the clock and on the rest of the list, so it is made here, at
+// the time it is shown, and the tick wakes when it is due).
 func (m *Model) findingsOf(s *certs.Summary) []certs.Finding {
-	cs := m.caps[s.UID]
-	if cs == nil || cs.err != nil {
-		return s.Findings
+	var extra []certs.Finding
+	if cs := m.caps[s.UID]; cs != nil && cs.err == nil {
+		extra = certs.CapabilityFindings(cs.caps)
 	}
-	extra := certs.CapabilityFindings(cs.caps)
+	if f, _ := m.notIssued(s); f != nil {
+		extra = append(extra, *f)
+	}
 	if len(extra) == 0 {
 		return s.Findings
 	}
 	fs := append(extra, s.Findings...)
 	slices.SortStableFunc(fs, func(a, b certs.Finding) int { return int(b.Severity) - int(a.Severity) })
 	return fs
+}
+
+// notIssued is certs.NotIssued for s now: the finding, or when it is due.
+func (m *Model) notIssued(s *certs.Summary) (*certs.Finding, time.Time) {
+	if s.State != certs.StateApproved && s.State != certs.StateFailed {
+		return nil, time.Time{} // spares making the issuers
+	}
+	if m.issuers == nil {
+		is := certs.IssuersOf(m.snapshot)
+		m.issuers = &is
+	}
+	return certs.NotIssued(s, *m.issuers, m.cfg.Policy, m.now())
 }
 
 // accessOf is where the question about what s's identity could do stands.

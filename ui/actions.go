@@ -54,19 +54,31 @@ func capabilitiesCmd(ins Inspector, uid, user string, groups []string) tea.Cmd {
 	}
 }
 
-// exportCmd writes data, the file the export dialog showed (certs.ExportCertificates),
-// as it is.
-func exportCmd(name, path string, data []byte, overwrite bool) tea.Cmd {
+// fileWrite is a file a dialog showed, for the console to write as it is:
+// atomically, and over an existing file only when the admin says so a
+// second time.
+type fileWrite struct {
+	name    string     // raw name of the CSR it comes from
+	what    certs.Text // what it is: the certificate of "x", a kubeconfig for jane
+	path    string     // as typed; absolute once tried
+	data    []byte
+	mode    os.FileMode
+	keyPath string // a kubeconfig's client-key, as written in it; "" otherwise
+}
+
+// writeCmd writes w.data, the file the dialog showed, as it is.
+func writeCmd(w fileWrite, overwrite bool) tea.Cmd {
 	return func() tea.Msg {
-		abs, err := expandPath(path)
+		abs, err := expandPath(w.path)
 		if err != nil {
-			return exportMsg{name: name, path: path, err: err}
+			return exportMsg{fileWrite: w, err: err}
 		}
-		err = certs.WriteFile(abs, data, 0o644, overwrite)
+		w.path = abs
+		err = certs.WriteFile(abs, w.data, w.mode, overwrite)
 		if !overwrite && errors.Is(err, certs.ErrFileExists) {
-			return exportMsg{name: name, path: abs, exists: true, data: data}
+			return exportMsg{fileWrite: w, exists: true}
 		}
-		return exportMsg{name: name, path: abs, err: err}
+		return exportMsg{fileWrite: w, err: err}
 	}
 }
 

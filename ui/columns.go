@@ -19,10 +19,16 @@ const (
 	colSubject
 	colDuration
 	colCondition
+	colIssued  // how long the signer took after approval
+	colCleanup // when kube-controller-manager's cleaner deletes it
 	numCols
 )
 
-var colTitles = [numCols]string{"NAME", "AGE", "SIGNER", "REQUESTOR", "SUBJECT", "DURATION", "CONDITION"}
+var colTitles = [numCols]string{"NAME", "AGE", "SIGNER", "REQUESTOR", "SUBJECT", "DURATION", "CONDITION", "ISSUED IN", "CLEANUP"}
+
+// wideList is the width from which the list shows ISSUED IN and CLEANUP:
+// on narrower lists the detail says them.
+const wideList = 130
 
 // markerWidth is the severity marker in front of each row.
 const markerWidth = 2
@@ -34,7 +40,7 @@ var colMin = [numCols]int{colName: 16, colSigner: 10, colRequestor: 10, colSubje
 var colMax = [numCols]int{colName: 48, colSigner: 44, colRequestor: 40, colSubject: 56}
 
 // dropOrder is which columns go first when the terminal is narrow.
-var dropOrder = []int{colDuration, colRequestor, colSigner, colSubject}
+var dropOrder = []int{colCleanup, colIssued, colDuration, colRequestor, colSigner, colSubject}
 
 // layout computes column widths from the whole snapshot (so they don't jump
 // while filtering) and the list width.
@@ -45,6 +51,7 @@ func (l *listModel) layout() {
 		want[c] = len(colTitles[c])
 	}
 	want[colAge] = 4
+	want[colCleanup] = max(want[colCleanup], len("in 59m"))
 	for _, r := range l.rows {
 		want[colName] = max(want[colName], r.nameW)
 		want[colSigner] = max(want[colSigner], r.signerW[0])
@@ -53,6 +60,7 @@ func (l *listModel) layout() {
 		want[colSubject] = max(want[colSubject], r.subjectW)
 		want[colDuration] = max(want[colDuration], r.durationW)
 		want[colCondition] = max(want[colCondition], r.conditionW)
+		want[colIssued] = max(want[colIssued], r.issuedW)
 	}
 	for c := range numCols {
 		if colMax[c] > 0 {
@@ -93,6 +101,9 @@ func (l *listModel) layout() {
 	// DURATION is the least telling column: it goes first, below 100 cells.
 	if l.width < 100 {
 		l.show[colDuration] = false
+	}
+	if l.width < wideList {
+		l.show[colIssued], l.show[colCleanup] = false, false
 	}
 	for _, c := range dropOrder {
 		if fixedWidth()+minFlex() <= l.width {
@@ -189,7 +200,38 @@ func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selecte
 	cell(colSubject, r.subject, r.subjectW)
 	cell(colDuration, r.duration, r.durationW)
 	cell(colCondition, r.condition, r.conditionW)
+	cell(colIssued, r.issued, r.issuedW)
+	if l.show[colCleanup] {
+		c := cleanupText(r.s, now)
+		cell(colCleanup, lit(c), len(c))
+	}
 	if n < l.width {
 		b.WriteString(strings.Repeat(" ", l.width-n))
 	}
+}
+
+// issuedText is the ISSUED IN cell: how long the signer took after approval,
+// "?" when the cluster can't tell (another signer's certificate), "-" when
+// nothing is issued.
+func issuedText(s *certs.Summary) certs.Text {
+	if s.State != certs.StateIssued {
+		return lit("-")
+	}
+	if d, ok := s.TimeToIssue(); ok {
+		return lit(certs.HumanDuration(d))
+	}
+	return lit("?")
+}
+
+// cleanupText is the CLEANUP cell: how long until kube-controller-manager's
+// cleaner deletes the request ("due" once it may), "-" when it never will.
+func cleanupText(s *certs.Summary, now time.Time) string {
+	c, ok := s.Cleanup()
+	switch {
+	case !ok:
+		return "-"
+	case !c.At.After(now):
+		return "due"
+	}
+	return "in " + until(now, c.At)
 }

@@ -282,73 +282,113 @@ func (c *confirmDialog) layout() (lines []string, fits bool) {
 }
 
 func (c *confirmDialog) layoutWith(blanks bool, findingLines int) []string {
-	inner, st, s := c.width, c.st, c.s
-	vw := max(inner-valueIndent, 1)
-	var lines []string
-	part := func() {
-		if blanks && len(lines) > 0 {
-			lines = append(lines, "")
+	d := &dialogLines{st: c.st, width: c.width, blanks: blanks, findingLines: findingLines}
+	d.request(lit("Approve this certificate signing request?"), c.s, c.findings, c.disabled(), func() {
+		if c.access.state != accessNotAsked {
+			d.value("Access", c.accessText())
 		}
-	}
-	lines = append(lines, st.boxTitle.Render(clip(lit("Approve this certificate signing request?"), inner)))
-
-	part()
-	value := func(label string, v certs.Text) {
-		lines = append(lines, st.label.Render(fit(lit(label), len(label), valueIndent))+cutLine(v, vw))
-	}
-	value("CSR", certs.Sanitize(s.Name))
-	value("Subject", fullSubject(s))
-	value("Signer", certs.Sanitize(s.Signer))
-	value("Requester", certs.Sanitize(s.Username))
-	value("Lifetime", lifetimeText(s))
-	if c.access.state != accessNotAsked {
-		value("Access", c.accessText())
-	}
-
-	finding := func(f certs.Finding, indent int, label certs.Text) {
-		for i, l := range cutLines(certs.Sanitize(f.Title), max(inner-indent, 1), findingLines) {
-			if i == 0 {
-				lines = append(lines, st.severity[f.Severity].Render(fit(label, certs.Width(label), indent))+l)
-			} else {
-				lines = append(lines, strings.Repeat(" ", indent)+l)
-			}
-		}
-	}
-	if len(c.findings) > len(c.blocked) {
-		part()
-		for _, f := range c.findings {
-			if c.disabled() && f.Severity == certs.SeverityBlock {
-				continue // said below, as the reason approval is disabled
-			}
-			finding(f, findingIndent, severityLabel(f.Severity))
-		}
-	}
-
+	})
 	switch {
 	case c.disabled():
-		part()
-		lines = append(lines, st.bad.Render(clip(lit("Approval is disabled:"), inner)))
+		d.refusal(lit("Approval is disabled:"), nil)
 		if c.refusal.String() != "" {
-			for _, l := range cutLines(c.refusal, max(inner-2, 1), 3) {
-				lines = append(lines, "  "+l)
+			for _, l := range cutLines(c.refusal, max(d.width-2, 1), 3) {
+				d.lines = append(d.lines, "  "+l)
 			}
 		}
 		for _, f := range c.blocked {
-			finding(f, 2, certs.Text{})
+			d.finding(f, 2, certs.Text{})
 		}
 	case c.needsName():
-		part()
-		reason := cutLines(c.nameReason(), inner, 2)
+		d.part()
+		reason := cutLines(c.nameReason(), d.width, 2)
 		if c.mismatch { // in the reason's place, so the input keeps its row
-			said := cutLines(lit("That is not the CSR's name."), inner, len(reason))
+			said := cutLines(lit("That is not the CSR's name."), d.width, len(reason))
 			reason = append(said, make([]string, len(reason)-len(said))...)
 		}
 		for _, l := range reason {
-			lines = append(lines, st.bad.Render(l))
+			d.lines = append(d.lines, d.st.bad.Render(l))
 		}
-		lines = append(lines, c.input.View())
+		d.lines = append(d.lines, c.input.View())
 	}
-	return lines
+	return d.lines
+}
+
+// dialogLines builds what a dialog that acts on a request shows: the same
+// values and findings, the same way, whether it approves the request or
+// creates it. Each value takes one line and each finding findingLines at
+// most, cut visibly.
+type dialogLines struct {
+	st           *styles
+	width        int
+	blanks       bool // a blank line between parts
+	findingLines int
+	lines        []string
+}
+
+// part starts a new part: after a blank line, when there is room for them.
+func (d *dialogLines) part() {
+	if d.blanks && len(d.lines) > 0 {
+		d.lines = append(d.lines, "")
+	}
+}
+
+// value is a labelled value on one line.
+func (d *dialogLines) value(label string, v certs.Text) {
+	vw := max(d.width-valueIndent, 1)
+	d.lines = append(d.lines, d.st.label.Render(fit(lit(label), len(label), valueIndent))+cutLine(v, vw))
+}
+
+// finding is a finding's title after its label, in at most findingLines.
+func (d *dialogLines) finding(f certs.Finding, indent int, label certs.Text) {
+	for i, l := range cutLines(certs.Sanitize(f.Title), max(d.width-indent, 1), d.findingLines) {
+		if i == 0 {
+			d.lines = append(d.lines, d.st.severity[f.Severity].Render(fit(label, certs.Width(label), indent))+l)
+		} else {
+			d.lines = append(d.lines, strings.Repeat(" ", indent)+l)
+		}
+	}
+}
+
+// request is the title, the values of s (more may follow from extra) and its
+// findings, worst first; block findings are left out when hideBlock, for the
+// refusal to say.
+func (d *dialogLines) request(title certs.Text, s *certs.Summary, findings []certs.Finding, hideBlock bool, extra func()) {
+	d.lines = append(d.lines, d.st.boxTitle.Render(clip(title, d.width)))
+	d.part()
+	d.value("CSR", certs.Sanitize(s.Name))
+	d.value("Subject", fullSubject(s))
+	d.value("Signer", certs.Sanitize(s.Signer))
+	d.value("Requester", certs.Sanitize(s.Username))
+	d.value("Lifetime", lifetimeText(s))
+	if extra != nil {
+		extra()
+	}
+	shown := 0
+	for _, f := range findings {
+		if !hideBlock || f.Severity != certs.SeverityBlock {
+			shown++
+		}
+	}
+	if shown == 0 {
+		return
+	}
+	d.part()
+	for _, f := range findings {
+		if hideBlock && f.Severity == certs.SeverityBlock {
+			continue // said by the refusal
+		}
+		d.finding(f, findingIndent, severityLabel(f.Severity))
+	}
+}
+
+// refusal says why the action is disabled: the block findings.
+func (d *dialogLines) refusal(why certs.Text, blocked []certs.Finding) {
+	d.part()
+	d.lines = append(d.lines, d.st.bad.Render(clip(why, d.width)))
+	for _, f := range blocked {
+		d.finding(f, 2, certs.Text{})
+	}
 }
 
 // tooSmallView refuses approval on a terminal that can't show the whole

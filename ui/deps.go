@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	certificatesv1 "k8s.io/api/certificates/v1"
+
 	"github.com/csrtui/csrtui/certs"
 )
 
@@ -23,6 +25,9 @@ type Source interface {
 	// meanwhile. When the error has the methods of connProblem, they say since
 	// when, and whether retrying alone may mend it.
 	Err() error
+	// Summarize decodes and lints a CSR that is not in the list (one about
+	// to be created) as the list's are: the same policy and cluster facts.
+	Summarize(csr *certificatesv1.CertificateSigningRequest) *certs.Summary
 }
 
 // connProblem is what a Source's Err may also say.
@@ -51,6 +56,24 @@ type Decider interface {
 // error says why it could not ask.
 type PermissionChecker interface {
 	Permissions(ctx context.Context, signers []string) (certs.Permissions, error)
+}
+
+// Creator creates CSRs for the admin. Preview asks the apiserver to create
+// one without storing it (a dry run: authorization, admission and validation
+// all run) and returns it as it would be stored, the requester filled in from
+// the admin's credentials; Create stores it. Errors are one line an admin can
+// act on: the name taken, a 403 naming the missing permission, what
+// validation refused.
+type Creator interface {
+	Preview(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error)
+	Create(ctx context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error)
+}
+
+// Kubeconfigs says which cluster a kubeconfig handed to a user names: the
+// one csrtui is connected to (server, CA, TLS server name). The error says
+// why there is none to name.
+type Kubeconfigs interface {
+	KubeconfigCluster() (certs.KubeconfigCluster, error)
 }
 
 // Inspector asks the cluster what an identity could do if a certificate for it

@@ -177,6 +177,7 @@ func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Fin
 	}
 	w.field(0, lit("Condition"), cond)
 	w.field(0, lit("Created"), timeText(w.now, s.Created))
+	w.lifecycle(s)
 
 	w.findings(findings)
 	w.request(s)
@@ -186,6 +187,31 @@ func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Fin
 	if askCaps {
 		w.capabilities(s, caps)
 	}
+}
+
+// lifecycle says how long the signer took, and when the cluster deletes s.
+func (w *detailWriter) lifecycle(s *certs.Summary) {
+	if s.State == certs.StateIssued {
+		if d, ok := s.TimeToIssue(); ok {
+			w.field(0, lit("Issued"), lit(certs.HumanDuration(d)+" after approval"))
+		} else {
+			w.field(0, lit("Issued"), lit("unknown time after approval: the cluster records no time of issue, and only kube-controller-manager's signers date their certificates in a known way"))
+		}
+	}
+	c, ok := s.Cleanup()
+	if !ok {
+		return
+	}
+	var text string
+	if c.At.After(w.now) {
+		text = "in " + until(w.now, c.At) + ", " + c.Why + "; the cleaner looks hourly"
+	} else {
+		text = "due " + age(w.now, c.At) + " ago, " + c.Why + ": at the cleaner's next hourly look"
+	}
+	if s.State == certs.StateIssued && c.At.After(w.now) {
+		text += ": export before"
+	}
+	w.field(0, lit("Deleted"), lit(text))
 }
 
 // findings lists the findings, worst first.

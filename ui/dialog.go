@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -55,11 +56,9 @@ type (
 		message  string // recorded on the condition
 	}
 
-	// writeOutcome writes a certificate to a file.
+	// writeOutcome writes a file the dialog showed.
 	writeOutcome struct {
-		name      string // raw CSR name
-		path      string // as typed, or absolute
-		data      []byte // the file, as the dialog showed it
+		fileWrite
 		overwrite bool
 	}
 
@@ -83,6 +82,7 @@ const (
 	actApprove action = iota
 	actDeny
 	actExport
+	actKubeconfig
 )
 
 // open shows d over the current screen: the list or the detail stays beneath
@@ -119,9 +119,12 @@ func (m *Model) apply(out outcome) tea.Cmd {
 		}
 		m.setStatus(infoStatus(certs.Concat(lit(doing), certs.Sanitize(o.name), lit("…"))))
 		return decideCmd(m.cfg.Decider, approve, o.name, o.uid, o.message)
+	case createOutcome:
+		m.setStatus(infoStatus(certs.Concat(lit("Creating "), certs.Sanitize(o.obj.Name), lit("…"))))
+		return createCmd(m.cfg.Creator, o.obj)
 	case writeOutcome:
-		m.setStatus(infoStatus(certs.Concat(lit("Exporting "), certs.Sanitize(o.name), lit("…"))))
-		return exportCmd(o.name, o.path, o.data, o.overwrite)
+		m.setStatus(infoStatus(certs.Concat(lit("Writing "), o.what, lit("…"))))
+		return writeCmd(o.fileWrite, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
 	}
@@ -166,12 +169,78 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 			return nil
 		}
 		d = p
+	case actKubeconfig:
+		k, why := m.kubeconfigDialog(s)
+		if k == nil {
+			m.setStatus(why)
+			return nil
+		}
+		d = k
 	default:
 		return nil
 	}
 	cmd := m.open(d)
 	m.setStatus(status{})
 	return cmd
+}
+
+// kubeconfigDialog is the dialog that writes a kubeconfig for s's user, or
+// nil and why there is none to write.
+func (m *Model) kubeconfigDialog(s *certs.Summary) (*kubeconfigDialog, status) {
+	if why := kubeconfigRefusal(s); why.String() != "" {
+		return nil, infoStatus(why)
+	}
+	if m.cfg.Kubeconfigs == nil {
+		return nil, errStatus(lit("csrtui can't name the cluster here, so it writes no kubeconfig."))
+	}
+	cluster, err := m.cfg.Kubeconfigs.KubeconfigCluster()
+	if err == nil {
+		var k *kubeconfigDialog
+		if k, err = newKubeconfigDialog(s, cluster, &m.keys, m.now()); err == nil {
+			return k, status{}
+		}
+	}
+	return nil, errStatus(certs.Concat(lit("No kubeconfig for "), certs.Sanitize(s.Name), lit(": "), certs.Sanitize(err.Error())))
+}
+
+// startCreate opens the form that creates a request.
+func (m *Model) startCreate() tea.Cmd {
+	if m.cfg.Creator == nil {
+		m.setStatus(errStatus(lit("csrtui runs read-only here: creating a request is not possible.")))
+		return nil
+	}
+	// The names and signers in the list now: a name taken later is the
+	// dry run's to say.
+	names := make(map[string]bool, len(m.snapshot))
+	var signers []string
+	for _, s := range m.snapshot {
+		names[s.Name] = true
+		if !slices.Contains(signers, s.Signer) {
+			signers = append(signers, s.Signer)
+		}
+	}
+	slices.Sort(signers)
+	m.forms++
+	cmd := m.open(newCreateForm(&m.keys, m.forms, m.cfg.Creator, m.cfg.Source.Summarize, func(n string) bool { return names[n] }, signers))
+	m.setStatus(status{})
+	return cmd
+}
+
+// followCreated puts the cursor on the request just created once the list
+// has it: the admin asked for it, so it is no slip.
+func (m *Model) followCreated() {
+	if m.follow == "" || m.list.byName(m.follow) == nil {
+		return
+	}
+	name := m.follow
+	m.follow = ""
+	for i, r := range m.list.shown {
+		if r.s.Name == name {
+			m.list.moveTo(i)
+			m.slipped = slip{}
+			return
+		}
+	}
 }
 
 // refuseDecision says, on the status line, why decision d can't start on s: csrtui
@@ -191,6 +260,10 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 	case err == nil && !noop && d == certs.Deny && m.decisionRefusal(s) != "":
 		// Approval opens its dialog disabled; the deny prompt has nothing to show.
 		m.setStatus(errStatus(certs.Concat(lit("Denying "), quoted(s.Name), lit(" is disabled: "), m.decisionRefusalText(s))))
+	case err != nil && d == certs.Approve:
+		// Denied and Failed are final: what the requester needs is a new request.
+		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()),
+			lit(": a decision is final, it can't be approved. Create a new request instead"+m.createHint()+"."))))
 	case err != nil:
 		m.setStatus(errStatus(certs.Concat(certs.Sanitize(err.Error()), lit(": a decision is final, it can't be "+done+"."))))
 	case noop:
@@ -199,6 +272,14 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 		return false
 	}
 	return true
+}
+
+// createHint names the key that creates a request, when the console can.
+func (m *Model) createHint() string {
+	if m.cfg.Creator == nil {
+		return ""
+	}
+	return " (" + m.keys.Create.Help().Key + ")"
 }
 
 // dialogInput is what a dialog with a line to type embeds: the input, sized

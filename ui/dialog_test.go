@@ -160,12 +160,13 @@ func TestPromptOutcomes(t *testing.T) {
 func TestOverwriteOutcomes(t *testing.T) {
 	keys := defaultKeyMap()
 	pem := []byte("pem")
-	out, ok := answer(t, opened(t, newOverwrite("csr-web-1", "/tmp/x.crt", pem, &keys)), "enter", "q", "y").(writeOutcome)
-	if !ok || out.name != "csr-web-1" || out.path != "/tmp/x.crt" || !bytes.Equal(out.data, pem) || !out.overwrite {
+	w := fileWrite{name: "csr-web-1", what: lit(`the certificate of "csr-web-1"`), path: "/tmp/x.crt", data: pem, mode: 0o644}
+	out, ok := answer(t, opened(t, newOverwrite(w, &keys)), "enter", "q", "y").(writeOutcome)
+	if !ok || out.name != w.name || out.path != w.path || !bytes.Equal(out.data, pem) || out.mode != w.mode || !out.overwrite {
 		t.Fatalf("y: %#v", out)
 	}
 	for _, k := range []string{"n", "esc"} {
-		c, ok := answer(t, opened(t, newOverwrite("csr-web-1", "/tmp/x.crt", pem, &keys)), k).(cancelOutcome)
+		c, ok := answer(t, opened(t, newOverwrite(w, &keys)), k).(cancelOutcome)
 		if !ok || !strings.Contains(c.note.String(), "/tmp/x.crt was left alone") {
 			t.Fatalf("%s: %#v", k, c)
 		}
@@ -186,7 +187,7 @@ func TestDialogKeysAreInTheHelpBarOnly(t *testing.T) {
 		{"confirm-blocked", newConfirm(summaryNamed(t, "csr-node-x"), &keys), "esc close, d deny"},
 		{"deny", newDenyPrompt(summaryNamed(t, "csr-masters"), &keys), "enter deny, esc cancel"},
 		{"export", exportPrompt(t, summaryNamed(t, "csr-web-1"), &keys), "enter write, esc cancel"},
-		{"overwrite", newOverwrite("csr-web-1", "/tmp/x.crt", nil, &keys), "y overwrite, n/esc cancel"},
+		{"overwrite", newOverwrite(fileWrite{name: "csr-web-1", path: "/tmp/x.crt"}, &keys), "y overwrite, n/esc cancel"},
 	}
 	for _, c := range cases {
 		d := opened(t, c.d)

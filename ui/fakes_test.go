@@ -20,6 +20,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	certificatesv1 "k8s.io/api/certificates/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -70,6 +72,12 @@ func (f *fakeSource) Err() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.err
+}
+
+// Summarize is certs' with the default policy, in a cluster with no nodes
+// and nobody as powerful as cluster-admin.
+func (f *fakeSource) Summarize(csr *certificatesv1.CertificateSigningRequest) *certs.Summary {
+	return certs.Summarize(csr, certs.DefaultPolicy(), certs.ClusterFacts{NodesKnown: true, AdminsKnown: true})
 }
 
 func (f *fakeSource) set(ss []*certs.Summary) {
@@ -164,6 +172,54 @@ type wordedError struct {
 func (e wordedError) Error() string { return e.msg }
 func (e wordedError) Unwrap() error { return e.err }
 
+// fakeCreator records what it was asked to create. Preview answers the
+// object as the apiserver would, the requester filled in.
+type fakeCreator struct {
+	mu         sync.Mutex
+	previewed  []*certificatesv1.CertificateSigningRequest
+	created    []*certificatesv1.CertificateSigningRequest
+	previewErr error
+	createErr  error
+}
+
+func (f *fakeCreator) Preview(_ context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.previewed = append(f.previewed, csr.DeepCopy())
+	if f.previewErr != nil {
+		return nil, f.previewErr
+	}
+	out := csr.DeepCopy()
+	out.UID = "uid-preview"
+	out.CreationTimestamp = metav1.NewTime(testNow)
+	out.Spec.Username = "kind-admin"
+	out.Spec.Groups = []string{"system:masters", "system:authenticated"}
+	return out, nil
+}
+
+func (f *fakeCreator) Create(_ context.Context, csr *certificatesv1.CertificateSigningRequest) (*certificatesv1.CertificateSigningRequest, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.created = append(f.created, csr.DeepCopy())
+	if f.createErr != nil {
+		return nil, f.createErr
+	}
+	return csr.DeepCopy(), nil
+}
+
+func (f *fakeCreator) calls() (previewed, created int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.previewed), len(f.created)
+}
+
+// fakeKubeconfigs names a kind cluster.
+type fakeKubeconfigs struct{ err error }
+
+func (f fakeKubeconfigs) KubeconfigCluster() (certs.KubeconfigCluster, error) {
+	return certs.KubeconfigCluster{Name: "kind-dev", Server: "https://127.0.0.1:6443", CAData: []byte("-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n")}, f.err
+}
+
 type timer struct {
 	d  time.Duration
 	fn func(time.Time) tea.Msg
@@ -178,6 +234,7 @@ type harness struct {
 	dec    *fakeDecider
 	ins    *fakeInspector
 	perms  *fakePermissions // set by newHarnessWith's configure, when wanted
+	cre    *fakeCreator
 }
 
 // newHarness builds a model of size w x h over ss, past Init and sizing.
@@ -198,13 +255,16 @@ func newHarnessWith(t testing.TB, w, h int, ss []*certs.Summary, configure func(
 		dec:   &fakeDecider{},
 		// root (csr-masters' CN) could do everything; anyone else, nothing powerful.
 		ins: &fakeInspector{caps: harmlessCapabilities(), byUser: map[string][]certs.Capability{"root": testCapabilities()}},
+		cre: &fakeCreator{},
 	}
 	cfg := Config{
-		Source:    hs.src,
-		Decider:   hs.dec,
-		Inspector: hs.ins,
-		Cluster:   Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
-		Now:       func() time.Time { return hs.clock },
+		Source:      hs.src,
+		Decider:     hs.dec,
+		Inspector:   hs.ins,
+		Creator:     hs.cre,
+		Kubeconfigs: fakeKubeconfigs{},
+		Cluster:     Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
+		Now:         func() time.Time { return hs.clock },
 	}
 	if configure != nil {
 		configure(hs, &cfg)
@@ -304,11 +364,21 @@ func (h *harness) view() string {
 	return ansi.Strip(h.m.View().Content)
 }
 
+// testdata is the folder of the golden files, wherever a test's working
+// folder is.
+var testdata = func() string {
+	abs, err := filepath.Abs("testdata")
+	if err != nil {
+		panic(err)
+	}
+	return abs
+}()
+
 // golden compares the rendered screen with testdata/<Test>/<name>.golden.
 func (h *harness) golden(name string) {
 	h.t.Helper()
 	got := h.view()
-	path := filepath.Join("testdata", h.t.Name(), name+".golden")
+	path := filepath.Join(testdata, h.t.Name(), name+".golden")
 	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			h.t.Fatal(err)

@@ -33,7 +33,7 @@ func (m *Model) helpKeys() help.KeyMap {
 		return helpKeys{short: short, full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 			append([]key.Binding{k.Back}, m.everyAction()...),
-			{k.Help, k.Quit, k.Interrupt},
+			append(m.createKeys(), k.Help, k.Quit, k.Interrupt),
 		}}
 	}
 	var short []key.Binding
@@ -48,11 +48,13 @@ func (m *Model) helpKeys() help.KeyMap {
 	if m.list.filter != "" {
 		short = append(short, k.ClearKept)
 	}
+	// Last: on a narrow terminal the CSR's own keys and the way out come first.
 	short = append(short, k.Help, k.Quit)
+	short = append(short, m.createKeys()...)
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		append(m.listKeys(), m.everyAction()...),
-		{k.Filter, k.Pending, k.Help, k.Quit, k.Interrupt},
+		append(m.createKeys(), k.Filter, k.Pending, k.Help, k.Quit, k.Interrupt),
 		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
 			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
 	}
@@ -78,10 +80,23 @@ func legend(sev certs.Severity, desc string) key.Binding {
 // everyAction is every action key, for the full help: it documents the keys,
 // where the help bar shows only those that apply to the selected CSR.
 func (m *Model) everyAction() []key.Binding {
-	if m.cfg.Decider == nil {
-		return []key.Binding{m.keys.Export}
+	var b []key.Binding
+	if m.cfg.Decider != nil {
+		b = append(b, m.keys.Approve, m.keys.Deny)
 	}
-	return []key.Binding{m.keys.Approve, m.keys.Deny, m.keys.Export}
+	b = append(b, m.keys.Export)
+	if m.cfg.Kubeconfigs != nil {
+		b = append(b, m.keys.Kubeconfig)
+	}
+	return b
+}
+
+// createKeys is n, when the console can create requests: it acts on no CSR.
+func (m *Model) createKeys() []key.Binding {
+	if m.cfg.Creator == nil {
+		return nil
+	}
+	return []key.Binding{m.keys.Create}
 }
 
 // actionKeys are the actions that make sense for s right now: none on a
@@ -96,6 +111,9 @@ func (m *Model) actionKeys(s *certs.Summary) []key.Binding {
 	}
 	if s.State == certs.StateIssued && len(s.CertificatePEM) > 0 {
 		b = append(b, m.keys.Export)
+		if m.cfg.Kubeconfigs != nil && kubeconfigRefusal(s).String() == "" {
+			b = append(b, m.keys.Kubeconfig)
+		}
 	}
 	return b
 }

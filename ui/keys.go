@@ -21,14 +21,16 @@ type keyMap struct {
 	Scroll   key.Binding // the detail's short help for Up and Down
 
 	// The list and the detail.
-	Open      key.Binding
-	Back      key.Binding
-	ClearKept key.Binding // Back, when it clears the kept filter
-	Approve   key.Binding
-	Deny      key.Binding
-	Export    key.Binding
-	Filter    key.Binding
-	Pending   key.Binding
+	Open       key.Binding
+	Back       key.Binding
+	ClearKept  key.Binding // Back, when it clears the kept filter
+	Approve    key.Binding
+	Deny       key.Binding
+	Export     key.Binding
+	Kubeconfig key.Binding
+	Create     key.Binding
+	Filter     key.Binding
+	Pending    key.Binding
 
 	// Everywhere the keys are not text.
 	Help      key.Binding
@@ -51,6 +53,15 @@ type keyMap struct {
 	SubmitName  key.Binding // approve once the name is typed
 	SubmitDeny  key.Binding
 	SubmitWrite key.Binding
+
+	// Inside forms.
+	Complete   key.Binding
+	NextField  key.Binding // its help names both arrows
+	PrevField  key.Binding
+	FormNext   key.Binding // enter on a field but the last
+	FormReview key.Binding // enter on the last field
+	CreateIt   key.Binding
+	BackToForm key.Binding
 }
 
 func defaultKeyMap() keyMap {
@@ -63,14 +74,16 @@ func defaultKeyMap() keyMap {
 		End:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
 		Scroll:   key.NewBinding(key.WithKeys("up", "k", "down", "j"), key.WithHelp("↑/↓", "scroll")),
 
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		ClearKept: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Approve:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve")),
-		Deny:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deny")),
-		Export:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
-		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Pending:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pending")),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		ClearKept:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Approve:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve")),
+		Deny:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "deny")),
+		Export:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
+		Kubeconfig: key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "kubecfg")),
+		Create:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new CSR")),
+		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Pending:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pending")),
 
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -92,6 +105,15 @@ func defaultKeyMap() keyMap {
 		SubmitName:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve")),
 		SubmitDeny:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "deny")),
 		SubmitWrite: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+
+		// tab completes, as in a shell: the arrows move between fields.
+		Complete:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		NextField:  key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "field")),
+		PrevField:  key.NewBinding(key.WithKeys("up", "shift+tab")),
+		FormNext:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		FormReview: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "review")),
+		CreateIt:   key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "create")),
+		BackToForm: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "edit")),
 	}
 }
 

@@ -13,11 +13,11 @@ import (
 type row struct {
 	s *certs.Summary
 
-	name, requestor, subject, duration, condition certs.Text
-	signer                                        [3]certs.Text
+	name, requestor, subject, duration, condition, issued certs.Text
+	signer                                                [3]certs.Text
 
-	nameW, requestorW, subjectW, durationW, conditionW int
-	signerW                                            [3]int
+	nameW, requestorW, subjectW, durationW, conditionW, issuedW int
+	signerW                                                     [3]int
 }
 
 func newRow(s *certs.Summary) *row {
@@ -29,7 +29,9 @@ func newRow(s *certs.Summary) *row {
 		duration:  durationText(s.RequestedDuration),
 		condition: certs.Sanitize(s.Condition),
 		signer:    signerForms(s.Signer),
+		issued:    issuedText(s),
 	}
+	r.issuedW = certs.Width(r.issued)
 	r.nameW = certs.Width(r.name)
 	r.requestorW = certs.Width(r.requestor)
 	r.subjectW = certs.Width(r.subject)
@@ -276,13 +278,21 @@ func (l *listModel) emptyText() string {
 	}
 }
 
-// nextChange is how long until an AGE on screen changes (0: none on screen).
+// nextChange is how long until an AGE or a CLEANUP on screen changes (0:
+// none on screen).
 func (l *listModel) nextChange(now time.Time) time.Duration {
 	var next time.Duration
-	for _, r := range l.visibleRows() {
-		d := ageChangesIn(now, r.s.Created)
+	soonest := func(d time.Duration) {
 		if d > 0 && (next == 0 || d < next) {
 			next = d
+		}
+	}
+	for _, r := range l.visibleRows() {
+		soonest(ageChangesIn(now, r.s.Created))
+		if l.show[colCleanup] {
+			if c, ok := r.s.Cleanup(); ok {
+				soonest(untilChangesIn(now, c.At))
+			}
 		}
 	}
 	return next

@@ -380,3 +380,4 @@ func TestNoticeFollowsADecisionMadeAfterIt(t *testing.T) {
 	})})
 	h.wantStatus(statusErr, `"csr-alice" was approved 0s ago (KubectlApprove) while you had it open.`)
 }
+

@@ -3,6 +3,11 @@ package ui
 import "github.com/csrtui/csrtui/certs"
 
 // Messages the model sends itself. Each carries values, never the model.
+
+// dialogMsg is a message for the open dialog: the answer to a question it
+// asked (a file read, a dry run). The dialog checks it is its own.
+type dialogMsg interface{ forDialog() }
+
 type (
 	// snapshotMsg carries a new sorted list of CSRs from the Source.
 	snapshotMsg struct {
@@ -55,12 +60,10 @@ type (
 		uid string
 	}
 
-	// exportMsg is the outcome of writing a certificate to a file.
+	// exportMsg is the outcome of writing a file.
 	exportMsg struct {
-		name   string // raw CSR name
-		path   string // absolute path tried
-		err    error
-		exists bool   // the file exists and overwrite was not asked for
-		data   []byte // what was to be written, for a second try over the file
+		fileWrite // its path is the absolute path tried
+		err       error
+		exists    bool // the file exists and overwrite was not asked for
 	}
 )

@@ -19,7 +19,16 @@ type Config struct {
 	Source    Source    // the live, sorted list of CSRs (required)
 	Decider   Decider   // approve and deny (nil: read-only)
 	Inspector Inspector // what an identity could do (nil: not asked)
-	Cluster   Cluster   // where csrtui is connected, for the header
+	Creator   Creator   // create requests (nil: n is not offered)
+	// Kubeconfigs names the cluster in kubeconfigs for issued client
+	// certificates (nil: K is not offered).
+	Kubeconfigs Kubeconfigs
+	Cluster     Cluster // where csrtui is connected, for the header
+
+	// Policy holds the thresholds of the findings the console makes itself:
+	// IssueTimeout, how long an approved request waits before it says why no
+	// certificate came (0: certs.DefaultPolicy's).
+	Policy certs.Policy
 
 	// Permissions asks what csrtui's own identity may do, so that actions it
 	// may not take are shown disabled with the rule they need (nil: not
@@ -65,10 +74,22 @@ type Model struct {
 	status status
 
 	caps map[string]*capState // by CSR UID
+	// snapshot is the Source's list the console shows; issuers is which of
+	// its signers issued something, for the not-issued finding, made when
+	// first needed.
+	snapshot []*certs.Summary
+	issuers  *certs.Issuers
 
 	// slipped is when the row under the cursor last left the list, so that
 	// an action key pressed just then does not act on the neighbour.
 	slipped slip
+
+	// forms counts the create forms opened, so that an answer meant for
+	// one is never taken by the next.
+	forms int
+	// follow is the name of a request just created: the cursor goes to it
+	// when it shows in the list.
+	follow string
 
 	// conn is where the connection to the apiserver stands (conn.go); fatal
 	// is why the console ended on its own.
@@ -89,6 +110,9 @@ func New(cfg Config) *Model {
 	}
 	if cfg.SidePanelWidth <= 0 {
 		cfg.SidePanelWidth = defaultSidePanel
+	}
+	if cfg.Policy.IssueTimeout <= 0 {
+		cfg.Policy.IssueTimeout = certs.DefaultPolicy().IssueTimeout
 	}
 	m := &Model{
 		cfg:   cfg,
@@ -160,9 +184,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.answered(msg))
 	case inspectMsg:
 		cmds = append(cmds, m.rested(msg))
+	case dialogMsg:
+		if m.dialog != nil {
+			cmds = append(cmds, m.updateDialog(msg))
+		}
+	case createdMsg:
+		m.setStatus(createdStatus(msg))
+		if msg.err == nil {
+			m.follow = msg.name
+			m.followCreated()
+		}
 	case exportMsg:
 		if msg.exists {
-			cmds = append(cmds, m.open(newOverwrite(msg.name, msg.path, msg.data, &m.keys)))
+			cmds = append(cmds, m.open(newOverwrite(msg.fileWrite, &m.keys)))
 		} else {
 			m.setStatus(exportStatus(msg))
 		}
@@ -181,12 +215,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) setSnapshot(ss []*certs.Summary) {
 	before := m.list.selectedSummary()
 	m.list.setSummaries(ss)
+	m.snapshot, m.issuers = ss, nil
 	if after := m.list.selectedSummary(); before != nil && (after == nil || after.UID != before.UID) {
 		m.slipped = slip{from: before.Name, at: m.now()}
 	}
 	if m.detail.s != nil {
 		m.detail.follow(&m.list)
 	}
+	m.followCreated()
 	m.dropCaps()
 	m.recheckDialog()
 	m.refreshDetails()

@@ -7,18 +7,17 @@ import (
 	"github.com/csrtui/csrtui/certs"
 )
 
-// overwriteDialog asks before replacing an existing export file.
+// overwriteDialog asks before replacing an existing file with one a dialog
+// showed.
 type overwriteDialog struct {
 	keys          *keyMap
 	st            *styles
-	name          string // raw CSR name
-	path          string // absolute
-	data          []byte // the file the export dialog showed
-	width, height int    // inside the box
+	w             fileWrite // its path is absolute
+	width, height int       // inside the box
 }
 
-func newOverwrite(name, path string, data []byte, keys *keyMap) *overwriteDialog {
-	return &overwriteDialog{keys: keys, name: name, path: path, data: data}
+func newOverwrite(w fileWrite, keys *keyMap) *overwriteDialog {
+	return &overwriteDialog{keys: keys, w: w}
 }
 
 func (o *overwriteDialog) Init() tea.Cmd             { return nil }
@@ -37,9 +36,9 @@ func (o *overwriteDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	switch {
 	case !ok:
 	case key.Matches(k, o.keys.Overwrite):
-		return writeOutcome{name: o.name, path: o.path, data: o.data, overwrite: true}, nil
+		return writeOutcome{fileWrite: o.w, overwrite: true}, nil
 	case key.Matches(k, o.keys.No):
-		return cancelOutcome{note: certs.Concat(lit("Export cancelled: "), certs.Sanitize(o.path), lit(" was left alone."))}, nil
+		return cancelOutcome{note: certs.Concat(lit("Nothing written: "), certs.Sanitize(o.w.path), lit(" was left alone."))}, nil
 	}
 	return nil, nil
 }
@@ -48,6 +47,6 @@ func (o *overwriteDialog) View() string {
 	inner := o.width
 	return stack(o.height,
 		[]string{o.st.boxTitle.Render(clip(lit("The file exists"), inner))},
-		cutLines(certs.Sanitize(o.path), inner, 2),
-		cutLines(certs.Concat(lit("Replace it with the certificate of "), quoted(o.name), lit("?")), inner, 2))
+		cutLines(certs.Sanitize(o.w.path), inner, 2),
+		cutLines(certs.Concat(lit("Replace it with "), o.w.what, lit("?")), inner, 2))
 }

@@ -62,7 +62,7 @@ func newExportPrompt(s *certs.Summary, keys *keyMap) (*promptDialog, error) {
 	}
 	p := newPrompt(keys, certs.Concat(lit("Export the certificate of "), certs.Sanitize(name)), text,
 		keys.SubmitWrite, func(path string) outcome {
-			return writeOutcome{name: name, path: path, data: file}
+			return writeOutcome{fileWrite: fileWrite{name: name, what: certs.Concat(lit("the certificate of "), quoted(name)), path: path, data: file, mode: 0o644}}
 		})
 	if len(subjects) > 1 {
 		for i, sub := range subjects {

@@ -81,6 +81,8 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Pending):
 		m.list.togglePending()
 		return m.selectionChanged()
+	case key.Matches(msg, k.Create):
+		return m.startCreate()
 	}
 	return m.actionKey(msg)
 }
@@ -90,10 +92,13 @@ func (m *Model) updateDetail(msg tea.KeyPressMsg) tea.Cmd {
 		m.detail.scroll(delta)
 		return nil
 	}
-	if key.Matches(msg, m.keys.Back) {
+	switch {
+	case key.Matches(msg, m.keys.Back):
 		m.detail.s = nil
 		m.refreshDetails()
 		return nil
+	case key.Matches(msg, m.keys.Create):
+		return m.startCreate()
 	}
 	return m.actionKey(msg)
 }
@@ -113,6 +118,8 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) tea.Cmd {
 		act = actDeny
 	case key.Matches(msg, m.keys.Export):
 		act = actExport
+	case key.Matches(msg, m.keys.Kubeconfig):
+		act = actKubeconfig
 	default:
 		return nil
 	}
@@ -141,6 +148,8 @@ func (a action) verb() string {
 		return "approve"
 	case actDeny:
 		return "deny"
+	case actKubeconfig:
+		return "write a kubeconfig for"
 	}
 	return "export"
 }

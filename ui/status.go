@@ -82,13 +82,18 @@ func decisionStatus(msg decisionMsg, now time.Time) status {
 	}
 }
 
-// exportStatus says where a certificate was written, or why not.
+// exportStatus says where a file was written, or why not; for a kubeconfig,
+// where the user's key must go for it to work.
 func exportStatus(msg exportMsg) status {
-	name := certs.Sanitize(msg.name)
 	if msg.err != nil {
-		return errStatus(certs.Concat(lit("Could not export "), name, lit(": "), certs.Sanitize(msg.err.Error())))
+		return errStatus(certs.Concat(lit("Could not write "), msg.what, lit(": "), certs.Sanitize(msg.err.Error())))
 	}
-	return okStatus(certs.Concat(lit("Wrote the certificate of "), name, lit(" to "), certs.Sanitize(msg.path)))
+	done := certs.Concat(lit("Wrote "), msg.what, lit(" to "), certs.Sanitize(msg.path))
+	if msg.keyPath == "" {
+		return okStatus(done)
+	}
+	return okStatus(certs.Concat(done, lit(" (mode 0600). Put the user's key at "), certs.Sanitize(keyLocation(msg.path, msg.keyPath)),
+		lit(", then: kubectl --kubeconfig "), certs.Sanitize(msg.path), lit(" auth whoami")))
 }
 
 // noCertificateText says why a CSR has no certificate to export.

@@ -179,6 +179,37 @@ func ageChangesIn(now, t time.Time) time.Duration {
 	return unit - d%unit
 }
 
+// until renders how long until t as age renders how long since: 45s, 5m,
+// 3h, 12d; "now" once it has come.
+func until(now, t time.Time) string {
+	if !t.After(now) {
+		return "now"
+	}
+	// The countdown shows whole units, as AGE does: what is left, cut down.
+	return age(now, now.Add(-t.Sub(now)))
+}
+
+// untilChangesIn is how long until until(now, t) shows a different text.
+func untilChangesIn(now, t time.Time) time.Duration {
+	d := t.Sub(now)
+	if d <= 0 {
+		return 0
+	}
+	unit := time.Second
+	switch {
+	case d < time.Minute:
+	case d < time.Hour:
+		unit = time.Minute
+	case d < 24*time.Hour:
+		unit = time.Hour
+	default:
+		unit = 24 * time.Hour
+	}
+	// The text shows d cut down to whole units: it changes as soon as d
+	// drops below the whole number it shows.
+	return max(d%unit, time.Millisecond)
+}
+
 // timeText renders an absolute time with how long ago (or until) it is.
 func timeText(now, t time.Time) certs.Text {
 	if t.IsZero() {

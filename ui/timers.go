@@ -4,6 +4,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/csrtui/csrtui/certs"
 )
 
 // The console's timers: the pause that coalesces a burst of snapshots, and
@@ -40,8 +42,9 @@ func (t *ticker) fired(msg tickMsg) bool {
 
 // ensureTick keeps one timer pending for the soonest change of a time on
 // screen: every second only while a visible CSR is under a minute old,
-// otherwise when the next minute, hour or day turns. Nothing runs when no
-// time is on screen.
+// otherwise when the next minute, hour or day turns, or when the findings on
+// screen gain one that comes with time (certs.NotIssued). Nothing runs when
+// no time is on screen.
 func (m *Model) ensureTick() tea.Cmd {
 	now := m.now()
 	detail := m.detailShown()
@@ -52,6 +55,18 @@ func (m *Model) ensureTick() tea.Cmd {
 	if detail || m.sidePanel {
 		if next == 0 || next > time.Minute {
 			next = time.Minute
+		}
+		// A finding that comes with time shows when it is due, not a minute
+		// late, and the countdown to the cleanup stays true.
+		if s := m.findingsShown(); s != nil {
+			if _, due := m.notIssued(s); !due.IsZero() && due.After(now) && due.Sub(now) < next {
+				next = due.Sub(now)
+			}
+			if c, ok := s.Cleanup(); ok {
+				if d := untilChangesIn(now, c.At); d > 0 && d < next {
+					next = d
+				}
+			}
 		}
 	}
 	if next <= 0 {
@@ -67,4 +82,16 @@ func (m *Model) ensureTick() tea.Cmd {
 	t.pending, t.due = true, due
 	gen := t.gen
 	return m.after(next, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// findingsShown is the CSR whose findings are on screen: the detail's, or
+// the side panel's; nil when none is.
+func (m *Model) findingsShown() *certs.Summary {
+	switch {
+	case m.detailShown():
+		return m.detail.s
+	case m.sidePanel && !m.inDetail() && m.dialog == nil:
+		return m.list.selectedSummary()
+	}
+	return nil
 }

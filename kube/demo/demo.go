@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,23 +49,49 @@ func Start(ctx context.Context) (*kube.Client, error) {
 	return d.client(), nil
 }
 
+// StartStill starts the demo as Start does, but standing still, so that two runs
+// show the same screens: its clock stays at at, the names it makes up come from a
+// fixed seed, and of the requests that arrive later only the first one does, at
+// once. The console must be given the same clock. The README's pictures are taken
+// of it (hack/screenshots.sh).
+func StartStill(ctx context.Context, at time.Time) (*kube.Client, error) {
+	d, err := start(ctx, setup{interval: time.Millisecond, limit: 1, clock: func() time.Time { return at }, names: seededNames(1)})
+	if err != nil {
+		return nil, err
+	}
+	return d.client(), nil
+}
+
 // demo is the in-process cluster.
 type demo struct {
-	cs  *fake.Clientset
-	ca  *demoCA
-	rv  atomic.Int64
-	now func() time.Time
+	cs    *fake.Clientset
+	ca    *demoCA
+	rv    atomic.Int64
+	now   func() time.Time
+	names func(n int) string // n random letters and digits, for generated names and UIDs
+}
+
+// setup is how a demo runs.
+type setup struct {
+	interval time.Duration // between two requests that arrive later
+	limit    int           // how many arrive, in all
+	clock    func() time.Time
+	names    func(n int) string
 }
 
 // startDemo builds the demo cluster and starts its controllers. Requesters submit
 // one request every interval, up to limit in all.
 func startDemo(ctx context.Context, interval time.Duration, limit int) (*demo, error) {
-	now := time.Now()
+	return start(ctx, setup{interval: interval, limit: limit, clock: time.Now, names: rand.String})
+}
+
+func start(ctx context.Context, s setup) (*demo, error) {
+	now := s.clock()
 	ca, err := newDemoCA(now)
 	if err != nil {
 		return nil, fmt.Errorf("demo CA: %w", err)
 	}
-	d := &demo{ca: ca, now: time.Now}
+	d := &demo{ca: ca, now: s.clock, names: s.names}
 	d.rv.Store(1000)
 
 	objects, err := d.initialObjects(now)
@@ -81,14 +109,14 @@ func startDemo(ctx context.Context, interval time.Duration, limit int) (*demo, e
 	if err := d.runSigner(ctx); err != nil {
 		return nil, err
 	}
-	go d.runRequesters(ctx, interval, limit)
+	go d.runRequesters(ctx, s.interval, s.limit)
 	return d, nil
 }
 
 // client is a kube client of the demo, named for the header.
 func (d *demo) client() *kube.Client {
 	c := kube.NewClient(d.cs)
-	c.Context, c.Server, c.User, c.Demo = "demo", "in-process", "demo-admin", true
+	c.Context, c.Server, c.User, c.Demo = "demo", "in-process", demoAdmin, true
 	return c
 }
 
@@ -102,7 +130,7 @@ func (d *demo) stamp(obj runtime.Object, created time.Time) {
 		return
 	}
 	if m.GetName() == "" && m.GetGenerateName() != "" {
-		m.SetName(m.GetGenerateName() + rand.String(5))
+		m.SetName(m.GetGenerateName() + d.names(5))
 	}
 	m.SetUID(uuid.NewUUID())
 	m.SetResourceVersion(d.nextRV())
@@ -112,13 +140,34 @@ func (d *demo) stamp(obj runtime.Object, created time.Time) {
 }
 
 // onCreate stamps the object, then lets the tracker store it. The object in the
-// action is the fake's own copy, so it may be changed here.
+// action is the fake's own copy, so it may be changed here. A CSR the demo
+// admin creates (no requester set, as the apiserver fills it in) is theirs;
+// a dry run answers the object as it would be stored, and stores nothing.
 func (d *demo) onCreate(action k8stesting.Action) (bool, runtime.Object, error) {
-	if a, ok := action.(k8stesting.CreateActionImpl); ok && a.GetSubresource() == "" {
-		d.stamp(a.GetObject(), d.now())
+	a, ok := action.(k8stesting.CreateActionImpl)
+	if !ok || a.GetSubresource() != "" {
+		return false, nil, nil
+	}
+	if csr, ok := a.GetObject().(*certificatesv1.CertificateSigningRequest); ok && csr.Spec.Username == "" {
+		csr.Spec.Username = demoAdmin
+		csr.Spec.Groups = []string{"system:masters", "system:authenticated"}
+	}
+	d.stamp(a.GetObject(), d.now())
+	if slices.Contains(a.GetCreateOptions().DryRun, metav1.DryRunAll) {
+		m, err := meta.Accessor(a.GetObject())
+		if err != nil {
+			return true, nil, err
+		}
+		if _, err := d.cs.Tracker().Get(a.GetResource(), a.GetNamespace(), m.GetName()); err == nil {
+			return true, nil, apierrors.NewAlreadyExists(a.GetResource().GroupResource(), m.GetName())
+		}
+		return true, a.GetObject(), nil
 	}
 	return false, nil, nil
 }
+
+// demoAdmin is who the console is in the demo.
+const demoAdmin = "demo-admin"
 
 // onUpdate refuses stale writes with a conflict, as the apiserver does, keeps
 // what a subresource may not change, and gives the object a new resource version.
@@ -272,7 +321,7 @@ func (d *demo) initialObjects(now time.Time) ([]runtime.Object, error) {
 		d.stamp(o, now.Add(-30*24*time.Hour))
 	}
 	for _, r := range initialRequests() {
-		csr, err := r.build()
+		csr, err := r.build(d.names(8))
 		if err != nil {
 			return nil, err
 		}
@@ -337,13 +386,30 @@ func (d *demo) runRequesters(ctx context.Context, interval time.Duration, limit 
 		if i >= len(templates) {
 			r.name = fmt.Sprintf("%s-%d", r.name, i/len(templates)+1)
 		}
-		csr, err := r.build()
+		csr, err := r.build(d.names(8))
 		if err != nil {
 			continue
 		}
 		_, _ = d.cs.CertificatesV1().CertificateSigningRequests().Create(ctx, csr, metav1.CreateOptions{})
 		// The fake records every call it serves; the demo never reads them.
 		d.cs.ClearActions()
+	}
+}
+
+// seededNames makes up names as apimachinery's rand.String does, from its
+// alphabet, but from a fixed seed: the same names in every run.
+func seededNames(seed uint64) func(n int) string {
+	const alphabet = "bcdfghjklmnpqrstvwxz2456789"
+	var mu sync.Mutex
+	r := mathrand.New(mathrand.NewPCG(seed, seed))
+	return func(n int) string {
+		mu.Lock()
+		defer mu.Unlock()
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
 	}
 }
 

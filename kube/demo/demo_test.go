@@ -106,7 +106,7 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 
 func TestDemoSignerFailsBadKubeletShapes(t *testing.T) {
 	d, w := startTestDemo(t, time.Hour, 0)
-	csr, err := laterRequests()[9].build() // kubelet client asking for server auth
+	csr, err := laterRequests()[9].build("u-1") // kubelet client asking for server auth
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,5 +314,79 @@ func TestDemoSignerFailsWithTheFindingsWords(t *testing.T) {
 		if want := "approval would only produce Failed: " + failed.Message; promised != want || failed.Message == "" {
 			t.Errorf("%s: the signer said %q (reason %s); the finding promised %q", name, failed.Message, failed.Reason, promised)
 		}
+	}
+}
+
+// The console's n works in the demo: a dry run answers the request as the
+// demo admin's and stores nothing; a create stores it as theirs.
+func TestDemoCreatesForTheAdmin(t *testing.T) {
+	d, _ := startTestDemo(t, time.Hour, 0)
+	c := d.client()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "jane"}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := certs.NewRequestObject("jane", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}),
+		certs.KubeAPIServerClientSignerName, []string{"digital signature", "client auth"}, time.Hour)
+	out, err := c.Preview(t.Context(), obj)
+	if err != nil || out.Spec.Username != demoAdmin || out.UID == "" {
+		t.Fatalf("Preview = %+v, %v", out, err)
+	}
+	if _, err := c.Get(t.Context(), "jane"); !apierrors.IsNotFound(err) {
+		t.Fatalf("the dry run stored it: %v", err)
+	}
+	if _, err := c.Create(t.Context(), obj); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Get(t.Context(), "jane")
+	if err != nil || got.Spec.Username != demoAdmin {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
+	if _, err := c.Preview(t.Context(), obj); !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("Preview of a taken name: %v", err)
+	}
+}
+
+func TestStillDemoShowsTheSameInEveryRun(t *testing.T) {
+	at := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
+	type row struct {
+		name, requesterUID, condition string
+		created                       time.Time
+		risk                          certs.Severity
+	}
+	run := func() []row {
+		c, err := StartStill(t.Context(), at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := c.Watch(t.Context(), certs.DefaultPolicy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only the first of the later requests arrives, and nothing after it.
+		s := waitSnapshot(t, w, "the initial requests and break-glass", func(s []*certs.Summary) bool {
+			return len(s) == len(initialRequests())+1 && find(s, laterRequests()[0].name) != nil
+		})
+		var rows []row
+		for _, x := range s {
+			rows = append(rows, row{x.Name, x.UserUID, x.Condition, x.Created, x.Risk()})
+		}
+		return rows
+	}
+	first, second := run(), run()
+	if !slices.Equal(first, second) {
+		t.Fatalf("two still demos differ:\n%v\n%v", first, second)
+	}
+	for _, r := range first {
+		if r.created.After(at) {
+			t.Errorf("%s created %v, after the still clock's %v", r.name, r.created, at)
+		}
+	}
+	if got := first[0]; got.name != "break-glass" || !got.created.Equal(at) || got.risk != certs.SeverityCritical {
+		t.Errorf("newest = %+v, want break-glass, created at %v, critical", got, at)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
-	utilrand "k8s.io/apimachinery/pkg/util/rand"
 )
 
 // demoRequest describes a CSR a demo requester submits.
@@ -100,8 +99,9 @@ func laterRequests() []demoRequest {
 	}
 }
 
-// build makes the CSR object, with a fresh key.
-func (r demoRequest) build() (*certificatesv1.CertificateSigningRequest, error) {
+// build makes the CSR object, with a fresh key. uid is the requester's UID,
+// as an authenticator would have told the apiserver.
+func (r demoRequest) build(uid string) (*certificatesv1.CertificateSigningRequest, error) {
 	var key crypto.Signer
 	var err error
 	if r.keyBits > 0 {
@@ -135,7 +135,7 @@ func (r demoRequest) build() (*certificatesv1.CertificateSigningRequest, error) 
 			Usages:     r.usages,
 			Username:   r.user,
 			Groups:     r.groups,
-			UID:        utilrand.String(8),
+			UID:        uid,
 		},
 	}
 	if csr.Spec.Username == "" {

@@ -189,7 +189,7 @@ func (d *demo) handle(ctx context.Context, csr *certificatesv1.CertificateSignin
 		out.Status.Conditions = append(out.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
 			Type: certificatesv1.CertificateApproved, Status: corev1.ConditionTrue,
 			Reason: "AutoApproved", Message: "Auto approving self kubelet client certificate after SubjectAccessReview.",
-			LastUpdateTime: metav1.Now(), LastTransitionTime: metav1.Now(),
+			LastUpdateTime: metav1.NewTime(d.now()), LastTransitionTime: metav1.NewTime(d.now()),
 		})
 		_, _ = d.cs.CertificatesV1().CertificateSigningRequests().UpdateApproval(ctx, out.Name, out, metav1.UpdateOptions{FieldManager: "certificatesigningrequest-approving-controller"})
 	default:
@@ -203,13 +203,13 @@ func (d *demo) handle(ctx context.Context, csr *certificatesv1.CertificateSignin
 		}
 		var cert []byte
 		if err == nil {
-			cert, err = d.ca.sign(req, csr.Spec, time.Now())
+			cert, err = d.ca.sign(req, csr.Spec, d.now())
 		}
 		if err != nil {
 			out.Status.Conditions = append(out.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
 				Type: certificatesv1.CertificateFailed, Status: corev1.ConditionTrue,
 				Reason: "SignerValidationFailure", Message: err.Error(),
-				LastUpdateTime: metav1.Now(), LastTransitionTime: metav1.Now(),
+				LastUpdateTime: metav1.NewTime(d.now()), LastTransitionTime: metav1.NewTime(d.now()),
 			})
 		} else {
 			out.Status.Certificate = cert
