@@ -233,6 +233,10 @@ func (l *listModel) visibleRows() []*row {
 
 // View renders the column header and the visible rows.
 func (l *listModel) View(st *styles, now time.Time) string {
+	if l.loading {
+		// No columns yet: nothing on screen passes for a list.
+		return st.muted.Render(clip(lit(l.emptyText()), l.width))
+	}
 	var b strings.Builder
 	b.Grow((l.width + 16) * (l.pageRows() + 1))
 	b.WriteString(st.colHeader.Render(l.header))

@@ -49,7 +49,7 @@ func TestLoadingThenTheList(t *testing.T) {
 	if l := h.line(0); !strings.Contains(l, "loading…") || !strings.Contains(l, "context kind-dev") || !strings.Contains(l, "server https://127.0.0.1:6443") {
 		t.Fatalf("header line 1 = %q", l)
 	}
-	if !strings.Contains(h.view(), "Loading the certificate signing requests…") || strings.Contains(h.view(), "No certificate signing requests") {
+	if !strings.Contains(h.view(), "Loading the certificate signing requests…") || strings.Contains(h.view(), "No certificate signing requests") || strings.Contains(h.view(), "NAME") {
 		t.Fatalf("the loading state is not said:\n%s", h.view())
 	}
 	if len(h.perms.asked) != 0 {
