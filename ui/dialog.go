@@ -209,6 +209,10 @@ func (m *Model) startCreate() tea.Cmd {
 		m.setStatus(errStatus(lit("csrtui runs read-only here: creating a request is not possible.")))
 		return nil
 	}
+	if why := m.createRefusal(); why != "" {
+		m.setStatus(errStatus(lit("Creating a request is disabled: " + why + ".")))
+		return nil
+	}
 	// The names and signers in the list now: a name taken later is the
 	// dry run's to say.
 	names := make(map[string]bool, len(m.snapshot))
@@ -276,7 +280,7 @@ func (m *Model) refuseDecision(s *certs.Summary, d certs.Decision) bool {
 
 // createHint names the key that creates a request, when the console can.
 func (m *Model) createHint() string {
-	if m.cfg.Creator == nil {
+	if m.cfg.Creator == nil || m.createRefusal() != "" {
 		return ""
 	}
 	return " (" + m.keys.Create.Help().Key + ")"

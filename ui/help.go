@@ -93,8 +93,12 @@ func (m *Model) everyAction() []key.Binding {
 
 // createKeys is n, when the console can create requests: it acts on no CSR.
 func (m *Model) createKeys() []key.Binding {
-	if m.cfg.Creator == nil {
+	switch {
+	case m.cfg.Creator == nil:
 		return nil
+	case m.createRefusal() != "":
+		return []key.Binding{key.NewBinding(key.WithKeys("\x00disabled-create"),
+			key.WithHelp(m.keys.Create.Help().Key, "✗ "+m.createRefusal()))}
 	}
 	return []key.Binding{m.keys.Create}
 }

@@ -381,3 +381,25 @@ func TestNoticeFollowsADecisionMadeAfterIt(t *testing.T) {
 	h.wantStatus(statusErr, `"csr-alice" was approved 0s ago (KubectlApprove) while you had it open.`)
 }
 
+// Creating a request writes to the cluster: n is shown disabled under
+// --readonly and without the permission, with why, and opens nothing.
+func TestCreateDisabled(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		configure func(*harness, *Config)
+		why       string
+	}{
+		{"readonly", func(_ *harness, cfg *Config) { cfg.ReadOnly = true }, "read-only (--readonly)"},
+		{"no permission", withPermissions("create on certificatesigningrequests"), "needs create on certificatesigningrequests"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarnessWith(t, 200, 24, testSummaries(), tc.configure)
+			if bar := h.line(23); !strings.Contains(bar, "n ✗ "+tc.why) || strings.Contains(bar, "n new request") {
+				t.Fatalf("help bar: %q", bar)
+			}
+			h.run(h.press("n"))
+			h.wantState(stateList)
+			h.wantStatus(statusErr, "Creating a request is disabled: "+tc.why)
+		})
+	}
+}

@@ -129,6 +129,18 @@ func (m *Model) decisionRefusal(s *certs.Summary) string {
 	return m.perms.answers.Decide(s.Signer)
 }
 
+// createRefusal says why csrtui can't create a request (read-only, or the
+// permission to create them), "" when nothing known stands in the way.
+func (m *Model) createRefusal() string {
+	if m.cfg.ReadOnly {
+		return "read-only (--readonly)"
+	}
+	if missing := m.perms.answers.Missing(certs.PermCreateCSRs); len(missing) > 0 {
+		return "needs " + missing[0].Rule()
+	}
+	return ""
+}
+
 // decisionRefusalText is decisionRefusal in full, for the approval and the
 // status line.
 func (m *Model) decisionRefusalText(s *certs.Summary) certs.Text {
