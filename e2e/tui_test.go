@@ -42,8 +42,10 @@ func (term *terminal) focus(name string) {
 	term.keys("/")
 	term.typeText(name)
 	term.keys("Enter")
+	// The filter kept, said in the header: the cursor alone may have been on
+	// name before the keys arrived.
 	term.waitFor("the list narrowed to "+name, func(s string) bool {
-		return strings.Contains(s, "> "+name) || strings.Contains(s, ">"+name)
+		return strings.Contains(s, "filter: "+name) && (strings.Contains(s, "> "+name) || strings.Contains(s, ">"+name))
 	})
 }
 
