@@ -170,18 +170,26 @@ func (o *options) runConsole(ctx context.Context) error {
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
 		cfg.Kubeconfigs = client
 	}
+
+	trace, err := startTrace()
+	if err != nil {
+		return err
+	}
+	defer trace.close()
+	cfg.Source = trace.source(cfg.Source)
 	model := ui.New(cfg)
 
 	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
 	// even when nothing changes (upstream charmbracelet/bubbletea#1796 would stop
 	// that). 30 frames a second still keeps up with key repeat and halves the
 	// wakeups of the default 60 while the console sits idle.
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30)}
 	// Draw on the terminal even when stdout is piped, as gum does.
-	if !term.IsTerminal(os.Stdout.Fd()) {
-		opts = append(opts, tea.WithOutput(os.Stderr))
+	out := os.Stdout
+	if !term.IsTerminal(out.Fd()) {
+		out = os.Stderr
 	}
-	_, err = tea.NewProgram(model, opts...).Run()
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30), trace.output(out)}
+	_, err = tea.NewProgram(trace.model(model), opts...).Run()
 	// The list never came: that, not how the console closed, is the error.
 	if startErr := model.Err(); startErr != nil && ctx.Err() == nil {
 		return startErr
