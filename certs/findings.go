@@ -30,6 +30,7 @@ const (
 	FindingIgnoredExtensions = "ignored-extensions" // extensions the built-in signer drops
 	FindingCustomSigner      = "custom-signer"      // a signer kube-controller-manager doesn't serve
 	FindingPEMJunk           = "pem-junk"           // text before the PEM block
+	FindingUnchecked         = "unchecked"          // listed before its request was decoded (Glance): blocks approval
 )
 
 // linter collects findings for one summary.

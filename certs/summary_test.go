@@ -332,3 +332,53 @@ func TestRiskIgnoresTheDecision(t *testing.T) {
 		}
 	}
 }
+
+// A glance has every field that needs no decoding, as Summarize has it, and
+// nothing it would have to decode; its one finding blocks approval.
+func TestGlance(t *testing.T) {
+	c := clientSpec()
+	c.request = c.req.pem(t)
+	c.cert = issue(t, c.request, false)
+	c.conds = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
+	obj := c.build(t)
+	full := Summarize(obj, DefaultPolicy(), goodFacts())
+	g := Glance(obj, DefaultPolicy())
+
+	if !g.Unchecked || full.Unchecked {
+		t.Fatalf("Unchecked: glance %v, summary %v", g.Unchecked, full.Unchecked)
+	}
+	if g.Request != nil || g.RequestErr != nil || g.Certificate != nil || g.CertificateErr != nil {
+		t.Errorf("a glance decoded something: %+v", g)
+	}
+	if len(g.Findings) != 1 || g.Findings[0].ID != FindingUnchecked || g.Findings[0].Severity != SeverityBlock {
+		t.Errorf("glance findings = %+v, want %s only, blocking", g.Findings, FindingUnchecked)
+	}
+	// Everything else is the summary's.
+	want := *full
+	want.Request, want.Certificate, want.Findings, want.Unchecked = nil, nil, g.Findings, true
+	want.Search = strings.ToLower(full.Name + "\x00" + full.Username)
+	if !reflect.DeepEqual(*g, want) {
+		t.Errorf("glance\n %+v\nwant\n %+v", *g, want)
+	}
+}
+
+// Relint takes the findings again against new facts without decoding again.
+func TestRelint(t *testing.T) {
+	obj := with(clientSpec, func(c *csrSpec) { c.req.orgs = []string{"platform-admins"} })(t).build(t)
+	facts := goodFacts()
+	delete(facts.Admins, RBACSubject{Kind: "Group", Name: "platform-admins"})
+	s := Summarize(obj, DefaultPolicy(), facts)
+	if findingByID(s.Findings, FindingClusterAdmin) != nil {
+		t.Fatal("cluster-admin finding without the binding")
+	}
+	r := Relint(s, DefaultPolicy(), goodFacts())
+	if findingByID(r.Findings, FindingClusterAdmin) == nil {
+		t.Errorf("Relint with the binding: no %s finding in %+v", FindingClusterAdmin, r.Findings)
+	}
+	if r.Request != s.Request || findingByID(s.Findings, FindingClusterAdmin) != nil {
+		t.Error("Relint decoded again or changed the summary it was given")
+	}
+	if g := Glance(obj, DefaultPolicy()); Relint(g, DefaultPolicy(), goodFacts()) != g {
+		t.Error("Relint of a glance is not the glance")
+	}
+}

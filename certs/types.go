@@ -179,6 +179,10 @@ type Summary struct {
 
 	Findings []Finding // worst first
 
+	// Unchecked marks a summary from Glance: Request, Certificate and their
+	// errors are not known yet, and Findings holds FindingUnchecked only.
+	Unchecked bool
+
 	Annotations map[string]string
 
 	// Search is the lower-cased text the list filter matches: name, requester,

@@ -24,7 +24,7 @@ func waitSnapshot(t testing.TB, w *Watcher, what string, cond func([]*certs.Summ
 	defer timer.Stop()
 	for {
 		s := w.Snapshot()
-		if cond(s) {
+		if cond(s) && allDecoded(s) {
 			return s
 		}
 		select {
@@ -33,6 +33,16 @@ func waitSnapshot(t testing.TB, w *Watcher, what string, cond func([]*certs.Summ
 			t.Fatalf("after %s: still waiting for %s", waitTimeout, what)
 		}
 	}
+}
+
+// allDecoded reports whether no summary in s is a glance waiting for the decoders.
+func allDecoded(s []*certs.Summary) bool {
+	for _, x := range s {
+		if x.Unchecked {
+			return false
+		}
+	}
+	return true
 }
 
 // find returns the summary named name, or nil.

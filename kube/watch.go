@@ -2,7 +2,6 @@ package kube
 
 import (
 	"context"
-	goruntime "runtime"
 	"sync"
 
 	"github.com/csrtui/csrtui/certs"
@@ -16,8 +15,13 @@ import (
 )
 
 // Watcher is the live list of CSRs: an informer fills its cache, event handlers
-// only note which CSRs changed, and Snapshot decodes those (and only those) into
-// a sorted list of summaries.
+// only note which CSRs changed, and Snapshot turns those (and only those) into
+// summaries, sorted as the list shows them.
+//
+// A changed CSR first shows as a glance (certs.Glance: the fields read without
+// decoding, approval blocked), and decoders in the background replace it with
+// the full summary, first screen first: 10,000 rows show at once, and the
+// signatures are checked right after.
 type Watcher struct {
 	policy  certs.Policy
 	server  string
@@ -38,6 +42,8 @@ type Watcher struct {
 	built    bool
 	known    certs.ClusterFacts
 	factsVer int
+
+	dec decoder
 }
 
 // entry is one cached summary with what it was built from.
@@ -46,6 +52,8 @@ type entry struct {
 	rv       string
 	factsVer int
 	summary  *certs.Summary
+	// csr is the object of a glance, for the decoder; nil once decoded.
+	csr *certificatesv1.CertificateSigningRequest
 }
 
 // Watch starts an informer on CertificateSigningRequests, and on the nodes and
@@ -103,6 +111,7 @@ func (c *Client) newWatcher(policy certs.Policy) *Watcher {
 		entries: make(map[string]entry),
 		health:  &health{},
 	}
+	w.dec.init(w.policy, w.poke)
 	w.health.onChange = w.poke
 	return w
 }
@@ -147,6 +156,7 @@ func (w *Watcher) start(ctx context.Context, c *Client) error {
 		cancel()
 		return err
 	}
+	w.dec.start(ictx)
 	close(w.loaded) // store and facts are set: Snapshot may read them
 	w.poke()
 	return nil
@@ -192,10 +202,11 @@ func (w *Watcher) Err() error {
 	return nil
 }
 
-// Snapshot returns every CSR, decoded, linted and sorted as the list shows them.
-// Only CSRs that changed since the last call are decoded again, and when nothing
-// changed the previous slice is returned as is. The slice and the summaries are
-// shared: never modify them.
+// Snapshot returns every CSR, summarized and sorted as the list shows them.
+// Only CSRs that changed since the last call are looked at again, and when
+// nothing changed the previous slice is returned as is. A CSR that changed is
+// Unchecked (certs.Glance) until the decoders are done with it; Changed fires
+// when they are. The slice and the summaries are shared: never modify them.
 func (w *Watcher) Snapshot() []*certs.Summary {
 	if !w.Loaded() {
 		return nil
@@ -204,39 +215,44 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	defer w.snapMu.Unlock()
 
 	w.mu.Lock()
-	var dirty map[string]struct{} // owned by this call once taken
-	if len(w.dirty) > 0 {
-		dirty, w.dirty = w.dirty, make(map[string]struct{})
+	dirty := w.dirty
+	if len(dirty) > 0 {
+		w.dirty = make(map[string]struct{})
 	}
 	factsChanged := w.factsChanged
 	w.factsChanged = false
 	w.mu.Unlock()
 
+	changed := !w.built
 	if factsChanged || !w.built {
 		if f := w.facts.current(); !factsEqual(f, w.known) || !w.built {
 			w.known = f
 			w.factsVer++
-			// Every summary depends on the facts: look at them all again.
-			if dirty == nil {
-				dirty = make(map[string]struct{})
-			}
-			for _, k := range w.store.ListKeys() {
-				dirty[k] = struct{}{}
+			// Every finding depends on the facts: take them again. The
+			// decoded requests stay as they are.
+			for k, e := range w.entries {
+				if !e.summary.Unchecked && e.factsVer != w.factsVer {
+					e.summary, e.factsVer = certs.Relint(e.summary, w.policy, w.known), w.factsVer
+					w.entries[k] = e
+					changed = true
+				}
 			}
 		}
 	}
-	if w.built && len(dirty) == 0 {
-		return w.snapshot
+	if !w.built {
+		// The first snapshot holds every CSR of the initial list.
+		dirty = make(map[string]struct{})
+		for _, k := range w.store.ListKeys() {
+			dirty[k] = struct{}{}
+		}
 	}
 
-	var todo []*certificatesv1.CertificateSigningRequest
-	gone := false
 	for key := range dirty {
 		obj, exists, err := w.store.GetByKey(key)
 		if err != nil || !exists {
 			if _, ok := w.entries[key]; ok {
 				delete(w.entries, key)
-				gone = true
+				changed = true
 			}
 			continue
 		}
@@ -244,21 +260,32 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 		if !ok {
 			continue
 		}
-		if e, ok := w.entries[key]; ok && e.uid == csr.UID && e.rv == csr.ResourceVersion && e.factsVer == w.factsVer {
+		// A key can be marked after a snapshot already read its object (the
+		// store holds an object before its handler runs): nothing to redo then.
+		if e, ok := w.entries[key]; ok && e.uid == csr.UID && e.rv == csr.ResourceVersion {
 			continue
 		}
-		todo = append(todo, csr)
-	}
-	// A key can be marked after a full rebuild already read its object (the
-	// store holds an object before its handler runs): nothing to redo then.
-	if w.built && !gone && len(todo) == 0 {
-		return w.snapshot
-	}
-	for i, s := range summarizeAll(todo, w.policy, w.known) {
-		csr := todo[i]
-		w.entries[csr.Name] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer, summary: s}
+		w.entries[key] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer,
+			summary: certs.Glance(csr, w.policy), csr: csr}
+		changed = true
 	}
 
+	for key, d := range w.dec.take() {
+		e, ok := w.entries[key]
+		if !ok || e.csr != d.csr {
+			continue // changed or gone since: a newer glance waits for its turn
+		}
+		s := d.summary
+		if d.factsVer != w.factsVer {
+			s = certs.Relint(s, w.policy, w.known)
+		}
+		w.entries[key] = entry{uid: e.uid, rv: e.rv, factsVer: w.factsVer, summary: s}
+		changed = true
+	}
+
+	if !changed {
+		return w.snapshot
+	}
 	list := make([]*certs.Summary, 0, len(w.entries))
 	for _, e := range w.entries {
 		list = append(list, e.summary)
@@ -266,6 +293,17 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	certs.Sort(list)
 	w.snapshot = list
 	w.built = true
+
+	// What is still a glance goes to the decoders in the order of the list.
+	var jobs []decodeJob
+	for _, s := range list {
+		if s.Unchecked {
+			if e := w.entries[s.Name]; e.csr != nil {
+				jobs = append(jobs, decodeJob{key: s.Name, csr: e.csr})
+			}
+		}
+	}
+	w.dec.queue(jobs, w.known, w.factsVer)
 	return list
 }
 
@@ -276,32 +314,6 @@ func (w *Watcher) Summarize(csr *certificatesv1.CertificateSigningRequest) *cert
 	facts := w.known
 	w.snapMu.Unlock()
 	return certs.Summarize(csr, w.policy, facts)
-}
-
-// summarizeAll decodes CSRs in parallel: each is independent, and the first
-// snapshot of a big cluster decodes thousands of requests and checks their
-// signatures.
-func summarizeAll(csrs []*certificatesv1.CertificateSigningRequest, p certs.Policy, f certs.ClusterFacts) []*certs.Summary {
-	out := make([]*certs.Summary, len(csrs))
-	workers := min(goruntime.GOMAXPROCS(0), len(csrs)/64+1)
-	if workers <= 1 {
-		for i, csr := range csrs {
-			out[i] = certs.Summarize(csr, p, f)
-		}
-		return out
-	}
-	var wg sync.WaitGroup
-	chunk := (len(csrs) + workers - 1) / workers
-	for start := 0; start < len(csrs); start += chunk {
-		end := min(start+chunk, len(csrs))
-		wg.Go(func() {
-			for i := start; i < end; i++ {
-				out[i] = certs.Summarize(csrs[i], p, f)
-			}
-		})
-	}
-	wg.Wait()
-	return out
 }
 
 // mark notes that the CSR behind an informer event changed. It runs on the

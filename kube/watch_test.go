@@ -1,12 +1,16 @@
 package kube
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/csrtui/csrtui/certs"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 )
 
@@ -25,10 +29,7 @@ func TestSnapshotIgnoresALateMarkOfAnUnchangedRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := w.Snapshot()
-	if len(first) != 1 {
-		t.Fatalf("snapshot = %d requests, want 1", len(first))
-	}
+	first := waitSnapshot(t, w, "jane decoded", func(s []*certs.Summary) bool { return len(s) == 1 })
 	w.mark(csr)
 	if again := w.Snapshot(); &again[0] != &first[0] {
 		t.Error("a late mark of an unchanged request rebuilt the snapshot")
@@ -37,5 +38,64 @@ func TestSnapshotIgnoresALateMarkOfAnUnchangedRequest(t *testing.T) {
 	w.mark(&certificatesv1.CertificateSigningRequest{ObjectMeta: metav1.ObjectMeta{Name: "never-seen"}})
 	if again := w.Snapshot(); &again[0] != &first[0] {
 		t.Error("a mark of a request never listed rebuilt the snapshot")
+	}
+}
+
+// The first snapshot lists every request at once from the fields that need no
+// decoding, approval blocked; the decoders then replace each with its full
+// summary, and a request changed meanwhile is decoded as it is now.
+func TestSnapshotListsFirstThenDecodes(t *testing.T) {
+	var objs []runtime.Object
+	for i := range 50 {
+		name := fmt.Sprintf("req-%02d", i)
+		objs = append(objs, &certificatesv1.CertificateSigningRequest{
+			ObjectMeta: metav1.ObjectMeta{Name: name, UID: types.UID("uid-" + name), ResourceVersion: "1"},
+			Spec: certificatesv1.CertificateSigningRequestSpec{
+				Request: requestPEM(t, name), SignerName: certificatesv1.KubeAPIServerClientSignerName, Username: name,
+				Usages: []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageClientAuth},
+			},
+		})
+	}
+	cs := fake.NewClientset(objs...)
+	w, err := NewClient(cs).Watch(t.Context(), certs.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := w.Snapshot()
+	if len(first) != len(objs) {
+		t.Fatalf("first snapshot = %d requests, want %d", len(first), len(objs))
+	}
+	for _, s := range first {
+		if !s.Unchecked || (len(s.Findings) != 1 || s.Findings[0].ID != certs.FindingUnchecked ||
+			s.Findings[0].Severity != certs.SeverityBlock || s.Request != nil) {
+			t.Fatalf("a glance at %s: %+v", s.Name, s)
+		}
+	}
+
+	// req-07 changes (a new subject) while the decoders work.
+	csrs := cs.CertificatesV1().CertificateSigningRequests()
+	csr, err := csrs.Get(t.Context(), "req-07", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr.Spec.Request = requestPEM(t, "someone-else")
+	csr.ResourceVersion = "2"
+	if _, err := csrs.Update(t.Context(), csr, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s := waitSnapshot(t, w, "every request decoded, req-07 as changed", func(s []*certs.Summary) bool {
+		x := find(s, "req-07")
+		return len(s) == len(objs) && x != nil && x.ResourceVersion == "2"
+	})
+	for _, x := range s {
+		want := x.Name
+		if x.Name == "req-07" {
+			want = "someone-else"
+		}
+		if x.Request == nil || x.Request.CommonName != want || slices.ContainsFunc(x.Findings, func(f certs.Finding) bool {
+			return f.ID == certs.FindingUnchecked
+		}) {
+			t.Errorf("%s decoded as %+v", x.Name, x)
+		}
 	}
 }

@@ -257,6 +257,10 @@ func (w *detailWriter) undecodable(what string, err error) {
 func (w *detailWriter) request(s *certs.Summary) {
 	w.section(lit("Request"))
 	r := s.Request
+	if s.Unchecked {
+		w.line(2, w.st.muted, lit("Not decoded yet: it will show in a moment."))
+		return
+	}
 	if r == nil {
 		w.undecodable("The request can't be decoded:", s.RequestErr)
 		return
@@ -386,6 +390,10 @@ func (w *detailWriter) certificate(s *certs.Summary) {
 	}
 	w.section(lit("Certificate"))
 	c := s.Certificate
+	if s.Unchecked {
+		w.line(2, w.st.muted, lit("Not decoded yet: it will show in a moment."))
+		return
+	}
 	if c == nil {
 		w.undecodable("The certificate can't be decoded:", s.CertificateErr)
 		return

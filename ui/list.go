@@ -98,8 +98,9 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 		}
 	}
 	l.rows, l.total = rows, len(ss)
-	// Forget summaries that left, once they are the bulk of the cache.
-	if len(l.cache) > 2*len(rows)+64 {
+	// Forget summaries that left (replaced or gone), once they are a quarter
+	// of the cache: every row is replaced once as its request is decoded.
+	if len(l.cache) > len(rows)+len(rows)/4+64 {
 		l.cache = make(map[*certs.Summary]*row, len(rows))
 		for _, r := range rows {
 			l.cache[r.s] = r
@@ -113,8 +114,29 @@ func (l *listModel) setFilter(f string) {
 	if f == l.filter {
 		return
 	}
+	// A filter typed further matches a subset of what the shorter one
+	// matched: look only at those rows.
+	narrower := l.filter != "" && strings.Contains(strings.ToLower(f), strings.ToLower(l.filter))
 	l.filter = f
+	if narrower {
+		l.narrow()
+		return
+	}
 	l.refilter()
+}
+
+// narrow drops the shown rows the filter no longer matches.
+func (l *listModel) narrow() {
+	lower := strings.ToLower(l.filter)
+	shown := l.shown[:0]
+	for _, r := range l.shown {
+		if r.s.Matches(lower) {
+			shown = append(shown, r)
+		}
+	}
+	clear(shown[len(shown):cap(shown)])
+	l.shown = shown
+	l.reselect()
 }
 
 func (l *listModel) togglePending() {
@@ -125,12 +147,13 @@ func (l *listModel) togglePending() {
 // refilter recomputes the shown rows and puts the cursor back on the
 // selected CSR, or as near its old position as the list allows.
 func (l *listModel) refilter() {
+	lower := strings.ToLower(l.filter) // once, not once per row
 	shown := l.shown[:0]
 	for _, r := range l.rows {
 		if l.pendingOnly && r.s.State != certs.StatePending {
 			continue
 		}
-		if l.filter != "" && !r.s.Matches(l.filter) {
+		if lower != "" && !r.s.Matches(lower) {
 			continue
 		}
 		shown = append(shown, r)
@@ -138,7 +161,12 @@ func (l *listModel) refilter() {
 	// Drop references past the end so old summaries can be collected.
 	clear(shown[len(shown):cap(shown)])
 	l.shown = shown
+	l.reselect()
+}
 
+// reselect puts the cursor back on the selected CSR, or as near its old
+// position as the shown rows allow.
+func (l *listModel) reselect() {
 	if l.selected != "" {
 		for i, r := range l.shown {
 			if r.s.Name == l.selected {
@@ -231,7 +259,8 @@ func (l *listModel) visibleRows() []*row {
 	return l.shown[l.offset:end]
 }
 
-// View renders the column header and the visible rows.
+// View renders the column header and the visible rows. Each line of a list
+// that shows rows is exactly the list's width.
 func (l *listModel) View(st *styles, now time.Time) string {
 	if l.loading {
 		// No columns yet: nothing on screen passes for a list.

@@ -324,10 +324,11 @@ func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	header, body := m.headerView(), m.bodyView()
 	var b strings.Builder
-	b.WriteString(m.headerView())
+	b.Grow(len(header) + len(body) + m.bodyHeight + 4*m.width)
+	b.WriteString(header)
 	b.WriteString("\n")
-	body := m.bodyView()
 	b.WriteString(body)
 	// Keep the footer at the bottom whatever the body's height.
 	if pad := m.bodyHeight - lipgloss.Height(body); pad > 0 {
@@ -351,14 +352,19 @@ func (m *Model) bodyView() string {
 	if !m.sidePanel {
 		return list
 	}
-	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, paint(m.st.muted, lit(" │ ")))
+	// The lines of a list of rows are its width already: measuring them again
+	// took a third of a keystroke.
+	exact := len(m.list.shown) > 0
+	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, paint(m.st.muted, lit(" │ ")), exact)
 }
 
-// joinColumns puts two blocks side by side, the left one padded to lw cells.
-func joinColumns(left, right string, lw, height int, sep string) string {
+// joinColumns puts two blocks side by side, the left one padded to lw cells;
+// leftExact says its lines are lw cells already.
+func joinColumns(left, right string, lw, height int, sep string, leftExact bool) string {
 	ll := strings.Split(left, "\n")
 	rl := strings.Split(right, "\n")
 	var b strings.Builder
+	b.Grow(len(left) + len(right) + height*(len(sep)+lw+1))
 	for i := range height {
 		if i > 0 {
 			b.WriteString("\n")
@@ -368,8 +374,13 @@ func joinColumns(left, right string, lw, height int, sep string) string {
 			l = ll[i]
 		}
 		b.WriteString(l)
-		if w := lipgloss.Width(l); w < lw {
-			b.WriteString(strings.Repeat(" ", lw-w))
+		switch {
+		case i >= len(ll):
+			b.WriteString(strings.Repeat(" ", lw))
+		case !leftExact:
+			if w := lipgloss.Width(l); w < lw {
+				b.WriteString(strings.Repeat(" ", lw-w))
+			}
 		}
 		b.WriteString(sep)
 		if i < len(rl) {

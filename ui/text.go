@@ -234,6 +234,9 @@ func joinSanitized(vals []string, sep string) certs.Text {
 
 // subjectText is the list's SUBJECT cell: the CN and the O of the request.
 func subjectText(s *certs.Summary) certs.Text {
+	if s.Unchecked {
+		return lit("…") // decoded in a moment
+	}
 	if s.Request == nil {
 		return lit("(undecodable)")
 	}

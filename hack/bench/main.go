@@ -61,6 +61,7 @@ func run() error {
 	flag.IntVar(&b.churnRounds, "churn-rounds", 10, "rounds of creating and deleting requests")
 	flag.IntVar(&b.churnSize, "churn-size", 1000, "requests created and deleted each round")
 	goBench := flag.Bool("go-bench", true, "also run the go benchmarks (decode, findings, snapshot, Update/View)")
+	hold := flag.Bool("hold", false, "seed, print the KUBECONFIG to use, and keep the cluster until Ctrl+C instead of measuring (to profile by hand)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -103,6 +104,12 @@ func run() error {
 	}
 	logf("seeded in %v (%.0f requests/s; the issued ones approved, then given a certificate signed by the cluster CA)",
 		took.Round(100*time.Millisecond), float64(b.total)/took.Seconds())
+
+	if *hold {
+		fmt.Printf("export KUBECONFIG=%s\n", b.cp.AdminKubeconfig)
+		<-ctx.Done()
+		return nil
+	}
 
 	var figs []*figure
 	for _, step := range []func(context.Context) ([]*figure, error){b.startup, b.idleAndChurn, b.latency} {

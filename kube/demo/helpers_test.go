@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -12,14 +13,15 @@ import (
 // running these tests are shared.
 const waitTimeout = 60 * time.Second
 
-// waitSnapshot waits, on Changed, until cond holds for a snapshot, and returns it.
+// waitSnapshot waits, on Changed, until cond holds for a snapshot whose
+// requests are all decoded, and returns it.
 func waitSnapshot(t testing.TB, w *kube.Watcher, what string, cond func([]*certs.Summary) bool) []*certs.Summary {
 	t.Helper()
 	timer := time.NewTimer(waitTimeout)
 	defer timer.Stop()
 	for {
 		s := w.Snapshot()
-		if cond(s) {
+		if cond(s) && !slices.ContainsFunc(s, func(x *certs.Summary) bool { return x.Unchecked }) {
 			return s
 		}
 		select {
