@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -156,8 +157,9 @@ func (o *options) runConsole(ctx context.Context) error {
 		return err
 	}
 
+	watcher := client.Start(ctx, o.policy)
 	cfg := ui.Config{
-		Source:      client.Start(ctx, o.policy),
+		Source:      watcher,
 		Decider:     client,
 		Inspector:   client,
 		Creator:     client,
@@ -170,6 +172,17 @@ func (o *options) runConsole(ctx context.Context) error {
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
 		cfg.Kubeconfigs = client
 	}
+	go func() {
+		// Starting leaves garbage for tens of megabytes on a big cluster (the
+		// list response, every request listed before it was decoded): give it
+		// back to the system once, rather than keep it for a heap never that
+		// big again.
+		select {
+		case <-watcher.Decoded():
+			debug.FreeOSMemory()
+		case <-ctx.Done():
+		}
+	}()
 
 	trace, err := startTrace()
 	if err != nil {

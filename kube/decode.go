@@ -25,6 +25,9 @@ type decoder struct {
 	facts    certs.ClusterFacts
 	factsVer int
 	stopped  bool
+
+	drained     chan struct{} // closed the first time nothing is left to decode
+	drainedOnce sync.Once
 }
 
 // decodeJob is one glance to decode: the object it was made from.
@@ -45,6 +48,14 @@ func (d *decoder) init(p certs.Policy, done func()) {
 	d.cond = sync.NewCond(&d.mu)
 	d.busy = map[*certificatesv1.CertificateSigningRequest]bool{}
 	d.results = map[string]decoded{}
+	d.drained = make(chan struct{})
+}
+
+// checkDrained closes drained once nothing waits or is being decoded. d.mu is held.
+func (d *decoder) checkDrained() {
+	if len(d.jobs) == 0 && len(d.busy) == 0 {
+		d.drainedOnce.Do(func() { close(d.drained) })
+	}
 }
 
 // start runs the workers until ctx is done.
@@ -70,6 +81,7 @@ func (d *decoder) queue(jobs []decodeJob, facts certs.ClusterFacts, factsVer int
 		}
 	}
 	d.facts, d.factsVer = facts, factsVer
+	d.checkDrained()
 	d.mu.Unlock()
 	d.cond.Broadcast()
 }
@@ -107,6 +119,7 @@ func (d *decoder) work() {
 		d.mu.Lock()
 		delete(d.busy, j.csr)
 		d.results[j.key] = decoded{csr: j.csr, factsVer: ver, summary: s}
+		d.checkDrained()
 		d.mu.Unlock()
 		d.done()
 	}

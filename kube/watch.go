@@ -181,6 +181,10 @@ func (w *Watcher) Loaded() bool {
 	}
 }
 
+// Decoded is closed once every request of the initial list is decoded (and
+// the next Snapshot has them all).
+func (w *Watcher) Decoded() <-chan struct{} { return w.dec.drained }
+
 // Changed receives a value whenever Snapshot would return something new, or Err
 // changed. It has capacity 1, so a burst of events is one wake-up.
 func (w *Watcher) Changed() <-chan struct{} { return w.changed }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/csrtui/csrtui/certs"
 
@@ -61,6 +62,11 @@ func TestSnapshotListsFirstThenDecodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case <-w.Decoded():
+		t.Fatal("Decoded before the first snapshot")
+	default:
+	}
 	first := w.Snapshot()
 	if len(first) != len(objs) {
 		t.Fatalf("first snapshot = %d requests, want %d", len(first), len(objs))
@@ -87,6 +93,11 @@ func TestSnapshotListsFirstThenDecodes(t *testing.T) {
 		x := find(s, "req-07")
 		return len(s) == len(objs) && x != nil && x.ResourceVersion == "2"
 	})
+	select {
+	case <-w.Decoded():
+	default:
+		t.Error("every request decoded, and Decoded is not closed")
+	}
 	for _, x := range s {
 		want := x.Name
 		if x.Name == "req-07" {
@@ -97,5 +108,19 @@ func TestSnapshotListsFirstThenDecodes(t *testing.T) {
 		}) {
 			t.Errorf("%s decoded as %+v", x.Name, x)
 		}
+	}
+}
+
+// With no request at all there is nothing to decode.
+func TestDecodedWithNoRequests(t *testing.T) {
+	w, err := NewClient(fake.NewClientset()).Watch(t.Context(), certs.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Snapshot()
+	select {
+	case <-w.Decoded():
+	case <-time.After(waitTimeout):
+		t.Fatal("Decoded not closed for an empty list")
 	}
 }
