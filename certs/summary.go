@@ -21,6 +21,7 @@ func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f Cluste
 		return s
 	}
 	s := glance(csr, p)
+	s.CertificatePEM = bytes.Clone(s.CertificatePEM)
 	s.Request, s.RequestErr = ParseRequest(csr.Spec.Request)
 	if len(csr.Status.Certificate) > 0 {
 		s.Certificate, s.CertificateErr = ParseCertificate(s.CertificatePEM, s.Request)
@@ -35,7 +36,8 @@ func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f Cluste
 // check), so that thousands of rows can show at once and be decoded after.
 // The summary is Unchecked: its request and certificate are not decoded, and
 // its one finding, FindingUnchecked, blocks approval until Summarize replaces
-// it. Like Summarize, it copies what it keeps.
+// it. It copies what it keeps but the certificate, which it shares with csr
+// (a glance lives until the decoders are done with csr; never modify either).
 func Glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 	if csr == nil {
 		return Summarize(nil, p, ClusterFacts{})
@@ -111,7 +113,7 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 		}
 	}
 	if len(csr.Status.Certificate) > 0 {
-		s.CertificatePEM = bytes.Clone(csr.Status.Certificate)
+		s.CertificatePEM = csr.Status.Certificate // Summarize copies it
 	}
 	return s
 }
@@ -147,12 +149,19 @@ func Sort(s []*Summary) {
 	}
 	keys := make([]sortKey, len(s))
 	for i, x := range s {
-		keys[i] = sortKey{sec: x.Created.Unix(), nsec: int32(x.Created.Nanosecond()), pending: x.State == StatePending, s: x}
+		keys[i] = keyOf(x)
 	}
 	slices.SortFunc(keys, compareKeys)
 	for i := range keys {
 		s[i] = keys[i].s
 	}
+}
+
+// Compare orders two summaries as Sort does, for a search in a sorted list.
+func Compare(a, b *Summary) int { return compareKeys(keyOf(a), keyOf(b)) }
+
+func keyOf(x *Summary) sortKey {
+	return sortKey{sec: x.Created.Unix(), nsec: int32(x.Created.Nanosecond()), pending: x.State == StatePending, s: x}
 }
 
 type sortKey struct {

@@ -10,9 +10,10 @@ import (
 	"github.com/csrtui/csrtui/certs"
 )
 
-// decoder turns glances into full summaries in the background, one worker per
-// CPU: decoding a request means checking its signature, about 100 µs of CPU for
-// ECDSA, a second or two for 10,000 requests on a small machine.
+// decoder turns glances into full summaries in the background: decoding a
+// request means checking its signature, about 100 µs of CPU for ECDSA, a
+// second or two for 10,000 requests on a small machine. It leaves one CPU to
+// the screen and the keys.
 type decoder struct {
 	policy certs.Policy
 	done   func() // called after each decoded summary (Watcher.poke)
@@ -66,7 +67,7 @@ func (d *decoder) start(ctx context.Context) {
 		d.mu.Unlock()
 		d.cond.Broadcast()
 	})
-	for range goruntime.GOMAXPROCS(0) {
+	for range max(goruntime.GOMAXPROCS(0)-1, 1) {
 		go d.work()
 	}
 }

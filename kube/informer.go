@@ -43,9 +43,11 @@ type listWatch struct {
 // use a plain LIST for the initial fill.
 func (lw listWatch) IsWatchListSemanticsUnSupported() bool { return lw.unpagedList }
 
-// startInformer starts an informer under ctx and waits until its handler has seen
-// the initial list, or the initial list fails, or ctx is done. The caller cancels
-// ctx to stop the informer after an error.
+// startInformer starts an informer under ctx and waits until its store holds the
+// initial list, or the initial list fails, or ctx is done. The caller cancels ctx
+// to stop the informer after an error. The handler may still be catching up with
+// the initial list then (10,000 notifications take tens of milliseconds): what
+// needs all of it reads the store.
 func startInformer(ctx context.Context, spec informerSpec) (cache.SharedIndexInformer, error) {
 	h := spec.health
 	if h == nil {
@@ -93,14 +95,13 @@ func startInformer(ctx context.Context, spec informerSpec) (cache.SharedIndexInf
 	}); err != nil {
 		return nil, err
 	}
-	reg, err := inf.AddEventHandler(spec.handler)
-	if err != nil {
+	if _, err := inf.AddEventHandler(spec.handler); err != nil {
 		return nil, err
 	}
 	go inf.RunWithContext(ctx)
 
 	select {
-	case <-reg.HasSyncedChecker().Done():
+	case <-inf.HasSyncedChecker().Done():
 		return inf, nil
 	case err := <-failed:
 		return nil, err

@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/csrtui/csrtui/certs"
@@ -228,6 +229,7 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	w.mu.Unlock()
 
 	changed := !w.built
+	var ed edits
 	if factsChanged || !w.built {
 		if f := w.facts.current(); !factsEqual(f, w.known) || !w.built {
 			w.known = f
@@ -238,24 +240,31 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 				if !e.summary.Unchecked && e.factsVer != w.factsVer {
 					e.summary, e.factsVer = certs.Relint(e.summary, w.policy, w.known), w.factsVer
 					w.entries[k] = e
-					changed = true
+					changed, ed.all = true, true
 				}
 			}
 		}
 	}
 	if !w.built {
-		// The first snapshot holds every CSR of the initial list.
-		dirty = make(map[string]struct{})
-		for _, k := range w.store.ListKeys() {
-			dirty[k] = struct{}{}
+		// The first snapshot holds every CSR of the initial list, read at once
+		// after the marks were taken: it covers them.
+		dirty = nil
+		objs := w.store.List()
+		w.entries = make(map[string]entry, len(objs))
+		for _, obj := range objs {
+			if csr, ok := obj.(*certificatesv1.CertificateSigningRequest); ok {
+				w.entries[csr.Name] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer,
+					summary: certs.Glance(csr, w.policy), csr: csr}
+			}
 		}
 	}
 
 	for key := range dirty {
 		obj, exists, err := w.store.GetByKey(key)
 		if err != nil || !exists {
-			if _, ok := w.entries[key]; ok {
+			if e, ok := w.entries[key]; ok {
 				delete(w.entries, key)
+				ed.out = append(ed.out, e.summary)
 				changed = true
 			}
 			continue
@@ -266,11 +275,16 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 		}
 		// A key can be marked after a snapshot already read its object (the
 		// store holds an object before its handler runs): nothing to redo then.
-		if e, ok := w.entries[key]; ok && e.uid == csr.UID && e.rv == csr.ResourceVersion {
+		e, ok := w.entries[key]
+		if ok && e.uid == csr.UID && e.rv == csr.ResourceVersion {
 			continue
 		}
-		w.entries[key] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer,
-			summary: certs.Glance(csr, w.policy), csr: csr}
+		if ok {
+			ed.out = append(ed.out, e.summary)
+		}
+		g := certs.Glance(csr, w.policy)
+		w.entries[key] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer, summary: g, csr: csr}
+		ed.in = append(ed.in, g)
 		changed = true
 	}
 
@@ -284,17 +298,21 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 			s = certs.Relint(s, w.policy, w.known)
 		}
 		w.entries[key] = entry{uid: e.uid, rv: e.rv, factsVer: w.factsVer, summary: s}
+		ed.out, ed.in = append(ed.out, e.summary), append(ed.in, s)
 		changed = true
 	}
 
 	if !changed {
 		return w.snapshot
 	}
-	list := make([]*certs.Summary, 0, len(w.entries))
-	for _, e := range w.entries {
-		list = append(list, e.summary)
+	list, ok := ed.apply(w.snapshot, w.built)
+	if !ok {
+		list = make([]*certs.Summary, 0, len(w.entries))
+		for _, e := range w.entries {
+			list = append(list, e.summary)
+		}
+		certs.Sort(list)
 	}
-	certs.Sort(list)
 	w.snapshot = list
 	w.built = true
 
@@ -318,6 +336,40 @@ func (w *Watcher) Summarize(csr *certificatesv1.CertificateSigningRequest) *cert
 	facts := w.known
 	w.snapMu.Unlock()
 	return certs.Summarize(csr, w.policy, facts)
+}
+
+// edits are the summaries a Snapshot takes out of the list and puts in.
+type edits struct {
+	out, in []*certs.Summary
+	all     bool // every summary changed
+}
+
+// maxEdits is how many summaries a snapshot moves in place; past that, sorting
+// the whole list again is as quick.
+const maxEdits = 256
+
+// apply returns a sorted copy of the last snapshot with the edits made, in
+// O(edits × log n) comparisons rather than a sort of every row: one new
+// request in a list of 10,000 shows that much sooner. It fails when the
+// edits are too many or the snapshot is not built.
+func (ed *edits) apply(sorted []*certs.Summary, built bool) ([]*certs.Summary, bool) {
+	if !built || ed.all || len(ed.out)+len(ed.in) > maxEdits {
+		return nil, false
+	}
+	list := make([]*certs.Summary, len(sorted), len(sorted)+len(ed.in))
+	copy(list, sorted)
+	for _, s := range ed.out {
+		i, found := slices.BinarySearchFunc(list, s, certs.Compare)
+		if !found || list[i] != s {
+			return nil, false
+		}
+		list = slices.Delete(list, i, i+1)
+	}
+	for _, s := range ed.in {
+		i, _ := slices.BinarySearchFunc(list, s, certs.Compare)
+		list = slices.Insert(list, i, s)
+	}
+	return list, true
 }
 
 // mark notes that the CSR behind an informer event changed. It runs on the

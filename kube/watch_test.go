@@ -98,6 +98,9 @@ func TestSnapshotListsFirstThenDecodes(t *testing.T) {
 	default:
 		t.Error("every request decoded, and Decoded is not closed")
 	}
+	if !slices.IsSortedFunc(s, certs.Compare) {
+		t.Error("the snapshot, edited in place as requests were decoded, is not in the list's order")
+	}
 	for _, x := range s {
 		want := x.Name
 		if x.Name == "req-07" {
@@ -122,5 +125,50 @@ func TestDecodedWithNoRequests(t *testing.T) {
 	case <-w.Decoded():
 	case <-time.After(waitTimeout):
 		t.Fatal("Decoded not closed for an empty list")
+	}
+}
+
+// Edits made in place give the list a full sort gives.
+func TestEditsMatchASort(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	summary := func(i int) *certs.Summary {
+		return &certs.Summary{Name: fmt.Sprintf("csr-%03d", i), State: certs.State(i % 3), Created: base.Add(time.Duration(i%17) * time.Minute)}
+	}
+	var all []*certs.Summary
+	for i := range 300 {
+		all = append(all, summary(i))
+	}
+	sorted := slices.Clone(all)
+	certs.Sort(sorted)
+	ed := edits{}
+	for i := 0; i < 300; i += 7 { // replaced
+		ed.out = append(ed.out, all[i])
+		all[i] = summary(i)
+		all[i].State = certs.StateIssued
+		ed.in = append(ed.in, all[i])
+	}
+	for i := 3; i < 300; i += 29 { // gone
+		if i%7 != 0 {
+			ed.out = append(ed.out, all[i])
+		}
+	}
+	for i := 300; i < 310; i++ { // new
+		ed.in = append(ed.in, summary(i))
+	}
+	got, ok := ed.apply(sorted, true)
+	if !ok {
+		t.Fatal("edits not applied")
+	}
+	want := slices.DeleteFunc(slices.Clone(all), func(s *certs.Summary) bool { return slices.Contains(ed.out, s) })
+	want = append(want, ed.in[len(ed.in)-10:]...)
+	certs.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("edited list differs from a sorted one")
+	}
+	if !slices.IsSortedFunc(sorted, certs.Compare) || len(sorted) != 300 {
+		t.Error("apply changed the snapshot it was given")
+	}
+	if _, ok := (&edits{all: true}).apply(sorted, true); ok {
+		t.Error("edits of every summary applied in place")
 	}
 }

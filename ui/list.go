@@ -55,6 +55,10 @@ type listModel struct {
 	filter      string
 	pendingOnly bool
 	loading     bool // the first list is not in yet
+	// narrowed are the rows shown under each shorter filter while the filter
+	// is typed further, shortest first: erasing back to one shows it again
+	// without looking at every row.
+	narrowed []shownUnder
 
 	pending, total int
 
@@ -116,25 +120,41 @@ func (l *listModel) setFilter(f string) {
 	}
 	// A filter typed further matches a subset of what the shorter one
 	// matched: look only at those rows.
-	narrower := l.filter != "" && strings.Contains(strings.ToLower(f), strings.ToLower(l.filter))
-	l.filter = f
-	if narrower {
+	if l.filter != "" && strings.Contains(strings.ToLower(f), strings.ToLower(l.filter)) {
+		l.narrowed = append(l.narrowed, shownUnder{l.filter, l.shown})
+		l.filter = f
 		l.narrow()
 		return
 	}
+	for n := len(l.narrowed); n > 0; n-- {
+		under := l.narrowed[n-1]
+		l.narrowed = l.narrowed[:n-1]
+		if under.filter == f {
+			l.filter, l.shown = f, under.shown
+			l.reselect()
+			return
+		}
+	}
+	l.filter = f
 	l.refilter()
 }
 
-// narrow drops the shown rows the filter no longer matches.
+// shownUnder is what a filter showed.
+type shownUnder struct {
+	filter string
+	shown  []*row
+}
+
+// narrow keeps the shown rows the filter still matches, in a slice of their
+// own: the one they came from is kept in narrowed.
 func (l *listModel) narrow() {
 	lower := strings.ToLower(l.filter)
-	shown := l.shown[:0]
+	var shown []*row
 	for _, r := range l.shown {
 		if r.s.Matches(lower) {
 			shown = append(shown, r)
 		}
 	}
-	clear(shown[len(shown):cap(shown)])
 	l.shown = shown
 	l.reselect()
 }
@@ -147,6 +167,7 @@ func (l *listModel) togglePending() {
 // refilter recomputes the shown rows and puts the cursor back on the
 // selected CSR, or as near its old position as the list allows.
 func (l *listModel) refilter() {
+	l.narrowed = nil                   // new rows, or another view: what shorter filters showed is stale
 	lower := strings.ToLower(l.filter) // once, not once per row
 	shown := l.shown[:0]
 	for _, r := range l.rows {
