@@ -61,6 +61,7 @@ func run() error {
 	flag.IntVar(&b.churnRounds, "churn-rounds", 10, "rounds of creating and deleting requests")
 	flag.IntVar(&b.churnSize, "churn-size", 1000, "requests created and deleted each round")
 	goBench := flag.Bool("go-bench", true, "also run the go benchmarks (decode, findings, snapshot, Update/View)")
+	only := flag.String("only", "", "measure only these, comma-separated: start, idle (with memory and churn), latency, go")
 	hold := flag.Bool("hold", false, "seed, print the KUBECONFIG to use, and keep the cluster until Ctrl+C instead of measuring (to profile by hand)")
 	flag.Parse()
 
@@ -111,9 +112,18 @@ func run() error {
 		return nil
 	}
 
+	want := func(step string) bool {
+		return *only == "" || slices.Contains(strings.Split(*only, ","), step)
+	}
 	var figs []*figure
-	for _, step := range []func(context.Context) ([]*figure, error){b.startup, b.idleAndChurn, b.latency} {
-		f, err := step(ctx)
+	for _, step := range []struct {
+		name string
+		run  func(context.Context) ([]*figure, error)
+	}{{"start", b.startup}, {"idle", b.idleAndChurn}, {"latency", b.latency}} {
+		if !want(step.name) {
+			continue
+		}
+		f, err := step.run(ctx)
 		if err != nil {
 			return err
 		}
@@ -124,14 +134,14 @@ func run() error {
 	}
 
 	keystroke := &figure{name: "keystroke Update+View p99, 200x60 (ms)", goal: 1, absolute: true}
-	if *goBench {
+	if *goBench && want("go") {
 		p99, err := goBenchmarks(ctx, b.runs)
 		if err != nil {
 			return err
 		}
 		keystroke.csrtui = p99
 	}
-	figs = slices.Insert(figs, 3, keystroke)
+	figs = slices.Insert(figs, min(3, len(figs)), keystroke)
 	figs = append(figs, &figure{name: "bulk approve of 1,000 marked (s)", goal: 5, absolute: true})
 
 	fmt.Printf("\n%d CSRs (%d issued, %d denied, %d pending), %d runs each; csrtui %.0f MB binary; %s\n\n",
@@ -364,7 +374,6 @@ func settle(pids []int) error {
 // deleted once both showed it, so that the newest row stays on the first screen.
 func (b *bench) latency(ctx context.Context) ([]*figure, error) {
 	f := &figure{name: fmt.Sprintf("CSR created -> its row on screen, p99 of %d (ms)", b.probes), goal: 150, absolute: true}
-	csrs := b.seeder.admin.CertificatesV1().CertificateSigningRequests()
 	for r := range b.runs {
 		prefix := fmt.Sprintf("probe-%d-", r)
 		c, err := b.startConsole(prefix)
@@ -386,7 +395,6 @@ func (b *bench) latency(ctx context.Context) ([]*figure, error) {
 			p99(ct), median(ct), p99(kt), median(kt))
 		f.csrtui = append(f.csrtui, p99(ct))
 		f.kubectl = append(f.kubectl, p99(kt))
-		_ = csrs
 	}
 	return []*figure{f}, nil
 }

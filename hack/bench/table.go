@@ -20,7 +20,7 @@ type figure struct {
 
 func printTable(figs []*figure) {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "figure\tcsrtui\tkubectl\tratio\tgoal\tpass/fail")
+	_, _ = fmt.Fprintln(w, "figure\tcsrtui\tkubectl\tratio\tgoal\tpass/fail")
 	for _, f := range figs {
 		ratio := "-"
 		if len(f.csrtui) > 0 && len(f.kubectl) > 0 {
@@ -41,7 +41,7 @@ func printTable(figs []*figure) {
 				result = "FAIL"
 			}
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", f.name, spread(f.csrtui), spread(f.kubectl), ratio, goal, result)
+		_, _ = fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", f.name, spread(f.csrtui), spread(f.kubectl), ratio, goal, result)
 	}
 	_ = w.Flush()
 }
