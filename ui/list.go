@@ -102,9 +102,11 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 		}
 	}
 	l.rows, l.total = rows, len(ss)
-	// Forget summaries that left (replaced or gone), once they are a quarter
-	// of the cache: every row is replaced once as its request is decoded.
-	if len(l.cache) > len(rows)+len(rows)/4+64 {
+	// Forget summaries that left (replaced or gone) once there are a few:
+	// each holds a decoded request, and every row is replaced at least once,
+	// when its request is decoded. Rebuilding the cache costs well under a
+	// millisecond.
+	if len(l.cache) > len(rows)+64 {
 		l.cache = make(map[*certs.Summary]*row, len(rows))
 		for _, r := range rows {
 			l.cache[r.s] = r

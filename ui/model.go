@@ -324,14 +324,15 @@ func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	header, body := m.headerView(), m.bodyView()
 	var b strings.Builder
-	b.Grow(len(header) + len(body) + m.bodyHeight + 4*m.width)
-	b.WriteString(header)
+	// One buffer for the whole screen: at 200x60 with colours, about 25 KB.
+	b.Grow((m.width + 24) * (m.height + 1))
+	b.WriteString(m.headerView())
 	b.WriteString("\n")
-	b.WriteString(body)
+	start := b.Len()
+	m.writeBody(&b)
 	// Keep the footer at the bottom whatever the body's height.
-	if pad := m.bodyHeight - lipgloss.Height(body); pad > 0 {
+	if pad := m.bodyHeight - strings.Count(b.String()[start:], "\n") - 1; pad > 0 {
 		b.WriteString(strings.Repeat("\n", pad))
 	}
 	b.WriteString("\n")
@@ -341,41 +342,41 @@ func (m *Model) render() string {
 	return b.String()
 }
 
-func (m *Model) bodyView() string {
+// writeBody draws what is in front: a dialog, the detail, or the list (with
+// the detail of its selection beside it on wide terminals).
+func (m *Model) writeBody(b *strings.Builder) {
 	switch {
 	case m.dialog != nil:
-		return placeDialog(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View()))
+		b.WriteString(placeDialog(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View())))
+		return
 	case m.inDetail():
-		return m.detail.View()
+		b.WriteString(m.detail.View())
+		return
 	}
 	list := m.list.View(&m.st, m.now())
 	if !m.sidePanel {
-		return list
+		b.WriteString(list)
+		return
 	}
 	// The lines of a list of rows are its width already: measuring them again
 	// took a third of a keystroke.
 	exact := len(m.list.shown) > 0
-	return joinColumns(list, m.panel.View(), m.list.width, m.bodyHeight, paint(m.st.muted, lit(" │ ")), exact)
+	joinColumns(b, list, m.panel.View(), m.list.width, m.bodyHeight, paint(m.st.muted, lit(" │ ")), exact)
 }
 
-// joinColumns puts two blocks side by side, the left one padded to lw cells;
-// leftExact says its lines are lw cells already.
-func joinColumns(left, right string, lw, height int, sep string, leftExact bool) string {
-	ll := strings.Split(left, "\n")
-	rl := strings.Split(right, "\n")
-	var b strings.Builder
-	b.Grow(len(left) + len(right) + height*(len(sep)+lw+1))
+// joinColumns writes two blocks side by side, the left one padded to lw
+// cells; leftExact says its lines are lw cells already.
+func joinColumns(b *strings.Builder, left, right string, lw, height int, sep string, leftExact bool) {
 	for i := range height {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		l := ""
-		if i < len(ll) {
-			l = ll[i]
-		}
+		var l, r string
+		l, left, _ = strings.Cut(left, "\n")
+		r, right, _ = strings.Cut(right, "\n")
 		b.WriteString(l)
 		switch {
-		case i >= len(ll):
+		case l == "":
 			b.WriteString(strings.Repeat(" ", lw))
 		case !leftExact:
 			if w := lipgloss.Width(l); w < lw {
@@ -383,9 +384,6 @@ func joinColumns(left, right string, lw, height int, sep string, leftExact bool)
 			}
 		}
 		b.WriteString(sep)
-		if i < len(rl) {
-			b.WriteString(rl[i])
-		}
+		b.WriteString(r)
 	}
-	return b.String()
 }
