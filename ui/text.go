@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -133,29 +132,9 @@ func cutLines(t certs.Text, w, n int) []string {
 
 func leadingSpaces(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
-// age renders how long ago t was, as kubectl get does: 45s, 5m, 3h, 12d, 2y.
-func age(now, t time.Time) string {
-	if t.IsZero() {
-		return "<unknown>"
-	}
-	d := now.Sub(t)
-	switch {
-	case d < -time.Second:
-		return "<invalid>"
-	case d < 0:
-		return "0s"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh", int(d/time.Hour))
-	case d < 365*24*time.Hour:
-		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-	default:
-		return fmt.Sprintf("%dy", int(d/(365*24*time.Hour)))
-	}
-}
+// age renders how long ago t was, as kubectl get does: one rule for the
+// console and the commands (certs.Age).
+func age(now, t time.Time) string { return certs.Age(now, t) }
 
 // ageChangesIn is how long until age(now, t) shows a different text.
 func ageChangesIn(now, t time.Time) time.Duration {
