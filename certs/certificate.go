@@ -2,7 +2,6 @@ package certs
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
@@ -25,31 +24,38 @@ func ParseCertificate(pemBytes []byte, req *Request) (*Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status.certificate: not a valid X.509 certificate: %w", err)
 	}
-	sum := sha256.Sum256(cert.Raw)
 	c := &Certificate{
 		Serial:    serialHex(cert),
 		Subject:   cert.Subject.String(),
 		Issuer:    cert.Issuer.String(),
 		NotBefore: cert.NotBefore,
 		NotAfter:  cert.NotAfter,
-		SHA256:    colonHex(sum[:]),
+		SHA256:    Fingerprint(cert.Raw),
 		IsCA:      cert.BasicConstraintsValid && cert.IsCA,
+		Usages:    certificateUsages(cert),
 	}
 	if req != nil && len(req.PublicKeyDER) > 0 {
 		c.KeyMatchesRequest = bytes.Equal(cert.RawSubjectPublicKeyInfo, req.PublicKeyDER)
 	}
+	return c, nil
+}
+
+// certificateUsages names cert's key usages and extended key usages in
+// Kubernetes' words; an extended key usage with no word is its dotted OID.
+func certificateUsages(cert *x509.Certificate) []string {
+	var out []string
 	for i, w := range keyUsageWords {
 		if cert.KeyUsage&(1<<uint(i)) != 0 {
-			c.Usages = append(c.Usages, w)
+			out = append(out, w)
 		}
 	}
 	for _, u := range cert.ExtKeyUsage {
-		c.Usages = append(c.Usages, extKeyUsageName(u))
+		out = append(out, extKeyUsageName(u))
 	}
 	for _, o := range cert.UnknownExtKeyUsage {
-		c.Usages = append(c.Usages, o.String())
+		out = append(out, o.String())
 	}
-	return c, nil
+	return out
 }
 
 func serialHex(cert *x509.Certificate) string {

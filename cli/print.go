@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -81,10 +80,9 @@ func writeDocument(w io.Writer, format string, v any) error {
 }
 
 // writeJSON writes v as indented JSON with every character outside printable
-// ASCII written as a \u escape: the values are raw (a control character in a
-// name stays that character for a program reading the JSON), yet nothing in
-// the output can act on a terminal it is printed to. encoding/json already
-// replaces invalid UTF-8 with U+FFFD.
+// ASCII written as a \u escape (certs.ASCIIJSON): the values are raw (a
+// control character in a name stays that character for a program reading the
+// JSON), yet nothing in the output can act on a terminal it is printed to.
 func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -93,40 +91,8 @@ func writeJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(asciiJSON(buf.Bytes()))
+	_, err := w.Write(certs.ASCIIJSON(buf.Bytes()))
 	return err
-}
-
-// asciiJSON escapes every non-ASCII character of JSON text. Outside strings
-// JSON is ASCII, so every such character is inside a string, where \uXXXX
-// (a surrogate pair above U+FFFF) means the same character.
-func asciiJSON(b []byte) []byte {
-	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf {
-		i++
-	}
-	if i == len(b) {
-		return b
-	}
-	out := make([]byte, 0, len(b)+32)
-	out = append(out, b[:i]...)
-	for i < len(b) {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			out = append(out, c)
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		i += size
-		if r >= 0x10000 {
-			r -= 0x10000
-			out = fmt.Appendf(out, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
-			continue
-		}
-		out = fmt.Appendf(out, `\u%04x`, r)
-	}
-	return out
 }
 
 // writeYAML writes v as YAML: the same document as writeJSON, in the same
