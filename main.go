@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -37,6 +39,16 @@ type options struct {
 	demo     bool
 	readOnly bool
 	policy   certs.Policy
+
+	// logPath is --log; logSet says it was given (--log= keeps no record).
+	logPath string
+	logSet  func() bool
+	// commands is the record the commands keep, made once the flags are read.
+	commands struct {
+		once sync.Once
+		rec  *recorder
+		err  error
+	}
 }
 
 func main() {
@@ -104,6 +116,10 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	o.kube.AddFlags(cmd.PersistentFlags())
 	cmd.PersistentFlags().BoolVar(&o.readOnly, "readonly", false,
 		"write nothing to the cluster: approve, deny and request are disabled (export still writes local files)")
+	cmd.PersistentFlags().StringVar(&o.logPath, "log", "",
+		"the record: append a line for every approve, deny, create and export to this file (default $XDG_STATE_HOME/csrtui/"+recordFile+
+			", or ~/.local/state/csrtui/"+recordFile+"; --log= keeps none)")
+	o.logSet = func() bool { return cmd.PersistentFlags().Changed("log") }
 	f := cmd.Flags()
 	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
 	cli.AddPolicyFlags(f, &o.policy)
@@ -112,9 +128,23 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 
 	deps := &cli.Deps{
 		Connect: func(ctx context.Context) (cli.Cluster, error) {
-			return kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version), kube.WithReadOnly(o.readOnly))
+			c, err := kube.Connect(ctx, o.kube, kube.WithUserAgentVersion(version), kube.WithReadOnly(o.readOnly))
+			if err != nil {
+				return nil, err
+			}
+			if rec, _ := o.commandRecorder(); rec != nil {
+				rec.connected(c.Context, c.Server, c.User, c.WhoAmI)
+			}
+			return c, nil
 		},
 		ReadOnly: func() bool { return o.readOnly },
+		Recorder: func() (cli.Recorder, error) {
+			rec, err := o.commandRecorder()
+			if rec == nil { // no typed nil in the interface
+				return nil, err
+			}
+			return rec, nil
+		},
 		Streams: cli.Streams{
 			Out: stdout, ErrOut: stderr,
 			OutTerminal: isTerminal(stdout), ErrTerminal: isTerminal(stderr),
@@ -122,6 +152,37 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	}
 	cmd.AddCommand(cli.Commands(deps, cmd)...)
 	return cmd
+}
+
+// recorder is the record the flags ask for: --log's file, the default one,
+// or nil for none: --log= keeps none, and neither does the demo without
+// --log, whose cluster is make-believe: what it issues belongs in no ledger.
+func (o *options) recorder(waitForIdentity bool) (*recorder, error) {
+	path := o.logPath
+	switch {
+	case o.logSet() && path == "":
+		return nil, nil
+	case o.logSet():
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("--log %s: %w", path, err)
+		}
+		path = abs
+	case o.demo:
+		return nil, nil
+	default:
+		var err error
+		if path, err = defaultRecordPath(); err != nil {
+			return nil, err
+		}
+	}
+	return &recorder{path: path, waitForIdentity: waitForIdentity}, nil
+}
+
+// commandRecorder is the commands' record, made once.
+func (o *options) commandRecorder() (*recorder, error) {
+	o.commands.once.Do(func() { o.commands.rec, o.commands.err = o.recorder(true) })
+	return o.commands.rec, o.commands.err
 }
 
 // isTerminal reports whether w is a terminal.

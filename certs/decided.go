@@ -57,9 +57,21 @@ func decisionIn(conds []Condition) *Decided {
 // records: `denied 3s ago (KubectlDeny): "not on the roster"`. Raw: show it
 // through Sanitize.
 func (d Decided) Describe(now time.Time) string {
+	return d.describe(now, false)
+}
+
+// DescribeAt is Describe with the time as it is, for a record read later:
+// `denied at 2026-11-28T09:11:29Z (KubectlDeny): "not on the roster"`.
+func (d Decided) DescribeAt() string {
+	return d.describe(time.Time{}, true)
+}
+
+func (d Decided) describe(now time.Time, absolute bool) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(d.Type))
-	if !d.At.IsZero() {
+	if absolute && !d.At.IsZero() {
+		b.WriteString(" at " + d.At.UTC().Format(time.RFC3339))
+	} else if !d.At.IsZero() {
 		// The writer's clock set the time: a little ahead of ours is now.
 		switch ago := now.Sub(d.At); {
 		case ago >= 0:

@@ -168,14 +168,15 @@ func RecordFindings(fs []Finding) []RecordFinding {
 }
 
 // SetOutcome records how the action ended: err nil is ok, already the
-// decision found made already (nothing written); otherwise refused or error,
-// as RecordOutcomeOf says, with the error's text.
-func (e *RecordEntry) SetOutcome(already *Decided, err error, now time.Time) {
+// decision found made already (nothing written), said with its time;
+// otherwise refused or error, as RecordOutcomeOf says, with the error's
+// text.
+func (e *RecordEntry) SetOutcome(already *Decided, err error) {
 	switch {
 	case err != nil:
 		e.Outcome, e.Detail = RecordOutcomeOf(err), err.Error()
 	case already != nil:
-		e.Outcome, e.Detail = OutcomeAlready, already.Describe(now)
+		e.Outcome, e.Detail = OutcomeAlready, already.DescribeAt()
 	default:
 		e.Outcome, e.Detail = OutcomeOK, ""
 	}

@@ -84,7 +84,7 @@ func TestRecordLineGolden(t *testing.T) {
 	e.Context, e.Server = "prod", "https://10.0.0.1:6443"
 	e.Admin = RecordAdmin{User: "kubernetes-admin", Groups: []string{"kubeadm:cluster-admins", "system:authenticated"}, Verified: true}
 	e.Files = []string{"/home/ops/jane.crt"}
-	e.SetOutcome(nil, nil, time.Time{})
+	e.SetOutcome(nil, nil)
 	line, err := MarshalRecordLine(e)
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestRecordLineGolden(t *testing.T) {
 // character anywhere is escaped, DEL and C1 included.
 func TestRecordLineOfNothing(t *testing.T) {
 	e := RecordEntry{Action: RecordApprove, Name: "x\x7f\u0085"}
-	e.SetOutcome(nil, errors.New("get: connection refused\r\n"), time.Time{})
+	e.SetOutcome(nil, errors.New("get: connection refused\r\n"))
 	line, err := MarshalRecordLine(e)
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func TestRecordOutcomes(t *testing.T) {
 		detail  string
 	}{
 		{nil, nil, OutcomeOK, ""},
-		{&Decided{Type: "Approved", Reason: "KubectlApprove"}, nil, OutcomeAlready, "approved (KubectlApprove)"},
+		{&Decided{Type: "Approved", Reason: "KubectlApprove", At: time.Date(2026, 11, 28, 9, 11, 29, 0, time.FixedZone("CET", 3600))}, nil, OutcomeAlready, "approved at 2026-11-28T08:11:29Z (KubectlApprove)"},
 		{nil, fmt.Errorf("approve x: %w", apierrors.NewForbidden(gr, "x", errors.New("no"))), OutcomeRefused, ""},
 		{nil, fmt.Errorf("approve x: %w", &alreadyDecidedError{name: "x", cond: "Denied"}), OutcomeRefused, `approve x: certificate signing request "x" is already Denied`},
 		{nil, &replacedError{name: "x"}, OutcomeRefused, ""},
@@ -153,7 +153,7 @@ func TestRecordOutcomes(t *testing.T) {
 		{nil, errors.New("dial tcp: connection refused"), OutcomeError, "dial tcp: connection refused"},
 	} {
 		var e RecordEntry
-		e.SetOutcome(c.already, c.err, time.Time{})
+		e.SetOutcome(c.already, c.err)
 		if e.Outcome != c.want || (c.detail != "" && e.Detail != c.detail) {
 			t.Errorf("%v %v: %s %q, want %s %q", c.already, c.err, e.Outcome, e.Detail, c.want, c.detail)
 		}

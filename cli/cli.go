@@ -9,6 +9,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -64,6 +65,16 @@ type Cluster interface {
 	Requester
 }
 
+// Recorder keeps the record: one line for each approve, deny, export and
+// request (certs.RecordEntry), in a local file that only grows.
+type Recorder interface {
+	// Check says, before a command does anything, why the record can't be
+	// kept (its path a symbolic link, a folder, a folder that can't be made).
+	Check() error
+	// Record appends e, stamped with the time, the cluster and who acted.
+	Record(ctx context.Context, e certs.RecordEntry) error
+}
+
 // Streams are where the commands write. Human output (a live status line,
 // "wrote ..." notes, hints) appears only where the stream is a terminal.
 type Streams struct {
@@ -82,7 +93,48 @@ type Deps struct {
 	// to the cluster (approve, deny, request) refuse before connecting. It is
 	// read when a command runs, after the flags are parsed; nil means false.
 	ReadOnly func() bool
+	// Recorder is the record the flags ask for, read when a command runs;
+	// nil, or a nil Recorder, keeps none (--log=).
+	Recorder func() (Recorder, error)
 }
+
+// recorder is the record kept, nil when none.
+func (d *Deps) recorder() (Recorder, error) {
+	if d.Recorder == nil {
+		return nil, nil
+	}
+	return d.Recorder()
+}
+
+// checkRecord says, before a command acts, why its record can't be kept:
+// nothing is done that the record would miss.
+func (d *Deps) checkRecord() error {
+	r, err := d.recorder()
+	if err != nil || r == nil {
+		return err
+	}
+	return r.Check()
+}
+
+// record appends e to the record, when one is kept.
+func (d *Deps) record(ctx context.Context, e certs.RecordEntry) error {
+	r, err := d.recorder()
+	if err != nil || r == nil {
+		return err
+	}
+	return r.Record(ctx, e)
+}
+
+// notRecorded is the error of a command whose action happened (what it
+// did, in done) but whose record was not written: exit code 2.
+func notRecorded(done string, err error) error {
+	return notRecordedError{withCode(ExitError, fmt.Errorf("%s, but the record was not written: %w", done, err))}
+}
+
+// notRecordedError is notRecorded's: a command that meets two says one.
+type notRecordedError struct{ error }
+
+func (e notRecordedError) Unwrap() error { return e.error }
 
 // refuseWrite is the error of a command that would write to the cluster
 // under --readonly: what is disabled, and how to run it.

@@ -92,7 +92,10 @@ func (o *DecideOptions) Validate() error {
 	if err := checkMessage(o.Message); err != nil {
 		return err
 	}
-	return ValidatePolicy(o.Policy)
+	if err := ValidatePolicy(o.Policy); err != nil {
+		return err
+	}
+	return o.deps.checkRecord()
 }
 
 // checkMessage refuses a message that would reach other people's terminals
@@ -115,19 +118,31 @@ func (o *DecideOptions) Run(ctx context.Context) error {
 	if o.Decision == certs.Approve {
 		facts = c.Facts(ctx)
 	}
-	notDone := 0
+	notDone, notRecordedN := 0, 0
+	var recordErr error
 	var b strings.Builder
 	for _, name := range o.Names {
-		result, done := o.decide(ctx, c, facts, name)
+		result, done, entry := o.decide(ctx, c, facts, name)
 		if !done {
 			notDone++
 		}
-		b.WriteString(safe(name) + ": " + safe(result) + "\n")
+		b.WriteString(safe(name) + ": " + safe(result))
+		if err := o.deps.record(ctx, entry); err != nil {
+			// The line says what happened in the cluster, and that the
+			// record missed it.
+			b.WriteString(" (not recorded: " + safe(err.Error()) + ")")
+			notRecordedN++
+			recordErr = err
+		}
+		b.WriteString("\n")
 		// Each line as soon as it is known: a slow cluster shows progress.
 		if _, err := fmt.Fprint(o.deps.Streams.Out, b.String()); err != nil {
 			return err
 		}
 		b.Reset()
+	}
+	if recordErr != nil {
+		return notRecorded(fmt.Sprintf("%d of %d results above are as they say", notRecordedN, len(o.Names)), recordErr)
 	}
 	if notDone > 0 {
 		return withCode(ExitNotAsAsked, fmt.Errorf("%d of %d requests not %s", notDone, len(o.Names), o.done()))
@@ -137,29 +152,47 @@ func (o *DecideOptions) Run(ctx context.Context) error {
 
 // decide reads one CSR, decides whether it may be approved or denied, writes
 // the decision on the object read, and says what happened: the result line
-// (raw) and whether the CSR ended as asked.
-func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.ClusterFacts, name string) (string, bool) {
+// (raw), whether the CSR ended as asked, and the record's line of it.
+func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.ClusterFacts, name string) (string, bool, certs.RecordEntry) {
+	action := certs.RecordApprove
+	if o.Decision == certs.Deny {
+		action = certs.RecordDeny
+	}
+	entry := certs.RecordEntry{Action: action, Name: name, Message: o.Message}
+	refuse := func(why string) (string, bool, certs.RecordEntry) {
+		entry.Outcome, entry.Detail = certs.OutcomeRefused, why
+		return "refused: " + why, false, entry
+	}
+	fail := func(err error) (string, bool, certs.RecordEntry) {
+		entry.SetOutcome(nil, err)
+		return failure(err), false, entry
+	}
+
 	csr, err := c.Get(ctx, name)
 	if err != nil {
-		return failure(err), false
+		return fail(err)
 	}
 	s := certs.Summarize(csr, o.Policy, facts)
+	entry = certs.NewRecordEntry(action, s)
+	entry.Message = o.Message
 	noop, err := certs.CheckDecision(s.Name, s.State, o.Decision)
 	switch {
 	case err != nil:
 		if found := certs.DecisionOf(csr); found != nil {
-			return "refused: " + err.Error() + ": " + found.Describe(o.deps.now()), false
+			return refuse(err.Error() + ": " + found.Describe(o.deps.now()))
 		}
-		return "refused: " + err.Error(), false
+		return refuse(err.Error())
 	case noop:
-		return o.alreadyLine(certs.DecisionOf(csr)), true
+		found := certs.DecisionOf(csr)
+		entry.SetOutcome(orSame(found, o.Decision), nil)
+		return o.alreadyLine(found), true, entry
 	}
 
 	forced := ""
 	if o.Decision == certs.Approve {
 		findings := s.Findings
 		if f, n := worst(findings, certs.SeverityBlock); n > 0 {
-			return fmt.Sprintf("refused: block finding %s: %s%s", f.ID, f.Title, more(n)), false
+			return refuse(fmt.Sprintf("block finding %s: %s%s", f.ID, f.Title, more(n)))
 		}
 		// As the console does: ask what the identity could do, and refuse
 		// without --force when the cluster can't say.
@@ -167,16 +200,17 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 			caps, err := c.Capabilities(ctx, s.Request.CommonName, s.Request.Organizations)
 			switch {
 			case err != nil && !o.Force:
-				return "refused: the cluster could not say what this identity could do: " + err.Error() + " (--force approves it anyway)", false
+				return refuse("the cluster could not say what this identity could do: " + err.Error() + " (--force approves it anyway)")
 			case err != nil:
 				forced = " without knowing what this identity could do"
 			default:
 				findings = append(certs.CapabilityFindings(caps), findings...)
+				entry.Findings = certs.RecordFindings(findings)
 			}
 		}
 		if f, n := worst(findings, certs.SeverityCritical); n > 0 {
 			if !o.Force {
-				return fmt.Sprintf("refused: critical finding %s: %s%s (--force approves it anyway)", f.ID, f.Title, more(n)), false
+				return refuse(fmt.Sprintf("critical finding %s: %s%s (--force approves it anyway)", f.ID, f.Title, more(n)))
 			}
 			forced = " despite critical finding " + f.ID + more(n) + forced
 		}
@@ -189,13 +223,28 @@ func (o *DecideOptions) decide(ctx context.Context, c Cluster, facts certs.Clust
 	already, err := decide(ctx, s.Name, s.UID, o.Message)
 	switch {
 	case err != nil:
-		return failure(err), false
+		return fail(err)
 	case already != nil:
 		// Someone decided the same a moment before (kube read it back).
-		return o.alreadyLine(already), true
+		entry.SetOutcome(already, nil)
+		return o.alreadyLine(already), true, entry
 	default:
-		return o.done() + forced, true
+		entry.SetOutcome(nil, nil)
+		entry.Detail = strings.TrimPrefix(forced, " ")
+		return o.done() + forced, true, entry
 	}
+}
+
+// orSame is found, or the decision d itself when the cluster records none
+// (issued with no Approved condition): the outcome is "already" either way.
+func orSame(found *certs.Decided, d certs.Decision) *certs.Decided {
+	if found != nil {
+		return found
+	}
+	if d == certs.Deny {
+		return &certs.Decided{Type: "Denied"}
+	}
+	return &certs.Decided{Type: "Approved"}
 }
 
 // done is what a request ends as when it ends as asked: "approved" or "denied".

@@ -86,20 +86,42 @@ func (o *ExportOptions) Validate() error {
 	if o.Kubeconfig != "" {
 		files = append(files, o.Kubeconfig)
 	}
-	return checkTargets(files, o.Force)
+	if err := checkTargets(files, o.Force); err != nil {
+		return err
+	}
+	return o.deps.checkRecord()
 }
 
-// Run reads the CSR and writes the files.
+// Run reads the CSR, writes the files, and records the export.
 func (o *ExportOptions) Run(ctx context.Context) error {
 	c, err := o.deps.Connect(ctx)
 	if err != nil {
 		return err
 	}
+	entry := certs.RecordEntry{Action: certs.RecordExport, Name: o.Name}
+	err = o.export(ctx, c, &entry)
+	entry.SetOutcome(nil, err)
+	if ExitCode(err) == ExitNotAsAsked {
+		entry.Outcome = certs.OutcomeRefused // no such request, no certificate
+	}
+	if rerr := o.deps.record(ctx, entry); rerr != nil {
+		if err != nil {
+			return fmt.Errorf("%w; and the record was not written: %w", err, rerr)
+		}
+		return notRecorded(fmt.Sprintf("wrote the certificate of \"%s\"", safe(o.Name)), rerr)
+	}
+	return err
+}
+
+// export reads the CSR and writes the files; entry becomes the record's
+// line of it, but for the outcome.
+func (o *ExportOptions) export(ctx context.Context, c Cluster, entry *certs.RecordEntry) error {
 	csr, err := c.Get(ctx, o.Name)
 	if err != nil {
 		return notFoundIsOne(err)
 	}
 	s := certs.Summarize(csr, certs.DefaultPolicy(), certs.ClusterFacts{})
+	*entry = certs.NewRecordEntry(certs.RecordExport, s)
 	if s.State != certs.StateIssued {
 		return withCode(ExitNotAsAsked, fmt.Errorf("\"%s\" has no certificate: it is %s", s.Name, s.Condition))
 	}
@@ -122,7 +144,11 @@ func (o *ExportOptions) Run(ctx context.Context) error {
 	if err := writeFiles(files, o.Force); err != nil {
 		return err
 	}
+	for _, f := range files {
+		entry.Files = append(entry.Files, absPath(f.path))
+	}
 	if o.Output == "-" {
+		entry.Files = append(entry.Files, "-")
 		if _, err := o.deps.Streams.Out.Write(pem); err != nil {
 			return err
 		}

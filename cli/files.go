@@ -75,3 +75,12 @@ func writeFiles(files []file, force bool) error {
 func existsError(path string) error {
 	return fmt.Errorf("%s exists: pass --force to replace it", path)
 }
+
+// absPath is path made absolute, for the record: a relative path says
+// nothing once the folder it was relative to is forgotten.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}

@@ -147,6 +147,9 @@ func (o *RequestOptions) Validate(cmd *cobra.Command) error {
 	if o.Wait < 0 {
 		return usagef("--wait must be 0 (don't wait) or more")
 	}
+	if err := o.deps.checkRecord(); err != nil {
+		return err
+	}
 	fi, err := os.Stat(o.Out)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -169,6 +172,22 @@ type request struct {
 	madeKey   bool   // the key was made by this run, and written to keyFile
 	resumeCmd string // the command that waits again
 	cluster   certs.KubeconfigCluster
+	// notRecorded is why the record missed a line of this run (the
+	// request's creation), for the command to fail with at its end.
+	notRecorded error
+}
+
+// recordCreate records the creation of obj: the request as created, or as
+// sent when err says why not.
+func (r *request) recordCreate(ctx context.Context, d *Deps, obj, created *certificatesv1.CertificateSigningRequest, err error) {
+	if created == nil {
+		created = obj
+	}
+	entry := certs.NewRecordEntry(certs.RecordCreate, certs.Summarize(created, certs.DefaultPolicy(), certs.ClusterFacts{}))
+	entry.SetOutcome(nil, err)
+	if rerr := d.record(ctx, entry); rerr != nil {
+		r.notRecorded = rerr
+	}
 }
 
 // Run asks for the certificate and waits for it.
@@ -185,7 +204,18 @@ func (o *RequestOptions) Run(ctx context.Context) error {
 		r, csr, c, err = o.create(ctx)
 	}
 	if err != nil {
+		if r != nil && r.notRecorded != nil {
+			return fmt.Errorf("%w; and the record was not written: %w", err, r.notRecorded)
+		}
 		return err
 	}
-	return o.wait(ctx, c, r, csr)
+	err = o.wait(ctx, c, r, csr)
+	var later notRecordedError
+	switch {
+	case r.notRecorded == nil, errors.As(err, &later): // the record failed again: said once
+		return err
+	case err != nil:
+		return fmt.Errorf("%w; and the record of its creation was not written: %w", err, r.notRecorded)
+	}
+	return notRecorded(fmt.Sprintf("created %s", safe(r.name)), r.notRecorded)
 }

@@ -99,6 +99,7 @@ func (o *RequestOptions) create(ctx context.Context) (*request, *certificatesv1.
 		obj.Spec.ExpirationSeconds = &seconds
 	}
 	csr, err := c.Create(ctx, obj)
+	r.recordCreate(ctx, o.deps, obj, csr, err)
 	switch {
 	case err == nil:
 		return r, csr, c, nil
@@ -109,9 +110,9 @@ func (o *RequestOptions) create(ctx context.Context) (*request, *certificatesv1.
 	default:
 		// The request may have been created (a timeout, a dropped
 		// connection): keep its key for --resume.
-		return nil, nil, nil, fmt.Errorf("%w; its key stays in %s for: %s", err, r.keyFile, r.resumeCmd)
+		return r, nil, nil, fmt.Errorf("%w; its key stays in %s for: %s", err, r.keyFile, r.resumeCmd)
 	}
-	return nil, nil, nil, err
+	return r, nil, nil, err // r: the record of the try
 }
 
 // refused reports whether the apiserver answered a create with a refusal, so

@@ -41,7 +41,7 @@ func (o *RequestOptions) wait(ctx context.Context, c Cluster, r *request, csr *c
 	state, _ := certs.StatusOf(final)
 	switch state {
 	case certs.StateIssued:
-		return o.write(r, final)
+		return o.write(ctx, r, final)
 	case certs.StateDenied, certs.StateFailed:
 		if r.madeKey {
 			// The key was made for this request alone and is of no use now.

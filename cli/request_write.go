@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -34,7 +35,7 @@ func (o *RequestOptions) kubeconfigPath() string {
 
 // write writes the certificate and the kubeconfig, once the certificate is
 // checked to be for the key.
-func (o *RequestOptions) write(r *request, csr *certificatesv1.CertificateSigningRequest) error {
+func (o *RequestOptions) write(ctx context.Context, r *request, csr *certificatesv1.CertificateSigningRequest) error {
 	certPEM, err := certs.CertificateFile(csr.Status.Certificate)
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.name, err)
@@ -60,12 +61,21 @@ func (o *RequestOptions) write(r *request, csr *certificatesv1.CertificateSignin
 		written = append(written, r.keyFile)
 	}
 	written = append(written, kubeconfig)
+	entry := certs.NewRecordEntry(certs.RecordIssued, certs.Summarize(csr, certs.DefaultPolicy(), certs.ClusterFacts{}))
+	entry.SetOutcome(nil, nil)
+	for _, w := range written {
+		entry.Files = append(entry.Files, absPath(w))
+	}
+	recordErr := o.deps.record(ctx, entry)
 	var b strings.Builder
 	for _, w := range written {
 		b.WriteString(safe(w) + "\n")
 	}
 	if _, err := fmt.Fprint(o.deps.Streams.Out, b.String()); err != nil {
 		return err
+	}
+	if recordErr != nil {
+		return notRecorded(fmt.Sprintf("%s is issued and written", safe(r.name)), recordErr)
 	}
 	if o.deps.Streams.ErrTerminal {
 		_, _ = fmt.Fprintf(o.deps.Streams.ErrOut, "%s: issued. Try it: kubectl --kubeconfig %s auth whoami\n", safe(r.name), safe(kubeconfig))

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/csrtui/csrtui/certs"
+)
+
+// recordFile is the record's file name in csrtui's state folder.
+const recordFile = "decisions.jsonl"
+
+// defaultRecordPath is where the record is kept without --log: in the
+// user's state folder, $XDG_STATE_HOME, or ~/.local/state when that is not
+// set or not an absolute path (the XDG Base Directory Specification).
+func defaultRecordPath() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "csrtui", recordFile), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no folder for the record (%w): --log FILE names one, --log= keeps none", err)
+	}
+	return filepath.Join(home, ".local", "state", "csrtui", recordFile), nil
+}
+
+// recorder keeps the record for the console and the commands: it stamps
+// each entry with the time, where csrtui is connected and who the admin
+// is, and appends it (certs.AppendRecord); it reads the record back for the
+// console's L. It is the ui's and the cli's Recorder.
+type recorder struct {
+	path string
+	now  func() time.Time
+	// waitForIdentity: a command asks who the admin is before its first
+	// line, and waits for the answer; the console asks once it starts and
+	// never waits, recording the kubeconfig's user meanwhile.
+	waitForIdentity bool
+
+	mu      sync.Mutex
+	context string
+	server  string
+	user    string // the kubeconfig's, until the apiserver says
+	whoami  func(context.Context) (string, []string, error)
+	admin   *certs.RecordAdmin // once the apiserver said
+	lastErr string             // why it could not say, the last time it was asked
+	asking  bool               // the console's question is on its way
+	asked   bool               // a command's question was asked: once is enough
+}
+
+// connected tells the recorder where csrtui is connected, as whom by the
+// kubeconfig, and how to ask the apiserver who that is.
+func (r *recorder) connected(contextName, server, user string, whoami func(context.Context) (string, []string, error)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.context, r.server, r.user, r.whoami = contextName, server, user, whoami
+	r.admin, r.lastErr, r.asked = nil, "", false
+}
+
+// Path is the record's file.
+func (r *recorder) Path() string { return r.path }
+
+// Check says why the record can't be kept at its path, before anything is
+// done: a symbolic link, a folder, a folder that can't be made.
+func (r *recorder) Check() error {
+	if err := certs.CheckRecordFile(r.path); err != nil {
+		return fmt.Errorf("can't keep the record: %w (--log FILE names another file, --log= keeps none)", err)
+	}
+	return nil
+}
+
+// Record appends e, stamped, as one line.
+func (r *recorder) Record(ctx context.Context, e certs.RecordEntry) error {
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	e.Time = now()
+	e.Context, e.Server, e.Admin = r.stamp(ctx)
+	line, err := certs.MarshalRecordLine(e)
+	if err != nil {
+		return err
+	}
+	return certs.AppendRecord(r.path, line)
+}
+
+// stamp is where csrtui is connected and who the admin is, as far as the
+// apiserver has said. Until it has, the admin is the kubeconfig's user,
+// marked unverified, with why.
+func (r *recorder) stamp(ctx context.Context) (contextName, server string, admin certs.RecordAdmin) {
+	if r.waitForIdentity {
+		r.mu.Lock()
+		first := !r.asked
+		r.asked = true
+		r.mu.Unlock()
+		if first {
+			r.ask(ctx)
+		}
+	} else {
+		r.askInBackground()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.admin != nil {
+		return r.context, r.server, *r.admin
+	}
+	why := r.lastErr
+	if why == "" {
+		why = "the apiserver has not said yet"
+	}
+	return r.context, r.server, certs.RecordAdmin{User: r.user, Error: "identity unknown: " + why}
+}
+
+// ask asks the apiserver who the admin is, unless it has said already.
+func (r *recorder) ask(ctx context.Context) {
+	r.mu.Lock()
+	whoami := r.whoami
+	if r.admin != nil || whoami == nil {
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
+	user, groups, err := whoami(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		r.lastErr = err.Error()
+		return
+	}
+	r.admin = &certs.RecordAdmin{User: user, Groups: groups, Verified: true}
+}
+
+// askInBackground asks, unless the apiserver has said or is being asked.
+func (r *recorder) askInBackground() {
+	r.mu.Lock()
+	if r.admin != nil || r.whoami == nil || r.asking {
+		r.mu.Unlock()
+		return
+	}
+	r.asking = true
+	r.mu.Unlock()
+	go func() {
+		r.ask(context.Background()) // bounded by the client's request timeout
+		r.mu.Lock()
+		r.asking = false
+		r.mu.Unlock()
+	}()
+}
+
+// Read reads the record back: at most its last certs.MaxRecordRead bytes.
+// No file yet is an empty record.
+func (r *recorder) Read() (certs.RecordLog, error) {
+	return readRecord(r.path, certs.MaxRecordRead)
+}
+
+func readRecord(path string, limit int64) (certs.RecordLog, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return certs.RecordLog{}, nil
+	case err != nil:
+		return certs.RecordLog{}, err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return certs.RecordLog{}, fmt.Errorf("record %s is a symbolic link: %w", path, certs.ErrRecordNotAFile)
+	case !fi.Mode().IsRegular():
+		return certs.RecordLog{}, fmt.Errorf("record %s is not a regular file: %w", path, certs.ErrRecordNotAFile)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return certs.RecordLog{}, err
+	}
+	defer func() { _ = f.Close() }()
+	if fi, err = f.Stat(); err != nil {
+		return certs.RecordLog{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return certs.RecordLog{}, fmt.Errorf("record %s is not a regular file: %w", path, certs.ErrRecordNotAFile)
+	}
+	cut := fi.Size() > limit
+	if cut {
+		if _, err := f.Seek(fi.Size()-limit, io.SeekStart); err != nil {
+			return certs.RecordLog{}, err
+		}
+	}
+	// The file may grow while it is read: only what was there.
+	data, err := io.ReadAll(io.LimitReader(f, min(fi.Size(), limit)))
+	if err != nil {
+		return certs.RecordLog{}, err
+	}
+	return certs.ParseRecord(data, cut), nil
+}
