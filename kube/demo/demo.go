@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -105,6 +106,7 @@ func start(ctx context.Context, s setup) (*demo, error) {
 	d.cs.PrependReactor("update", "*", d.onUpdate)
 	d.cs.PrependReactor("create", "selfsubjectaccessreviews", d.onSelfAccessReview)
 	d.cs.PrependReactor("create", "subjectaccessreviews", d.onAccessReview)
+	d.cs.PrependReactor("create", "selfsubjectreviews", onSelfReview)
 
 	if err := d.runSigner(ctx); err != nil {
 		return nil, err
@@ -227,6 +229,14 @@ func (d *demo) onSelfAccessReview(action k8stesting.Action) (bool, runtime.Objec
 	out := review.DeepCopy()
 	out.Status = authorizationv1.SubjectAccessReviewStatus{Allowed: true, Reason: "demo: the demo admin is in system:masters"}
 	return true, out, nil
+}
+
+// onSelfReview says who the console is: the demo admin, as the requests it
+// creates say (onCreate).
+func onSelfReview(k8stesting.Action) (bool, runtime.Object, error) {
+	return true, &authenticationv1.SelfSubjectReview{Status: authenticationv1.SelfSubjectReviewStatus{
+		UserInfo: authenticationv1.UserInfo{Username: demoAdmin, Groups: []string{"system:masters", "system:authenticated"}},
+	}}, nil
 }
 
 // onAccessReview answers a SubjectAccessReview from the demo's RBAC objects.

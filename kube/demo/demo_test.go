@@ -349,6 +349,10 @@ func TestDemoCreatesForTheAdmin(t *testing.T) {
 	if _, err := c.Preview(t.Context(), obj); !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("Preview of a taken name: %v", err)
 	}
+	// Who made it, as the record asks.
+	if user, groups, err := c.WhoAmI(t.Context()); err != nil || user != got.Spec.Username || !slices.Equal(groups, got.Spec.Groups) {
+		t.Fatalf("WhoAmI = %q %q %v", user, groups, err)
+	}
 }
 
 func TestStillDemoShowsTheSameInEveryRun(t *testing.T) {
