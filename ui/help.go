@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -13,7 +14,20 @@ import (
 // helpView is the help bar: the keys that apply now, or all of them. It is
 // the one place key hints are drawn.
 func (m *Model) helpView() string {
-	return m.help.View(m.helpKeys())
+	v := m.help.View(m.helpKeys())
+	// bubbles' help still adds the item that does not fit when its
+	// ellipsis would not fit either (help/help.go shouldAddItem): cut what
+	// would be drawn past the edge.
+	if m.width <= 0 || !strings.Contains(v, "\n") && ansi.StringWidth(v) <= m.width {
+		return v
+	}
+	lines := strings.Split(v, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > m.width {
+			lines[i] = ansi.Truncate(l, m.width, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // helpKeys are the keys of the child in front, as handleKey routes them.
@@ -23,6 +37,8 @@ func (m *Model) helpKeys() help.KeyMap {
 		return m.dialog
 	case m.filter.active:
 		return &m.filter
+	case m.rec.view != nil:
+		return m.rec.view.helpKeys()
 	}
 	k := &m.keys
 	acts := m.actionKeys(m.current())
@@ -51,10 +67,11 @@ func (m *Model) helpKeys() help.KeyMap {
 	// Last: on a narrow terminal the CSR's own keys and the way out come first.
 	short = append(short, k.Help, k.Quit)
 	short = append(short, m.createKeys()...)
+	short = append(short, k.Record)
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		append(m.listKeys(), m.everyAction()...),
-		append(m.createKeys(), k.Filter, k.Pending, k.Help, k.Quit, k.Interrupt),
+		append(m.createKeys(), k.Filter, k.Pending, k.Record, k.Help, k.Quit, k.Interrupt),
 		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
 			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
 	}
