@@ -202,11 +202,19 @@ func (o *options) runConsole(ctx context.Context) error {
 	if o.policy.IssueTimeout <= 0 {
 		return cli.UsageError(errors.New("--issue-timeout must be > 0"))
 	}
+	// A record that can't be kept is said before the console starts, not
+	// after the first approval.
+	rec, err := o.recorder(false)
+	if err == nil && rec != nil {
+		err = rec.Check()
+	}
+	if err != nil {
+		return err
+	}
 
 	var (
 		client *kube.Client
 		now    func() time.Time // nil: the real clock
-		err    error
 	)
 	if o.demo {
 		client, now, err = startDemo(ctx)
@@ -232,6 +240,11 @@ func (o *options) runConsole(ctx context.Context) error {
 	}
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
 		cfg.Kubeconfigs = client
+	}
+	if rec != nil {
+		rec.connected(client.Context, client.Server, client.User, client.WhoAmI)
+		rec.askInBackground() // who the admin is, known before the first line
+		cfg.Recorder = rec
 	}
 	go func() {
 		// Starting leaves garbage for tens of megabytes on a big cluster (the

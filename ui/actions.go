@@ -32,7 +32,10 @@ func waitCmd(src Source) tea.Cmd {
 // the Inspector bound each call to the cluster with the request timeout the
 // admin chose.
 
-func decideCmd(d Decider, approve bool, name, uid, message string) tea.Cmd {
+// decideCmd approves or denies, then records what happened (entry, but for
+// its outcome) when rec keeps a record: in the same command, so the record's
+// line follows the decision, and the message says both.
+func decideCmd(d Decider, rec Recorder, approve bool, name, uid, message string, entry certs.RecordEntry) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		var already *certs.Decided
@@ -42,7 +45,20 @@ func decideCmd(d Decider, approve bool, name, uid, message string) tea.Cmd {
 		} else {
 			already, err = d.Deny(ctx, name, uid, message)
 		}
-		return decisionMsg{approve: approve, name: name, already: already, err: err}
+		msg := decisionMsg{approve: approve, name: name, uid: uid, already: already, err: err}
+		if rec != nil {
+			entry.SetOutcome(already, err)
+			msg.recordErr = rec.Record(ctx, entry)
+		}
+		return msg
+	}
+}
+
+// recordCmd appends entry to the record, what it is about saying whose
+// line it is.
+func recordCmd(rec Recorder, entry certs.RecordEntry, what certs.Text) tea.Cmd {
+	return func() tea.Msg {
+		return recordedMsg{what: what, err: rec.Record(context.Background(), entry)}
 	}
 }
 
@@ -59,26 +75,43 @@ func capabilitiesCmd(ins Inspector, uid, user string, groups []string) tea.Cmd {
 // second time.
 type fileWrite struct {
 	name    string     // raw name of the CSR it comes from
+	uid     string     // and its UID
 	what    certs.Text // what it is: the certificate of "x", a kubeconfig for jane
 	path    string     // as typed; absolute once tried
 	data    []byte
 	mode    os.FileMode
 	keyPath string // a kubeconfig's client-key, as written in it; "" otherwise
+	// certificate is the certificate file the data is or holds, for the
+	// record.
+	certificate []byte
+	// record is the record's line of the export, but for its outcome and
+	// file (no Action: none is kept).
+	record certs.RecordEntry
 }
 
-// writeCmd writes w.data, the file the dialog showed, as it is.
-func writeCmd(w fileWrite, overwrite bool) tea.Cmd {
+// writeCmd writes w.data, the file the dialog showed, as it is, and records
+// the export when rec keeps a record.
+func writeCmd(rec Recorder, w fileWrite, overwrite bool) tea.Cmd {
 	return func() tea.Msg {
 		abs, err := expandPath(w.path)
-		if err != nil {
-			return exportMsg{fileWrite: w, err: err}
+		if err == nil {
+			w.path = abs
+			err = certs.WriteFile(abs, w.data, w.mode, overwrite)
+			if !overwrite && errors.Is(err, certs.ErrFileExists) {
+				// A question for the admin, not an outcome yet.
+				return exportMsg{fileWrite: w, exists: true}
+			}
 		}
-		w.path = abs
-		err = certs.WriteFile(abs, w.data, w.mode, overwrite)
-		if !overwrite && errors.Is(err, certs.ErrFileExists) {
-			return exportMsg{fileWrite: w, exists: true}
+		msg := exportMsg{fileWrite: w, err: err}
+		if rec != nil && w.record.Action != "" {
+			e := w.record
+			if err == nil {
+				e.Files = []string{w.path}
+			}
+			e.SetOutcome(nil, err)
+			msg.recordErr = rec.Record(context.Background(), e)
 		}
-		return exportMsg{fileWrite: w, err: err}
+		return msg
 	}
 }
 

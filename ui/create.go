@@ -496,17 +496,32 @@ type createOutcome struct {
 
 func (createOutcome) isOutcome() {}
 
-// createdMsg is the outcome of creating a request.
+// createdMsg is the outcome of creating a request, and of its line in the
+// record.
 type createdMsg struct {
-	name string // raw
-	err  error
+	name      string // raw
+	err       error
+	recordErr error // the record missed it
 }
 
-func createCmd(cr Creator, obj *certificatesv1.CertificateSigningRequest) tea.Cmd {
+// createCmd creates obj, then records it when rec keeps a record: the
+// request as the apiserver stored it (its UID, its requester), summarized
+// as the list's are, or as it was sent when it was not created.
+func createCmd(cr Creator, rec Recorder, summarize func(*certificatesv1.CertificateSigningRequest) *certs.Summary, obj *certificatesv1.CertificateSigningRequest) tea.Cmd {
 	obj = obj.DeepCopy()
 	return func() tea.Msg {
-		_, err := cr.Create(context.Background(), obj)
-		return createdMsg{name: obj.Name, err: err}
+		ctx := context.Background()
+		created, err := cr.Create(ctx, obj)
+		msg := createdMsg{name: obj.Name, err: err}
+		if rec != nil {
+			if created == nil {
+				created = obj
+			}
+			e := certs.NewRecordEntry(certs.RecordCreate, summarize(created))
+			e.SetOutcome(nil, err)
+			msg.recordErr = rec.Record(ctx, e)
+		}
+		return msg
 	}
 }
 

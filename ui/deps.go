@@ -82,6 +82,20 @@ type Inspector interface {
 	Capabilities(ctx context.Context, user string, groups []string) ([]certs.Capability, error)
 }
 
+// Recorder keeps the record: one line for each approve, deny, create,
+// delete and export the admin makes, and one for the certificate of an
+// approval once the signer issued it (certs.RecordEntry). The console calls
+// it from commands, never from Update.
+type Recorder interface {
+	// Record appends e, stamped with the time, the cluster and who acted.
+	// The error says why the line was not written.
+	Record(ctx context.Context, e certs.RecordEntry) error
+	// Read reads the record back: its end, when it is long.
+	Read() (certs.RecordLog, error)
+	// Path is the record's file, for the admin.
+	Path() string
+}
+
 // Cluster names where csrtui is connected, for the header.
 type Cluster struct {
 	Context string

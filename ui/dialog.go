@@ -118,13 +118,14 @@ func (m *Model) apply(out outcome) tea.Cmd {
 			doing = "Approving "
 		}
 		m.setStatus(infoStatus(certs.Concat(lit(doing), certs.Sanitize(o.name), lit("…"))))
-		return decideCmd(m.cfg.Decider, approve, o.name, o.uid, o.message)
+		return decideCmd(m.cfg.Decider, m.cfg.Recorder, approve, o.name, o.uid, o.message, m.decisionRecord(o))
 	case createOutcome:
 		m.setStatus(infoStatus(certs.Concat(lit("Creating "), certs.Sanitize(o.obj.Name), lit("…"))))
-		return createCmd(m.cfg.Creator, o.obj)
+		return createCmd(m.cfg.Creator, m.cfg.Recorder, m.cfg.Source.Summarize, o.obj)
 	case writeOutcome:
 		m.setStatus(infoStatus(certs.Concat(lit("Writing "), o.what, lit("…"))))
-		return writeCmd(o.fileWrite, o.overwrite)
+		o.record = m.exportRecord(o.fileWrite)
+		return writeCmd(m.cfg.Recorder, o.fileWrite, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
 	}

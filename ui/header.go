@@ -29,6 +29,7 @@ func (m *Model) headerView() string {
 	if m.cfg.ReadOnly {
 		badge += " " + paint(m.st.badge, lit(" READ-ONLY "))
 	}
+	badge += m.recordBadge()
 	// The connection's state comes before where: on a narrow terminal the
 	// user is cut first, then the server.
 	lead := title + badge + "  " + m.connWord() + "  "
@@ -47,6 +48,8 @@ func (m *Model) headerView() string {
 	switch {
 	case m.filter.active:
 		line2 = m.filter.View()
+	case m.rec.view != nil:
+		line2 = clip(m.rec.view.headerText(), m.width)
 	default:
 		counts := strconv.Itoa(m.list.pending) + " pending / " + strconv.Itoa(m.list.total) + " total"
 		view := "showing all"

@@ -31,6 +31,11 @@ type keyMap struct {
 	Create     key.Binding
 	Filter     key.Binding
 	Pending    key.Binding
+	Record     key.Binding // open the record
+
+	// The record.
+	StillValid  key.Binding // tab: the certificates still valid
+	RecordLines key.Binding // tab: back to the lines
 
 	// Everywhere the keys are not text.
 	Help      key.Binding
@@ -84,6 +89,10 @@ func defaultKeyMap() keyMap {
 		Create:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new CSR")),
 		Filter:     key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Pending:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pending")),
+		Record:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "record")),
+
+		StillValid:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "still valid")),
+		RecordLines: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all lines")),
 
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),

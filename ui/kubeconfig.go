@@ -143,8 +143,8 @@ func (k *kubeconfigDialog) submit() outcome {
 		data, err = certs.Kubeconfig(k.cluster, certs.KubeconfigUser{Name: k.user, CertificatePEM: k.cert, KeyPath: kp})
 		if err == nil {
 			return writeOutcome{fileWrite: fileWrite{
-				name: k.name, what: certs.Concat(lit("a kubeconfig for "), lit(k.user)),
-				path: out, data: data, mode: 0o600, keyPath: kp,
+				name: k.name, uid: k.b.uid, what: certs.Concat(lit("a kubeconfig for "), lit(k.user)),
+				path: out, data: data, mode: 0o600, keyPath: kp, certificate: k.cert,
 			}}
 		}
 	}

@@ -26,12 +26,29 @@ type (
 		gen int
 	}
 
-	// decisionMsg is the outcome of an approve or deny.
+	// decisionMsg is the outcome of an approve or deny, and of its line in
+	// the record.
 	decisionMsg struct {
-		approve bool
-		name    string         // raw
-		already *certs.Decided // the same decision was there already
-		err     error
+		approve   bool
+		name, uid string         // raw
+		already   *certs.Decided // the same decision was there already
+		err       error
+		recordErr error // the record missed it
+	}
+
+	// recordedMsg says whether a line of the record the console wrote on
+	// its own was written: the certificate of an approval, once issued.
+	recordedMsg struct {
+		what certs.Text // whose line it is
+		err  error
+	}
+
+	// recordReadMsg carries the record, read back for L. gen ties it to
+	// the read asked last.
+	recordReadMsg struct {
+		gen int
+		log certs.RecordLog
+		err error
 	}
 
 	// permissionsMsg answers what csrtui's own identity may do, for signers.
@@ -64,6 +81,7 @@ type (
 	exportMsg struct {
 		fileWrite // its path is the absolute path tried
 		err       error
-		exists    bool // the file exists and overwrite was not asked for
+		exists    bool  // the file exists and overwrite was not asked for
+		recordErr error // the record missed it
 	}
 )

@@ -36,6 +36,9 @@ type Config struct {
 	Permissions PermissionChecker
 	// ReadOnly disables every write to the cluster, said in the header.
 	ReadOnly bool
+	// Recorder keeps the record of what the admin does, and L shows it
+	// (nil: none, said in the header; the demo's needs no saying).
+	Recorder Recorder
 
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
@@ -98,6 +101,9 @@ type Model struct {
 	// perms is what csrtui's own identity may do (perms.go).
 	perms permState
 	tick  ticker
+	// rec is the record: lines it missed, approvals waiting for their
+	// certificate, and L's screen (record.go).
+	rec recordState
 
 	// after starts a timer (tea.Tick; tests record the durations instead).
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
@@ -164,7 +170,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, quit
 		}
 		m.setSnapshot(msg.summaries)
-		cmds = append(cmds, m.listenAfterPause(), m.permissionsAfterSnapshot(back))
+		cmds = append(cmds, m.listenAfterPause(), m.permissionsAfterSnapshot(back), m.recordIssued())
 	case listenMsg:
 		cmds = append(cmds, waitCmd(m.cfg.Source))
 	case tickMsg:
@@ -173,7 +179,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.refreshDetails()
 	case decisionMsg:
-		m.setStatus(decisionStatus(msg, m.now()))
+		m.setStatus(notRecorded(decisionStatus(msg, m.now()), msg.recordErr))
+		cmds = append(cmds, m.decided(msg), m.rereadRecord())
+	case recordedMsg:
+		cmds = append(cmds, m.recorded(msg))
+	case recordReadMsg:
+		m.recordRead(msg)
 	case permissionsMsg:
 		cmds = append(cmds, m.permissionsAnswered(msg))
 	case permissionsTickMsg:
@@ -189,7 +200,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.updateDialog(msg))
 		}
 	case createdMsg:
-		m.setStatus(createdStatus(msg))
+		m.noteRecordErr(msg.recordErr)
+		m.setStatus(notRecorded(createdStatus(msg), msg.recordErr))
+		cmds = append(cmds, m.rereadRecord())
 		if msg.err == nil {
 			m.follow = msg.name
 			m.followCreated()
@@ -198,7 +211,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.exists {
 			cmds = append(cmds, m.open(newOverwrite(msg.fileWrite, &m.keys)))
 		} else {
-			m.setStatus(exportStatus(msg))
+			m.noteRecordErr(msg.recordErr)
+			m.setStatus(notRecorded(exportStatus(msg), msg.recordErr))
+			cmds = append(cmds, m.rereadRecord())
 		}
 	case tea.PasteMsg:
 		cmds = append(cmds, m.handlePaste(msg))
@@ -272,6 +287,9 @@ func (m *Model) layout() {
 	inner := dialogInner(m.width)
 	m.dialogBox = m.st.box.Width(inner + m.st.box.GetHorizontalFrameSize())
 	m.filter.SetSize(m.width)
+	if m.rec.view != nil {
+		m.rec.view.SetSize(m.width, m.bodyHeight)
+	}
 	if m.dialog != nil {
 		m.dialog.SetSize(inner, m.dialogHeight())
 	}
@@ -348,6 +366,9 @@ func (m *Model) writeBody(b *strings.Builder) {
 	switch {
 	case m.dialog != nil:
 		b.WriteString(placeDialog(m.width, m.bodyHeight, m.dialogBox.Render(m.dialog.View())))
+		return
+	case m.rec.view != nil:
+		b.WriteString(m.rec.view.View())
 		return
 	case m.inDetail():
 		b.WriteString(m.detail.View())

@@ -55,14 +55,14 @@ func newExportPrompt(s *certs.Summary, keys *keyMap) (*promptDialog, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := s.Name
+	name, uid := s.Name, s.UID
 	text := lit("Write the PEM certificate to:")
 	if n := len(subjects); n > 1 {
 		text = lit(fmt.Sprintf("status.certificate holds %d certificates, all written to the file:", n))
 	}
 	p := newPrompt(keys, certs.Concat(lit("Export the certificate of "), certs.Sanitize(name)), text,
 		keys.SubmitWrite, func(path string) outcome {
-			return writeOutcome{fileWrite: fileWrite{name: name, what: certs.Concat(lit("the certificate of "), quoted(name)), path: path, data: file, mode: 0o644}}
+			return writeOutcome{fileWrite: fileWrite{name: name, uid: uid, what: certs.Concat(lit("the certificate of "), quoted(name)), path: path, data: file, mode: 0o644, certificate: file}}
 		})
 	if len(subjects) > 1 {
 		for i, sub := range subjects {

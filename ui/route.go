@@ -28,6 +28,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Quit):
 		return tea.Quit
+	case m.rec.view != nil && key.Matches(msg, m.keys.Filter):
+		return m.filter.start(m.rec.view.filter)
+	case m.rec.view != nil:
+		if m.rec.view.Update(msg) {
+			m.rec.view = nil
+			m.layout()
+		}
+		return nil
 	case m.inDetail():
 		return m.updateDetail(msg)
 	default:
@@ -83,6 +91,8 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		return m.selectionChanged()
 	case key.Matches(msg, k.Create):
 		return m.startCreate()
+	case key.Matches(msg, k.Record):
+		return m.openRecord()
 	}
 	return m.actionKey(msg)
 }
@@ -99,6 +109,8 @@ func (m *Model) updateDetail(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Create):
 		return m.startCreate()
+	case key.Matches(msg, m.keys.Record):
+		return m.openRecord()
 	}
 	return m.actionKey(msg)
 }
@@ -174,6 +186,20 @@ func (s slip) recent(now time.Time) bool {
 // list as the filter changes.
 func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
 	out, cmd := m.filter.Update(msg)
+	if v := m.rec.view; v != nil {
+		// The record's lines, filtered as the list is.
+		switch out {
+		case filterUp:
+			v.move(-1)
+		case filterDown:
+			v.move(1)
+		case filterCleared:
+			v.setFilter("")
+		default:
+			v.setFilter(m.filter.Value())
+		}
+		return cmd
+	}
 	switch out {
 	case filterKept:
 		return nil

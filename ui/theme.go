@@ -56,6 +56,7 @@ type styles struct {
 	boxTitle  lipgloss.Style
 	good      lipgloss.Style
 	bad       lipgloss.Style
+	alarm     lipgloss.Style // a badge for what went wrong: the record failing
 
 	statusInfo lipgloss.Style
 	statusOK   lipgloss.Style
@@ -85,6 +86,7 @@ func newStyles(t theme, isDark bool) styles {
 		boxTitle:   lipgloss.NewStyle().Bold(true).Foreground(t.accent),
 		good:       lipgloss.NewStyle().Foreground(t.ok),
 		bad:        lipgloss.NewStyle().Bold(true).Foreground(t.danger),
+		alarm:      lipgloss.NewStyle().Bold(true).Foreground(t.badgeFg).Background(t.danger),
 		statusInfo: lipgloss.NewStyle().Foreground(t.info),
 		statusOK:   lipgloss.NewStyle().Foreground(t.ok),
 		statusErr:  lipgloss.NewStyle().Bold(true).Foreground(t.danger),
