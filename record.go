@@ -136,21 +136,25 @@ func (r *recorder) ask(ctx context.Context) {
 	r.admin = &certs.RecordAdmin{User: user, Groups: groups, Verified: true}
 }
 
-// askInBackground asks, unless the apiserver has said or is being asked.
-func (r *recorder) askInBackground() {
+// askInBackground asks, unless the apiserver has said or is being asked;
+// the channel closes once the answer is in (nil: nothing asked).
+func (r *recorder) askInBackground() <-chan struct{} {
 	r.mu.Lock()
 	if r.admin != nil || r.whoami == nil || r.asking {
 		r.mu.Unlock()
-		return
+		return nil
 	}
 	r.asking = true
 	r.mu.Unlock()
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		r.ask(context.Background()) // bounded by the client's request timeout
 		r.mu.Lock()
 		r.asking = false
 		r.mu.Unlock()
 	}()
+	return done
 }
 
 // Read reads the record back: at most its last certs.MaxRecordRead bytes.

@@ -156,11 +156,12 @@ func NewRecordEntry(a RecordAction, s *Summary) RecordEntry {
 
 // RecordFindings are findings as the record keeps them, worst first as
 // given. Decided is left out: it restates the condition, and every issued
-// certificate has it.
+// certificate has it; so is unchecked, which says only that the request was
+// not decoded yet.
 func RecordFindings(fs []Finding) []RecordFinding {
 	out := make([]RecordFinding, 0, len(fs))
 	for _, f := range fs {
-		if f.ID != FindingDecided {
+		if f.ID != FindingDecided && f.ID != FindingUnchecked {
 			out = append(out, RecordFinding{ID: f.ID, Severity: f.Severity.String()})
 		}
 	}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+
+	"github.com/csrtui/csrtui/certs"
+	"github.com/csrtui/csrtui/cli"
+)
+
+func TestDefaultRecordPath(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "/var/state")
+	if p, err := defaultRecordPath(); err != nil || p != "/var/state/csrtui/decisions.jsonl" {
+		t.Errorf("XDG_STATE_HOME: %q %v", p, err)
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	// Unset, or relative (the spec says to ignore it then): ~/.local/state.
+	for _, v := range []string{"", "relative/state"} {
+		t.Setenv("XDG_STATE_HOME", v)
+		if p, err := defaultRecordPath(); err != nil || p != filepath.Join(home, ".local/state/csrtui/decisions.jsonl") {
+			t.Errorf("XDG_STATE_HOME=%q: %q %v", v, p, err)
+		}
+	}
+}
+
+// options as the command line leaves them, for --log.
+func logOptions(t *testing.T, args ...string) *options {
+	t.Helper()
+	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
+	cmd := newRootCommand(o, &bytes.Buffer{}, &bytes.Buffer{})
+	if err := cmd.ParseFlags(args); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestLogFlag(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	t.Chdir(t.TempDir())
+	for _, c := range []struct {
+		args []string
+		want string // "" for none
+	}{
+		{nil, filepath.Join(state, "csrtui", "decisions.jsonl")},
+		{[]string{"--log", "mine.jsonl"}, filepath.Join(mustGetwd(t), "mine.jsonl")},
+		{[]string{"--log="}, ""},
+		{[]string{"--demo"}, ""}, // the demo's cluster is make-believe
+		{[]string{"--demo", "--log", "/tmp/demo.jsonl"}, "/tmp/demo.jsonl"},
+		{[]string{"--demo", "--log="}, ""},
+	} {
+		rec, err := logOptions(t, c.args...).recorder(false)
+		got := ""
+		if rec != nil {
+			got = rec.Path()
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%q: %q %v, want %q", c.args, got, err, c.want)
+		}
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}
+
+// A path that can't take the record stops a command before it does
+// anything, and the console before it starts, with one line.
+func TestRecordThatCantBeKeptStopsBeforeActing(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "elsewhere"), link); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// No cluster is named: a command that got past the record would fail
+	// on the kubeconfig instead.
+	for _, c := range []struct {
+		log, want string
+	}{
+		{link, "is a symbolic link"},
+		{dir, "is a folder"},
+		{filepath.Join(file, "decisions.jsonl"), "not a directory"},
+	} {
+		for _, args := range [][]string{
+			{"approve", "x", "--log", c.log},
+			{"export", "x", "-o", "-", "--log", c.log},
+			{"--demo", "--log", c.log},
+		} {
+			var stdout, stderr bytes.Buffer
+			code := run(append(args, "--kubeconfig", filepath.Join(dir, "none")), &stdout, &stderr)
+			if code != cli.ExitError || !strings.Contains(stderr.String(), c.want) || !strings.Contains(stderr.String(), "--log= keeps none") ||
+				strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("%q: exit %d, stderr %q", args, code, stderr.String())
+			}
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "elsewhere")); err == nil {
+		t.Error("the link's target was created")
+	}
+}
+
+func TestRecorderStampsAndAppends(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "csrtui", "decisions.jsonl")
+	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	asked := 0
+	rec := &recorder{path: path, now: func() time.Time { return at }, waitForIdentity: true}
+	if err := rec.Check(); err != nil {
+		t.Fatal(err)
+	}
+	// Before it is connected, and when the apiserver can't say: the
+	// kubeconfig's user, marked unverified, asked once per command.
+	rec.connected("prod", "https://10.0.0.1:6443", "ops", func(context.Context) (string, []string, error) {
+		asked++
+		return "", nil, errors.New("could not ask the apiserver who csrtui is: connection refused")
+	})
+	for range 2 {
+		if err := rec.Record(t.Context(), certs.RecordEntry{Action: certs.RecordApprove, Name: "a"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.connected("prod", "https://10.0.0.1:6443", "ops", func(context.Context) (string, []string, error) {
+		asked++
+		return "kubernetes-admin", []string{"kubeadm:cluster-admins", "system:authenticated"}, nil
+	})
+	if err := rec.Record(t.Context(), certs.RecordEntry{Action: certs.RecordDeny, Name: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if asked != 2 {
+		t.Errorf("asked %d times", asked)
+	}
+	log, err := rec.Read()
+	if err != nil || len(log.Entries) != 3 || log.Unreadable != 0 {
+		t.Fatalf("%+v %v", log, err)
+	}
+	unknown, known := log.Entries[0], log.Entries[2]
+	if unknown.Admin.Verified || unknown.Admin.User != "ops" ||
+		unknown.Admin.Error != "identity unknown: could not ask the apiserver who csrtui is: connection refused" ||
+		unknown.Context != "prod" || unknown.Server != "https://10.0.0.1:6443" || !unknown.Time.Equal(at) {
+		t.Errorf("unknown admin: %+v", unknown)
+	}
+	if !known.Admin.Verified || known.Admin.User != "kubernetes-admin" || !slices.Equal(known.Admin.Groups, []string{"kubeadm:cluster-admins", "system:authenticated"}) {
+		t.Errorf("known admin: %+v", known.Admin)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v %v", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("folder mode %v %v", fi.Mode(), err)
+	}
+}
+
+// The console never waits for who the admin is: it asks in the background,
+// and records the kubeconfig's user meanwhile.
+func TestConsoleRecorderNeverWaits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "decisions.jsonl")
+	rec := &recorder{path: path}
+	release := make(chan struct{})
+	rec.connected("prod", "https://x", "ops", func(ctx context.Context) (string, []string, error) {
+		<-release // the apiserver is slow
+		return "jane", nil, nil
+	})
+	answered := rec.askInBackground()
+	// Written while the question is on its way.
+	if err := rec.Record(t.Context(), certs.RecordEntry{Action: certs.RecordApprove}); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	<-answered
+	if err := rec.Record(t.Context(), certs.RecordEntry{Action: certs.RecordDeny}); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := rec.Read()
+	if len(log.Entries) != 2 || log.Entries[0].Admin.Verified || log.Entries[0].Admin.Error != "identity unknown: the apiserver has not said yet" ||
+		!log.Entries[1].Admin.Verified || log.Entries[1].Admin.User != "jane" {
+		t.Errorf("%+v", log.Entries)
+	}
+}
+
+func TestReadRecord(t *testing.T) {
+	dir := t.TempDir()
+	if log, err := readRecord(filepath.Join(dir, "none"), 1<<20); err != nil || len(log.Entries) != 0 {
+		t.Errorf("no file: %+v %v", log, err)
+	}
+	path := filepath.Join(dir, "decisions.jsonl")
+	var data []byte
+	for _, n := range []string{"first", "second", "third"} {
+		line, _ := certs.MarshalRecordLine(certs.RecordEntry{Action: certs.RecordApprove, Name: n})
+		data = append(data, line...)
+	}
+	data = append(data, "garbage\n"...)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Only the end, when the file is longer than the limit: a line cut by
+	// the limit is dropped, not counted.
+	log, err := readRecord(path, int64(len(data)-20))
+	if err != nil || !log.Cut || log.Unreadable != 1 || len(log.Entries) != 2 || log.Entries[0].Name != "second" {
+		t.Errorf("cut: %+v %v", log, err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readRecord(link, 1<<20); !errors.Is(err, certs.ErrRecordNotAFile) {
+		t.Errorf("link: %v", err)
+	}
+	if _, err := readRecord(dir, 1<<20); !errors.Is(err, certs.ErrRecordNotAFile) {
+		t.Errorf("folder: %v", err)
+	}
+}
