@@ -46,7 +46,19 @@ func TestMain(m *testing.M) {
 		orphanHelper()
 		return
 	}
+	// The consoles and commands the tests run keep their record here, not in
+	// the state folder of whoever runs the tests.
+	state, err := os.MkdirTemp("", "csrtui-e2e-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := os.Setenv("XDG_STATE_HOME", state); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
+	_ = os.RemoveAll(state)
 	if shared.cp != nil {
 		if err := shared.cp.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stop shared control plane:", err)
