@@ -17,6 +17,7 @@ import (
 
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/e2e/controlplane"
+	"github.com/csrtui/csrtui/e2e/schema"
 )
 
 // recordLines reads the record as a program would: one JSON object per
@@ -181,6 +182,25 @@ func TestRecordAfterAScriptedSession(t *testing.T) {
 		t.Fatalf("the record's text reached the screen raw:\n%s", screen)
 	}
 	term.keys("q")
+
+	// Every line follows the README's example, field by field.
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented, err := schema.Example(readme, "record line")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[2:] { // after the garbage
+		if problems, err := schema.Problems([]byte(line), documented); err != nil || len(problems) > 0 {
+			t.Errorf("a line does not follow the README (%v):\n%s\n%s", err, line, strings.Join(problems, "\n"))
+		}
+	}
 
 	entries, others := recordLines(t, log)
 	type act struct{ action, name, outcome string }
