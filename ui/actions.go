@@ -45,13 +45,22 @@ func decideCmd(d Decider, rec Recorder, approve bool, name, uid, message string,
 		} else {
 			already, err = d.Deny(ctx, name, uid, message)
 		}
-		msg := decisionMsg{approve: approve, name: name, uid: uid, already: already, err: err}
-		if rec != nil {
-			entry.SetOutcome(already, err)
-			msg.recordErr = rec.Record(ctx, entry)
-		}
-		return msg
+		return decisionMsg{approve: approve, name: name, uid: uid, already: already, err: err,
+			recordErr: recordResult(ctx, rec, entry, already, err)}
 	}
+}
+
+// recordResult appends e, the line of an action, with the action's outcome
+// (certs.RecordEntry.SetOutcome), when rec keeps a record (nil: none, and
+// no error). Commands call it right after they act, so the line follows
+// what it records; Update says the error with the action's outcome
+// (Model.said).
+func recordResult(ctx context.Context, rec Recorder, e certs.RecordEntry, already *certs.Decided, err error) error {
+	if rec == nil {
+		return nil
+	}
+	e.SetOutcome(already, err)
+	return rec.Record(ctx, e)
 }
 
 // recordCmd appends entry to the record, what it is about saying whose
@@ -103,13 +112,12 @@ func writeCmd(rec Recorder, w fileWrite, overwrite bool) tea.Cmd {
 			}
 		}
 		msg := exportMsg{fileWrite: w, err: err}
-		if rec != nil && w.record.Action != "" {
+		if w.record.Action != "" {
 			e := w.record
 			if err == nil {
 				e.Files = []string{w.path}
 			}
-			e.SetOutcome(nil, err)
-			msg.recordErr = rec.Record(context.Background(), e)
+			msg.recordErr = recordResult(context.Background(), rec, e, nil, err)
 		}
 		return msg
 	}

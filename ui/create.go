@@ -517,9 +517,7 @@ func createCmd(cr Creator, rec Recorder, summarize func(*certificatesv1.Certific
 			if created == nil {
 				created = obj
 			}
-			e := certs.NewRecordEntry(certs.RecordCreate, summarize(created))
-			e.SetOutcome(nil, err)
-			msg.recordErr = rec.Record(ctx, e)
+			msg.recordErr = recordResult(ctx, rec, certs.NewRecordEntry(certs.RecordCreate, summarize(created)), nil, err)
 		}
 		return msg
 	}

@@ -179,8 +179,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.refreshDetails()
 	case decisionMsg:
-		m.setStatus(notRecorded(decisionStatus(msg, m.now()), msg.recordErr))
-		cmds = append(cmds, m.decided(msg), m.rereadRecord())
+		cmds = append(cmds, m.said(decisionStatus(msg, m.now()), msg.recordErr), m.decided(msg))
 	case recordedMsg:
 		cmds = append(cmds, m.recorded(msg))
 	case recordReadMsg:
@@ -200,9 +199,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.updateDialog(msg))
 		}
 	case createdMsg:
-		m.noteRecordErr(msg.recordErr)
-		m.setStatus(notRecorded(createdStatus(msg), msg.recordErr))
-		cmds = append(cmds, m.rereadRecord())
+		cmds = append(cmds, m.said(createdStatus(msg), msg.recordErr))
 		if msg.err == nil {
 			m.follow = msg.name
 			m.followCreated()
@@ -211,9 +208,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.exists {
 			cmds = append(cmds, m.open(newOverwrite(msg.fileWrite, &m.keys)))
 		} else {
-			m.noteRecordErr(msg.recordErr)
-			m.setStatus(notRecorded(exportStatus(msg), msg.recordErr))
-			cmds = append(cmds, m.rereadRecord())
+			cmds = append(cmds, m.said(exportStatus(msg), msg.recordErr))
 		}
 	case tea.PasteMsg:
 		cmds = append(cmds, m.handlePaste(msg))

@@ -34,9 +34,10 @@ type awaitingIssue struct {
 	message string // the approval's
 }
 
-// deleteRecord is the record's line of a delete of s, but for its outcome:
-// for the command that deletes, like decideCmd for a decision
-// (certs.RecordEntry.SetOutcome, then Recorder.Record).
+// deleteRecord is the record's line of a delete of s, but for its outcome,
+// built in Update. The command that deletes passes it to recordResult right
+// after the delete, as decideCmd does for a decision, and its message
+// carries the error back for Model.said.
 func (m *Model) deleteRecord(s *certs.Summary) certs.RecordEntry {
 	return m.recordOf(certs.RecordDelete, s)
 }
@@ -74,10 +75,18 @@ func (m *Model) exportRecord(w fileWrite) certs.RecordEntry {
 	return e
 }
 
+// said shows st, the outcome of an action, and that the record missed its
+// line when recordErr says so (counted for the header); the record is read
+// again while L shows it.
+func (m *Model) said(st status, recordErr error) tea.Cmd {
+	m.noteRecordErr(recordErr)
+	m.setStatus(notRecorded(st, recordErr))
+	return m.rereadRecord()
+}
+
 // decided takes the outcome of a decision: an approval this console wrote
 // waits for its certificate, to record it.
 func (m *Model) decided(msg decisionMsg) tea.Cmd {
-	m.noteRecordErr(msg.recordErr)
 	if !msg.approve || msg.err != nil || msg.already != nil || m.cfg.Recorder == nil {
 		return nil
 	}

@@ -427,3 +427,23 @@ func TestGoldenRecord(t *testing.T) {
 		h.golden(fmt.Sprintf("opened-%dx%d", size[0], size[1]))
 	}
 }
+
+// The line of a delete, for the command that deletes: the request as the
+// admin saw it, its findings, and the delete's outcome.
+func TestDeleteRecord(t *testing.T) {
+	rec := &fakeRecorder{}
+	h := newRecordedHarness(t, 80, 24, testSummaries(), rec)
+	e := h.m.deleteRecord(testSummaries()[1]) // csr-masters
+	gone := errors.New(`certificatesigningrequests.certificates.k8s.io "csr-masters" is forbidden: user may not delete`)
+	if err := recordResult(t.Context(), rec, e, nil, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := recordResult(t.Context(), nil, e, nil, nil); err != nil {
+		t.Fatalf("no record: %v", err)
+	}
+	es := rec.entries()
+	if len(es) != 1 || es[0].Action != certs.RecordDelete || es[0].UID != "uid-csr-masters" || es[0].Outcome != certs.OutcomeError ||
+		es[0].Detail != gone.Error() || len(es[0].Findings) != 3 || es[0].Findings[0].ID != certs.FindingMasters {
+		t.Errorf("delete line %+v", es)
+	}
+}
