@@ -30,8 +30,7 @@ type recordState struct {
 
 // awaitingIssue is an approval waiting for its certificate.
 type awaitingIssue struct {
-	name    string // raw
-	message string // the approval's
+	name string // raw
 }
 
 // deleteRecord is the record's line of a delete of s, but for its outcome,
