@@ -173,7 +173,7 @@ func readRecord(path string, limit int64) (certs.RecordLog, error) {
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return certs.RecordLog{}, fmt.Errorf("record %s is a symbolic link: %w", path, certs.ErrRecordNotAFile)
 	case !fi.Mode().IsRegular():
-		return certs.RecordLog{}, fmt.Errorf("record %s is not a regular file: %w", path, certs.ErrRecordNotAFile)
+		return certs.RecordLog{}, fmt.Errorf("record %s is a folder, a pipe, a device or a socket: %w", path, certs.ErrRecordNotAFile)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -184,7 +184,7 @@ func readRecord(path string, limit int64) (certs.RecordLog, error) {
 		return certs.RecordLog{}, err
 	}
 	if !fi.Mode().IsRegular() {
-		return certs.RecordLog{}, fmt.Errorf("record %s is not a regular file: %w", path, certs.ErrRecordNotAFile)
+		return certs.RecordLog{}, fmt.Errorf("record %s is a folder, a pipe, a device or a socket: %w", path, certs.ErrRecordNotAFile)
 	}
 	cut := fi.Size() > limit
 	if cut {

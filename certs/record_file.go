@@ -20,7 +20,7 @@ import (
 
 // ErrRecordNotAFile is wrapped by the error for a path that is not a
 // regular file: a symbolic link, a folder, a pipe, a device.
-var ErrRecordNotAFile = errors.New("not a regular file")
+var ErrRecordNotAFile = errors.New("csrtui appends only to a regular file")
 
 // CheckRecordFile makes sure path can take the record: its folder made
 // (0700) when missing, the file created (0600) when missing, and a regular

@@ -120,7 +120,7 @@ func TestRecordFailures(t *testing.T) {
 	}
 
 	f = newFakeCluster(janeLaptop(t), erinIssued(t))
-	r = &fakeRecorder{checkErr: errors.New("can't keep the record: record /x is a symbolic link: not a regular file (--log FILE names another file, --log= keeps none)")}
+	r = &fakeRecorder{checkErr: errors.New("can't keep the record: record /x is a symbolic link: csrtui appends only to a regular file (--log FILE names another file, --log= keeps none)")}
 	for _, args := range [][]string{
 		{"approve", "jane-laptop"},
 		{"deny", "jane-laptop"},
