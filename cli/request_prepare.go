@@ -111,6 +111,9 @@ func (o *RequestOptions) create(ctx context.Context) (*request, *certificatesv1.
 		// connection): keep its key for --resume.
 		return nil, nil, nil, fmt.Errorf("%w; its key stays in %s for: %s", err, r.keyFile, r.resumeCmd)
 	}
+	if apierrors.IsAlreadyExists(err) {
+		return nil, nil, nil, fmt.Errorf("%w, or if it is yours, wait for it with --resume %s", err, r.name)
+	}
 	return nil, nil, nil, err
 }
 
