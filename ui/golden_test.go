@@ -11,7 +11,7 @@ import (
 	"github.com/csrtui/csrtui/certs"
 )
 
-// TestGolden renders every screen at 80x24 and 120x40 and compares the text
+// TestGolden renders every screen at 80x24, 120x40 and 40x12 and compares the text
 // (colours stripped) with testdata/TestGolden/<screen>-<size>.golden.
 // go test ./ui -update rewrites them.
 func TestGolden(t *testing.T) {
@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 			h.run(h.press("y"))
 		}},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
 		for _, sc := range screens {
 			h := newHarness(t, size[0], size[1], testSummaries())
 			sc.setup(h)

@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -47,6 +48,11 @@ type Config struct {
 const (
 	defaultSidePanel = 160
 	headerHeight     = 2
+	// minWidth and minHeight are the smallest terminal the console draws
+	// itself on: a list row with its name, a dialog box, the header, the
+	// status and the help. Below either, it asks for a larger terminal.
+	minWidth  = 24
+	minHeight = 6
 )
 
 // Model is the root Bubble Tea model. It owns the data every child reads,
@@ -324,9 +330,13 @@ func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	if m.tooSmall() {
+		return m.tooSmallView()
+	}
 	var b strings.Builder
-	// One buffer for the whole screen: at 200x60 with colours, about 25 KB.
-	b.Grow((m.width + 24) * (m.height + 1))
+	// One buffer for the whole screen: at 200x60 with colours, about 25 KB
+	// (bounded: a terminal that says it is huge is mostly empty lines).
+	b.Grow(min((m.width+24)*(m.height+1), 1<<20))
 	b.WriteString(m.headerView())
 	b.WriteString("\n")
 	start := b.Len()
@@ -386,4 +396,23 @@ func joinColumns(b *strings.Builder, left, right string, lw, height int, sep str
 		b.WriteString(sep)
 		b.WriteString(r)
 	}
+}
+
+// tooSmall reports whether the terminal is below the smallest the console
+// draws itself on (and not yet sized, which is no size at all).
+func (m *Model) tooSmall() bool {
+	return m.width < minWidth || m.height < minHeight
+}
+
+// tooSmallView fills the terminal with what it lacks, cut to fit.
+func (m *Model) tooSmallView() string {
+	text := lit(fmt.Sprintf("Enlarge the terminal: csrtui needs %dx%d, this one is %dx%d.", minWidth, minHeight, m.width, m.height))
+	lines := cutLines(text, m.width, m.height)
+	for i, l := range lines {
+		lines[i] = m.st.muted.Render(l)
+	}
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }
