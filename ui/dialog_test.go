@@ -14,7 +14,7 @@ import (
 // opened readies d as Model.open does, without a model.
 func opened(t *testing.T, d dialog) dialog {
 	t.Helper()
-	st := newStyles(newTheme(true), true)
+	st := newStyles(newTheme(true), true, false)
 	d.SetStyles(&st)
 	d.SetSize(60, 20)
 	d.Init()

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -64,6 +65,8 @@ type Model struct {
 	keys keyMap
 
 	st        styles
+	dark      bool // the terminal's background, as it answered (dark until then)
+	colorless bool // the terminal shows no colours (NO_COLOR, TERM=dumb)
 	dialogBox lipgloss.Style
 	help      help.Model
 	fullHelp  bool
@@ -129,12 +132,14 @@ func New(cfg Config) *Model {
 		after: tea.Tick,
 	}
 	m.filter = newFilter(&m.keys)
-	m.setTheme(true)
+	m.dark = true
+	m.setTheme()
 	return m
 }
 
-func (m *Model) setTheme(isDark bool) {
-	m.st = newStyles(newTheme(isDark), isDark)
+// setTheme builds the styles for the terminal's background and colours.
+func (m *Model) setTheme() {
+	m.st = newStyles(newTheme(m.dark), m.dark, m.colorless)
 	m.help.Styles = m.st.help
 	m.filter.SetStyles(&m.st)
 	if m.dialog != nil {
@@ -163,7 +168,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 	case tea.BackgroundColorMsg:
-		m.setTheme(msg.IsDark())
+		m.dark = msg.IsDark()
+		m.setTheme()
+	case tea.ColorProfileMsg:
+		// Bubble Tea takes the colours out of what the console draws where
+		// the terminal has none; what colour alone said needs another mark.
+		m.colorless = msg.Profile != colorprofile.Unknown && msg.Profile <= colorprofile.ASCII
+		m.setTheme()
 	case snapshotMsg:
 		back, quit := m.setConn(!msg.loading, msg.err)
 		if quit != nil {

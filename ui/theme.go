@@ -71,7 +71,10 @@ type styles struct {
 	input textinput.Styles
 }
 
-func newStyles(t theme, isDark bool) styles {
+// newStyles builds the styles of theme t. On a terminal without colours
+// (colorless) the selected row and the badges are in reverse video, which
+// such terminals still show, where a background colour marked them.
+func newStyles(t theme, isDark, colorless bool) styles {
 	s := styles{
 		title:      lipgloss.NewStyle().Bold(true).Foreground(t.accent),
 		header:     lipgloss.NewStyle(),
@@ -92,6 +95,10 @@ func newStyles(t theme, isDark bool) styles {
 		input:      textinput.DefaultStyles(isDark),
 	}
 	s.input.Cursor.Blink = false
+	if colorless {
+		s.selected = lipgloss.NewStyle().Bold(true).Reverse(true)
+		s.badge = lipgloss.NewStyle().Bold(true).Reverse(true)
+	}
 	sev := func(c color.Color, bold bool) lipgloss.Style { return lipgloss.NewStyle().Foreground(c).Bold(bold) }
 	s.severity[certs.SeverityNone] = lipgloss.NewStyle()
 	s.severity[certs.SeverityInfo] = sev(t.info, false)
