@@ -38,6 +38,10 @@ type Config struct {
 	Permissions PermissionChecker
 	// ReadOnly disables every write to the cluster, said in the header.
 	ReadOnly bool
+	// Mouse has the terminal report the mouse: the wheel moves through the
+	// list and scrolls the detail, a click selects a row. The terminal's own
+	// text selection then needs shift held (option in iTerm2).
+	Mouse bool
 
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
@@ -217,6 +221,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus(exportStatus(msg))
 		}
+	case tea.MouseWheelMsg:
+		cmds = append(cmds, m.handleWheel(msg))
+	case tea.MouseClickMsg:
+		cmds = append(cmds, m.handleClick(msg))
 	case tea.PasteMsg:
 		cmds = append(cmds, m.handlePaste(msg))
 	case tea.KeyPressMsg:
@@ -333,6 +341,11 @@ func (m *Model) current() *certs.Summary {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if m.cfg.Mouse {
+		// Clicks and the wheel; not motion, which would wake the console
+		// at every move of the pointer.
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "csrtui"
 	return v
 }
