@@ -43,6 +43,15 @@ type Config struct {
 	// text selection then needs shift held (option in iTerm2).
 	Mouse bool
 
+	// Keys replace the default keys of the bindings named (KeyNames); check
+	// them with CheckKeys first.
+	Keys map[string][]string
+	// Colors replace the theme's default colours named (ColorNames).
+	Colors map[string]Color
+	// ExportDir is the folder the export and kubeconfig dialogs offer to
+	// write to ("": the working folder).
+	ExportDir string
+
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
 	// SidePanelWidth is the terminal width from which the detail of the
@@ -135,6 +144,8 @@ func New(cfg Config) *Model {
 		caps:  map[string]*capState{},
 		after: tea.Tick,
 	}
+	m.keys.apply(cfg.Keys)
+	m.list.keys = &m.keys
 	m.filter = newFilter(&m.keys)
 	m.dark = true
 	m.setTheme()
@@ -143,7 +154,7 @@ func New(cfg Config) *Model {
 
 // setTheme builds the styles for the terminal's background and colours.
 func (m *Model) setTheme() {
-	m.st = newStyles(newTheme(m.dark), m.dark, m.colorless)
+	m.st = newStyles(newTheme(m.dark, m.cfg.Colors), m.dark, m.colorless)
 	m.help.Styles = m.st.help
 	m.filter.SetStyles(&m.st)
 	if m.dialog != nil {

@@ -21,7 +21,7 @@ func fgSGR(c color.Color) string {
 func TestBackgroundRethemes(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.run(h.press("a")) // a dialog is open while the answer comes
-	dark, light := newTheme(true), newTheme(false)
+	dark, light := newTheme(true, nil), newTheme(false, nil)
 	if !strings.Contains(h.m.View().Content, fgSGR(dark.accent)) {
 		t.Fatal("before the terminal answers, the dark theme is not used")
 	}
@@ -53,11 +53,11 @@ func TestThemesAreReadable(t *testing.T) {
 		plain color.Color
 		other []string
 	}{
-		{"dark", newTheme(true), hex("#000000"), []string{"#1E1E1E", "#282C34", "#002B36", "#300A24"}},
-		{"light", newTheme(false), hex("#FFFFFF"), []string{"#FDF6E3", "#EEEEEE", "#FAFAFA"}},
+		{"dark", newTheme(true, nil), hex("#000000"), []string{"#1E1E1E", "#282C34", "#002B36", "#300A24"}},
+		{"light", newTheme(false, nil), hex("#FFFFFF"), []string{"#FDF6E3", "#EEEEEE", "#FAFAFA"}},
 	} {
 		fgs := map[string]color.Color{
-			"accent": tc.th.accent, "muted": tc.th.muted, "text": tc.th.text, "ok": tc.th.ok,
+			"accent": tc.th.accent, "muted": tc.th.muted, "ok": tc.th.ok,
 			"warn": tc.th.warn, "high": tc.th.high, "danger": tc.th.danger, "info": tc.th.info,
 		}
 		for name, fg := range fgs {
@@ -70,7 +70,7 @@ func TestThemesAreReadable(t *testing.T) {
 				}
 			}
 		}
-		if r := contrast(tc.th.text, tc.th.selectBg); r < 4.5 {
+		if r := contrast(tc.th.selectFg, tc.th.selectBg); r < 4.5 {
 			t.Errorf("%s theme: the selected row's contrast is %.2f", tc.name, r)
 		}
 		if r := contrast(tc.th.badgeFg, tc.th.badgeBg); r < 4.5 {
