@@ -49,7 +49,7 @@ type Config struct {
 	// Colors replace the theme's default colours named (ColorNames).
 	Colors map[string]Color
 	// ExportDir is the folder the export and kubeconfig dialogs offer to
-	// write to ("": the working folder).
+	// write to ("" or ".": the working folder).
 	ExportDir string
 
 	// Now is the clock for ages and time left (nil: time.Now).

@@ -147,9 +147,9 @@ func (p *promptDialog) listLines(n int) []string {
 }
 
 // offeredPath is where a dialog offers to write file: in dir, or in the
-// working folder, written so that it reads as relative, when dir is "".
+// working folder, written so that it reads as relative, when dir is "" or ".".
 func offeredPath(dir, file string) string {
-	if dir == "" {
+	if dir == "" || filepath.Clean(dir) == "." {
 		return "./" + file
 	}
 	return filepath.Join(dir, file)
