@@ -46,7 +46,17 @@ func TestMain(m *testing.M) {
 		orphanHelper()
 		return
 	}
+	// csrtui must not read the config file of whoever runs the tests: an
+	// empty config folder for every csrtui started here (the terminals pass
+	// it on, see startTerminal).
+	configHome, err := os.MkdirTemp("", "csrtui-e2e-config")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	_ = os.Setenv("XDG_CONFIG_HOME", configHome)
 	code := m.Run()
+	_ = os.RemoveAll(configHome)
 	if shared.cp != nil {
 		if err := shared.cp.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stop shared control plane:", err)
