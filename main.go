@@ -40,15 +40,30 @@ type options struct {
 	readOnly bool
 	policy   certs.Policy
 
-	// logPath is --log; logSet says it was given (--log= keeps no record).
-	logPath string
-	logSet  func() bool
+	// What the config file sets (config.go), besides flags' values.
+	configPath string // --config: "" reads none
+	exportDir  string // where exports go ("": the working folder)
+	// log is the record's path (record.go): the config file's log, which a
+	// --log flag bound to this field overrides. logSet says the file set it,
+	// logChanged that --log did: "" then keeps none. Neither: the default.
+	log        string
+	logSet     bool
+	logChanged func() bool
+	mouse      bool
+	keys       map[string][]string
+	colors     map[string]ui.Color
+
 	// commands is the record the commands keep, made once the flags are read.
 	commands struct {
 		once sync.Once
 		rec  *recorder
 		err  error
 	}
+}
+
+// newOptions are the defaults, before the config file and the flags.
+func newOptions() *options {
+	return &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy(), mouse: true}
 }
 
 func main() {
@@ -59,7 +74,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	silenceClientGo()
 
-	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
+	o := newOptions()
 	cmd := newRootCommand(o, stdout, stderr)
 	presentAs(cmd, os.Args[0])
 	cmd.SetArgs(args)
@@ -112,14 +127,17 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	})
 	cmd.CompletionOptions.DisableDefaultCmd = true // cli has its own, with an example
 
-	// kubectl's connection flags apply to every command, and so does --readonly.
+	// kubectl's connection flags apply to every command, and so do --readonly
+	// and --config.
 	o.kube.AddFlags(cmd.PersistentFlags())
 	cmd.PersistentFlags().BoolVar(&o.readOnly, "readonly", false,
 		"write nothing to the cluster: approve, deny and request are disabled (export still writes local files)")
-	cmd.PersistentFlags().StringVar(&o.logPath, "log", "",
+	cmd.PersistentFlags().StringVar(&o.log, "log", "",
 		"the record: append a line for every approve, deny, create and export to this file (default $XDG_STATE_HOME/csrtui/"+recordFile+
 			", or ~/.local/state/csrtui/"+recordFile+"; --log= keeps none)")
-	o.logSet = func() bool { return cmd.PersistentFlags().Changed("log") }
+	o.logChanged = func() bool { return cmd.PersistentFlags().Changed("log") }
+	cmd.PersistentFlags().StringVar(&o.configPath, "config", "",
+		"the config file (default $XDG_CONFIG_HOME/csrtui/config.yaml; --config= reads none): thresholds, keys, colours, the export folder")
 	f := cmd.Flags()
 	f.BoolVar(&o.demo, "demo", false, "run against a built-in demo cluster (no cluster needed)")
 	cli.AddPolicyFlags(f, &o.policy)
@@ -150,6 +168,14 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 			OutTerminal: isTerminal(stdout), ErrTerminal: isTerminal(stderr),
 		},
 	}
+	// Every command reads the config file once its flags are parsed.
+	cmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if err := o.loadConfig(c); err != nil {
+			return err
+		}
+		deps.ExportDir = o.exportDir
+		return nil
+	}
 	cmd.AddCommand(cli.Commands(deps, cmd)...)
 	return cmd
 }
@@ -158,11 +184,12 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 // or nil for none: --log= keeps none, and neither does the demo without
 // --log, whose cluster is make-believe: what it issues belongs in no ledger.
 func (o *options) recorder(waitForIdentity bool) (*recorder, error) {
-	path := o.logPath
+	path := o.log
+	set := o.logSet || (o.logChanged != nil && o.logChanged())
 	switch {
-	case o.logSet() && path == "":
+	case set && path == "":
 		return nil, nil
-	case o.logSet():
+	case set:
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return nil, fmt.Errorf("--log %s: %w", path, err)
@@ -227,17 +254,10 @@ func (o *options) runConsole(ctx context.Context) error {
 	}
 
 	watcher := client.Start(ctx, o.policy)
-	cfg := ui.Config{
-		Source:      watcher,
-		Decider:     client,
-		Inspector:   client,
-		Creator:     client,
-		Permissions: client,
-		ReadOnly:    o.readOnly,
-		Cluster:     ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo},
-		Policy:      o.policy,
-		Now:         now,
-	}
+	cfg := o.consoleConfig()
+	cfg.Source, cfg.Decider, cfg.Inspector, cfg.Creator, cfg.Permissions = watcher, client, client, client, client
+	cfg.Cluster = ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo}
+	cfg.Now = now
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
 		cfg.Kubeconfigs = client
 	}
@@ -286,6 +306,19 @@ func (o *options) runConsole(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// consoleConfig is what the command line and the config file tell the
+// console; runConsole adds the cluster.
+func (o *options) consoleConfig() ui.Config {
+	return ui.Config{
+		ReadOnly:  o.readOnly,
+		Policy:    o.policy,
+		Keys:      o.keys,
+		Colors:    o.colors,
+		ExportDir: o.exportDir,
+		Mouse:     o.mouse,
+	}
 }
 
 // silenceClientGo keeps client-go's logs and server warnings off the admin's

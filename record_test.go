@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/cli-runtime/pkg/genericclioptions"
-
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/cli"
 )
@@ -36,7 +34,7 @@ func TestDefaultRecordPath(t *testing.T) {
 // options as the command line leaves them, for --log.
 func logOptions(t *testing.T, args ...string) *options {
 	t.Helper()
-	o := &options{kube: genericclioptions.NewConfigFlags(true), policy: certs.DefaultPolicy()}
+	o := newOptions()
 	cmd := newRootCommand(o, &bytes.Buffer{}, &bytes.Buffer{})
 	if err := cmd.ParseFlags(args); err != nil {
 		t.Fatal(err)

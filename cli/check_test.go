@@ -119,6 +119,27 @@ func TestExport(t *testing.T) {
 	}
 }
 
+// Without -o, export writes to the configured folder.
+func TestExportToExportDir(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := filepath.Join(t.TempDir(), "certs")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeCluster(erinIssued(t))
+	d := deps(f)
+	d.ExportDir = dir
+	out, errOut, code := run(t, d, "export", "erin-dashboard")
+	path := filepath.Join(dir, "erin-dashboard.crt")
+	if out != path+"\n" || errOut != "" || code != ExitOK {
+		t.Fatalf("exit %d %q %q", code, out, errOut)
+	}
+	assertFile(t, path, string(f.csrs["erin-dashboard"].Status.Certificate), 0o644)
+	if _, err := os.Stat("erin-dashboard.crt"); err == nil {
+		t.Fatal("also written to the working folder")
+	}
+}
+
 func TestExportRefusesWhatItCannotWrite(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)

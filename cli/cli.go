@@ -89,6 +89,10 @@ type Deps struct {
 	Connect func(ctx context.Context) (Cluster, error)
 	Streams Streams
 	Now     func() time.Time // time.Now when nil
+	// ExportDir is the folder export writes to when -o is not given ("":
+	// the working folder): the config file's export-dir. It is read when a
+	// command runs, after the config file.
+	ExportDir string
 	// ReadOnly reports whether --readonly was given: the commands that write
 	// to the cluster (approve, deny, request) refuse before connecting. It is
 	// read when a command runs, after the flags are parsed; nil means false.

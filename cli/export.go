@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -50,7 +51,7 @@ to the apiserver as a user.`,
 		RunE:              runOptions(o),
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Output, "output", "o", "", "where to write the certificate: a file, or - for stdout (default ./NAME.crt)")
+	f.StringVarP(&o.Output, "output", "o", "", "where to write the certificate: a file, or - for stdout (default NAME.crt in the config file's export-dir, else in the working folder)")
 	f.StringVar(&o.Kubeconfig, "write-kubeconfig", "", "also write a kubeconfig for the certificate's user to this file")
 	f.StringVar(&o.KeyPath, "key-path", "", "the user's key file, as the kubeconfig names it (default <CN>.key; relative paths are relative to the kubeconfig)")
 	f.BoolVar(&o.Force, "force", false, "replace existing files")
@@ -67,6 +68,9 @@ func (o *ExportOptions) Complete(args []string) error {
 	if o.Output == "" {
 		// Names from the cluster are never paths as they are.
 		o.Output = certs.SafeFileName(o.Name) + ".crt"
+		if o.deps.ExportDir != "" {
+			o.Output = filepath.Join(o.deps.ExportDir, o.Output)
+		}
 	}
 	return nil
 }

@@ -112,6 +112,9 @@ func (o *RequestOptions) create(ctx context.Context) (*request, *certificatesv1.
 		// connection): keep its key for --resume.
 		return r, nil, nil, fmt.Errorf("%w; its key stays in %s for: %s", err, r.keyFile, r.resumeCmd)
 	}
+	if apierrors.IsAlreadyExists(err) {
+		return r, nil, nil, fmt.Errorf("%w, or if it is yours, wait for it with --resume %s", err, r.name)
+	}
 	return r, nil, nil, err // r: the record of the try
 }
 

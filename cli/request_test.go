@@ -361,9 +361,21 @@ func TestRequestLeavesNothingWhenTheClusterRefuses(t *testing.T) {
 		t.Errorf("files were left: %v", entries)
 	}
 
+	// The name is taken: perhaps by the user's own earlier request.
+	f = newFakeCluster()
+	f.createErr = &wrapped{msg: `a certificate signing request named "jane-laptop" already exists: choose another name`,
+		err: apierrors.NewAlreadyExists(certificatesv1.Resource("certificatesigningrequests"), "jane-laptop")}
+	_, errOut, code = run(t, deps(f), "request", "--cn", "jane", "--out", dir, "--name", "jane-laptop")
+	if code != ExitError || errOut != `csrtui: a certificate signing request named "jane-laptop" already exists: choose another name, or if it is yours, wait for it with --resume jane-laptop`+"\n" {
+		t.Errorf("taken: exit %d %q", code, errOut)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files were left: %v", entries)
+	}
+
 	// No answer: the request may exist, so its key stays for --resume.
 	f = newFakeCluster()
-	f.createErr = errors.New(`could not create "jane-laptop": the apiserver did not answer in time (it may or may not exist now: look with --resume)`)
+	f.createErr = errors.New(`could not create "jane-laptop": the apiserver did not answer in time (it may or may not exist now)`)
 	_, errOut, code = run(t, deps(f), "request", "--cn", "jane", "--out", dir, "--name", "jane-laptop")
 	if code != ExitError || !strings.HasSuffix(errOut, "; its key stays in "+dir+"/jane-laptop.key for: csrtui request --resume jane-laptop --out "+dir+"\n") {
 		t.Errorf("timeout: exit %d %q", code, errOut)

@@ -46,19 +46,24 @@ func TestMain(m *testing.M) {
 		orphanHelper()
 		return
 	}
-	// The consoles and commands the tests run keep their record here, not in
-	// the state folder of whoever runs the tests.
-	state, err := os.MkdirTemp("", "csrtui-e2e-state-")
+	// csrtui must not read the config file of whoever runs the tests, nor
+	// keep its record in their state folder: empty folders for every csrtui
+	// started here (the terminals pass them on, see startTerminal).
+	configHome, err := os.MkdirTemp("", "csrtui-e2e-config")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := os.Setenv("XDG_STATE_HOME", state); err != nil {
+	stateHome, err := os.MkdirTemp("", "csrtui-e2e-state")
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	_ = os.Setenv("XDG_CONFIG_HOME", configHome)
+	_ = os.Setenv("XDG_STATE_HOME", stateHome)
 	code := m.Run()
-	_ = os.RemoveAll(state)
+	_ = os.RemoveAll(configHome)
+	_ = os.RemoveAll(stateHome)
 	if shared.cp != nil {
 		if err := shared.cp.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stop shared control plane:", err)

@@ -77,10 +77,8 @@ func startTerminal(t *testing.T, width, height int, dir string, env []string, ar
 	// process and never reports the status. remain-on-exit keeps the last screen
 	// readable after the program ends.
 	cmd := []string{"sh", "-c", `"$@"; echo $? > "$0"`, term.status,
-		"env", "-i", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm-256color", "LANG=C.UTF-8",
-		// The record of every console goes where TestMain says, never into the
-		// state folder of whoever runs the tests.
-		"XDG_STATE_HOME=" + os.Getenv("XDG_STATE_HOME")}
+		"env", "-i", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "XDG_CONFIG_HOME=" + os.Getenv("XDG_CONFIG_HOME"),
+		"XDG_STATE_HOME=" + os.Getenv("XDG_STATE_HOME"), "TERM=xterm-256color", "LANG=C.UTF-8"}
 	cmd = append(cmd, env...)
 	cmd = append(cmd, argv...)
 	args := []string{"-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-s", term.target,

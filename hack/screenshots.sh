@@ -23,9 +23,10 @@ socket="csrtui-screenshots-$$"
 tmux_() { tmux -L "$socket" "$@"; }
 trap 'tmux_ kill-server 2>/dev/null || true' EXIT
 # A fixed size, a minimal environment and a true-colour terminal, whoever runs it.
+# No config file: the pictures show the default keys and colours.
 tmux_ -f /dev/null new-session -d -s shot -x 120 -y 15 \
   env -i PATH="$PATH" HOME="$HOME" TERM=xterm-256color COLORTERM=truecolor LANG=C.UTF-8 \
-  CSRTUI_DEMO_STILL=2026-05-04T12:00:00Z "$bin" --demo
+  CSRTUI_DEMO_STILL=2026-05-04T12:00:00Z "$bin" --demo --config=
 tmux_ set-option -t shot remain-on-exit on >/dev/null
 
 # size ROWS: the terminal's height for the next picture, 120 columns wide.

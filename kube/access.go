@@ -3,7 +3,6 @@ package kube
 import (
 	"context"
 	"slices"
-	"sync"
 
 	"github.com/csrtui/csrtui/certs"
 
@@ -29,19 +28,14 @@ func (c *Client) selfAllowed(ctx context.Context, attrs authorizationv1.Resource
 // which every authenticated identity has), could do: one SubjectAccessReview for
 // each of certs.CapabilityProbes.
 func (c *Client) Capabilities(ctx context.Context, user string, groups []string) ([]certs.Capability, error) {
-	ctx, cancel := c.bound(ctx)
-	defer cancel()
-
 	groups = slices.Clone(groups)
 	if !slices.Contains(groups, "system:authenticated") {
 		groups = append(groups, "system:authenticated")
 	}
 	probes := certs.CapabilityProbes()
-	errs := make([]error, len(probes))
-	var wg sync.WaitGroup
-	for i := range probes {
-		wg.Go(func() {
-			p := &probes[i]
+	err := c.reviewEach(ctx, len(probes),
+		func(ctx context.Context, i int) (authorizationv1.SubjectAccessReviewStatus, error) {
+			p := probes[i]
 			review, err := c.Interface.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{
 				Spec: authorizationv1.SubjectAccessReviewSpec{
 					User:   user,
@@ -52,21 +46,13 @@ func (c *Client) Capabilities(ctx context.Context, user string, groups []string)
 				},
 			}, metav1.CreateOptions{})
 			if err != nil {
-				errs[i] = err
-				return
+				return authorizationv1.SubjectAccessReviewStatus{}, err
 			}
-			p.Allowed = review.Status.Allowed
-			p.Reason = review.Status.Reason
-			if p.Reason == "" && review.Status.EvaluationError != "" {
-				p.Reason = review.Status.EvaluationError
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, accessCheckError("subjectaccessreviews", err)
-		}
+			return review.Status, nil
+		},
+		func(i int, allowed bool, reason string) { probes[i].Allowed, probes[i].Reason = allowed, reason })
+	if err != nil {
+		return nil, accessCheckError("subjectaccessreviews", err)
 	}
 	return probes, nil
 }

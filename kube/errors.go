@@ -268,13 +268,13 @@ func createError(name string, err error) error {
 	case errors.Is(err, ErrReadOnly):
 		msg = fmt.Sprintf("%v: creating %q is disabled", err, name)
 	case apierrors.IsAlreadyExists(err):
-		msg = fmt.Sprintf("a certificate signing request named %q already exists: choose another name, or wait for that one with --resume", name)
+		msg = fmt.Sprintf("a certificate signing request named %q already exists: choose another name", name)
 	case apierrors.IsForbidden(err):
 		msg = "may not create certificate signing requests: csrtui needs create on certificatesigningrequests (group certificates.k8s.io); the server said: " + errOneLine(err)
 	case apierrors.IsInvalid(err):
 		msg = fmt.Sprintf("the apiserver refused the request %q: %s", name, errOneLine(err))
 	case timedOut(err):
-		msg = fmt.Sprintf("could not create %q: %s (it may or may not exist now: look with --resume)", name, describe(err))
+		msg = fmt.Sprintf("could not create %q: %s (it may or may not exist now)", name, describe(err))
 	default:
 		msg = fmt.Sprintf("could not create %q: %s", name, describe(err))
 	}
@@ -296,7 +296,7 @@ func waitError(name string, err error) error {
 	case apierrors.IsForbidden(err):
 		msg = fmt.Sprintf("may not watch %q: csrtui needs watch on certificatesigningrequests (group certificates.k8s.io), which may be limited to this name", name)
 	case apierrors.IsGone(err), apierrors.IsResourceExpired(err):
-		msg = fmt.Sprintf("lost track of %q: the apiserver no longer has its history; wait again with --resume", name)
+		msg = fmt.Sprintf("lost track of %q: the apiserver no longer has its history", name)
 	default:
 		msg = fmt.Sprintf("stopped waiting for %q: %s", name, reason(err))
 	}

@@ -2,7 +2,6 @@ package kube
 
 import (
 	"context"
-	"sync"
 
 	"github.com/csrtui/csrtui/certs"
 
@@ -11,8 +10,8 @@ import (
 )
 
 // Permissions asks the apiserver what csrtui's own identity may do: one
-// SelfSubjectAccessReview for each of certs.PermissionProbes(signers), all at
-// once, within the request timeout.
+// SelfSubjectAccessReview for each of certs.PermissionProbes(signers), a few at
+// a time, all within the request timeout.
 //
 // SelfSubjectAccessReviews rather than one SelfSubjectRulesReview: a rules
 // review lists what RBAC grants, but is not authoritative when the cluster
@@ -21,36 +20,23 @@ import (
 // admission plugin checks. An access review asks every authorizer exactly the
 // question the real request will ask, approve on signers included.
 func (c *Client) Permissions(ctx context.Context, signers []string) (certs.Permissions, error) {
-	ctx, cancel := c.bound(ctx)
-	defer cancel()
-
 	probes := certs.PermissionProbes(signers)
-	errs := make([]error, len(probes))
-	var wg sync.WaitGroup
-	for i := range probes {
-		wg.Go(func() {
-			p := &probes[i]
+	err := c.reviewEach(ctx, len(probes),
+		func(ctx context.Context, i int) (authorizationv1.SubjectAccessReviewStatus, error) {
+			p := probes[i]
 			review, err := c.Interface.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
 				Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
 					Verb: p.Verb, Group: p.Group, Resource: p.Resource, Subresource: p.Subresource, Name: p.Name,
 				}},
 			}, metav1.CreateOptions{})
 			if err != nil {
-				errs[i] = err
-				return
+				return authorizationv1.SubjectAccessReviewStatus{}, err
 			}
-			p.Allowed = review.Status.Allowed
-			p.Reason = review.Status.Reason
-			if p.Reason == "" && review.Status.EvaluationError != "" {
-				p.Reason = review.Status.EvaluationError
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return certs.Permissions{}, permissionsError(err)
-		}
+			return review.Status, nil
+		},
+		func(i int, allowed bool, reason string) { probes[i].Allowed, probes[i].Reason = allowed, reason })
+	if err != nil {
+		return certs.Permissions{}, permissionsError(err)
 	}
 	return certs.Permissions{Answers: probes}, nil
 }

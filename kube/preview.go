@@ -2,10 +2,8 @@ package kube
 
 import (
 	"context"
-	"fmt"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -27,11 +25,7 @@ func (c *Client) Preview(ctx context.Context, csr *certificatesv1.CertificateSig
 	return out, nil
 }
 
-// previewError explains why the dry run refused csr name: as createError
-// does, but nothing is waited for here, so a taken name just needs another.
+// previewError explains why the dry run refused csr name, as createError does.
 func previewError(name string, err error) error {
-	if apierrors.IsAlreadyExists(err) {
-		return &actionError{msg: fmt.Sprintf("a certificate signing request named %q already exists: choose another name", name), err: err}
-	}
 	return createError(name, err)
 }

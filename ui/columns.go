@@ -30,6 +30,10 @@ var colTitles = [numCols]string{"NAME", "AGE", "SIGNER", "REQUESTOR", "SUBJECT",
 // on narrower lists the detail says them.
 const wideList = 130
 
+// narrowList is the width below which the list shows the name and the
+// condition only: AGE goes, so that names stay readable at 40 columns.
+const narrowList = 50
+
 // markerWidth is the severity marker in front of each row.
 const markerWidth = 2
 
@@ -105,6 +109,9 @@ func (l *listModel) layout() {
 	if l.width < wideList {
 		l.show[colIssued], l.show[colCleanup] = false, false
 	}
+	if l.width < narrowList {
+		l.show[colAge] = false
+	}
 	for _, c := range dropOrder {
 		if fixedWidth()+minFlex() <= l.width {
 			break
@@ -145,8 +152,17 @@ func (l *listModel) layout() {
 			}
 		}
 	}
-	if avail < 0 { // narrower than every minimum: the name takes what is left
-		l.widths[colName] = max(l.widths[colName]+avail, 4)
+	// Narrower than every minimum: the name, then the condition, then the
+	// rest give up cells until the row fits, down to one each.
+	for _, c := range []int{colName, colCondition, colSubject, colSigner, colRequestor, colAge, colDuration} {
+		if avail >= 0 {
+			break
+		}
+		if l.show[c] {
+			give := min(-avail, l.widths[c]-1)
+			l.widths[c] -= give
+			avail += give
+		}
 	}
 
 	var b strings.Builder

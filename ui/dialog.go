@@ -164,7 +164,7 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 			m.setStatus(infoStatus(noCertificateText(s)))
 			return nil
 		}
-		p, err := newExportPrompt(s, &m.keys)
+		p, err := newExportPrompt(s, &m.keys, m.cfg.ExportDir)
 		if err != nil {
 			m.setStatus(errStatus(certs.Concat(certs.Sanitize(s.Name), lit(": the certificate can't be exported: "), certs.Sanitize(err.Error()))))
 			return nil
@@ -197,7 +197,7 @@ func (m *Model) kubeconfigDialog(s *certs.Summary) (*kubeconfigDialog, status) {
 	cluster, err := m.cfg.Kubeconfigs.KubeconfigCluster()
 	if err == nil {
 		var k *kubeconfigDialog
-		if k, err = newKubeconfigDialog(s, cluster, &m.keys, m.now()); err == nil {
+		if k, err = newKubeconfigDialog(s, cluster, &m.keys, m.cfg.ExportDir, m.now()); err == nil {
 			return k, status{}
 		}
 	}

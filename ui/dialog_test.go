@@ -14,7 +14,7 @@ import (
 // opened readies d as Model.open does, without a model.
 func opened(t *testing.T, d dialog) dialog {
 	t.Helper()
-	st := newStyles(newTheme(true), true)
+	st := newStyles(newTheme(true, nil), true, false)
 	d.SetStyles(&st)
 	d.SetSize(60, 20)
 	d.Init()
@@ -121,7 +121,7 @@ func TestConfirmOutcomes(t *testing.T) {
 // exportPrompt is the export dialog for s, which must have a certificate.
 func exportPrompt(t *testing.T, s *certs.Summary, keys *keyMap) *promptDialog {
 	t.Helper()
-	p, err := newExportPrompt(s, keys)
+	p, err := newExportPrompt(s, keys, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,17 +1,23 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
-// TestGolden renders every screen at 80x24 and 120x40 and compares the text
+// TestGolden renders every screen at 80x24, 120x40 and 40x12 and compares the text
 // (colours stripped) with testdata/TestGolden/<screen>-<size>.golden.
 // go test ./ui -update rewrites them.
 func TestGolden(t *testing.T) {
@@ -39,7 +45,7 @@ func TestGolden(t *testing.T) {
 			h.run(h.press("y"))
 		}},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {40, 12}} {
 		for _, sc := range screens {
 			h := newHarness(t, size[0], size[1], testSummaries())
 			sc.setup(h)
@@ -136,4 +142,83 @@ func hostileRunes(view string) string {
 		}
 	}
 	return ""
+}
+
+// TestGoldenNoColor draws the screens that tell severity and state as a
+// terminal without colours gets them (NO_COLOR: Bubble Tea's renderer takes
+// the colours out, as colorprofile.Writer does here): no colour escape
+// reaches it, the selected row and the badges are in reverse video, and
+// severity reads as words and markers. The text is compared with
+// testdata/TestGoldenNoColor/<screen>-80x24.golden.
+func TestGoldenNoColor(t *testing.T) {
+	screens := []struct {
+		name    string
+		setup   func(h *harness)
+		reverse []string // text that must be in reverse video
+	}{
+		{"list", func(h *harness) { h.press("j") }, []string{" DEMO ", "!!>csr-masters"}},
+		{"detail-critical", func(h *harness) { h.run(h.press("j", "enter")) }, nil},
+		{"confirm-critical", func(h *harness) { h.run(h.press("j", "a")) }, nil},
+		{"help", func(h *harness) { h.press("?") }, nil},
+		{"status-error", func(h *harness) {
+			h.dec.err = fmt.Errorf("the apiserver said no")
+			h.run(h.press("a"))
+			h.run(h.press("y"))
+		}, nil},
+	}
+	for _, sc := range screens {
+		h := newHarness(t, 80, 24, testSummaries())
+		h.send(tea.ColorProfileMsg{Profile: colorprofile.ASCII})
+		sc.setup(h)
+		var out bytes.Buffer
+		w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.ASCII}
+		if _, err := io.WriteString(w, h.m.View().Content); err != nil {
+			t.Fatal(err)
+		}
+		for _, seq := range sgr.FindAllString(out.String(), -1) {
+			if colourSGR(seq) {
+				t.Errorf("%s: a colour reaches a terminal without colours: %q", sc.name, seq)
+			}
+		}
+		for _, r := range sc.reverse {
+			if !inReverse(out.String(), r) {
+				t.Errorf("%s: %q is not in reverse video:\n%q", sc.name, r, out.String())
+			}
+		}
+		checkFrame(t, sc.name, h.view(), 80, 24)
+		h.golden(sc.name + "-80x24")
+	}
+}
+
+// colourSGR reports whether an SGR sequence sets a colour: foreground,
+// background or underline, in any of the 16, 256 or direct forms.
+func colourSGR(seq string) bool {
+	params := strings.FieldsFunc(strings.TrimSuffix(strings.TrimPrefix(seq, "\x1b["), "m"), func(r rune) bool { return r == ';' || r == ':' })
+	for _, p := range params {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return true
+		}
+		switch {
+		case n >= 30 && n <= 38, n >= 40 && n <= 48, n == 58, n >= 90 && n <= 97, n >= 100 && n <= 107:
+			return true
+		}
+	}
+	return false
+}
+
+// inReverse reports whether text is drawn in reverse video in out: the last
+// SGR before it sets 7.
+func inReverse(out, text string) bool {
+	i := strings.Index(out, text)
+	if i < 0 {
+		return false
+	}
+	seqs := sgr.FindAllStringIndex(out[:i], -1)
+	if len(seqs) == 0 {
+		return false
+	}
+	last := out[seqs[len(seqs)-1][0]:seqs[len(seqs)-1][1]]
+	params := strings.Split(strings.TrimSuffix(strings.TrimPrefix(last, "\x1b["), "m"), ";")
+	return slices.Contains(params, "7")
 }

@@ -6,25 +6,69 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/csrtui/csrtui/certs"
 )
 
-// helpView is the help bar: the keys that apply now, or all of them. It is
-// the one place key hints are drawn.
+// helpView is the help bar: the keys that apply now, or all of them when
+// they fit the terminal. It is the one place key hints are drawn.
 func (m *Model) helpView() string {
-	v := m.help.View(m.helpKeys())
-	// bubbles' help still adds the item that does not fit when its
-	// ellipsis would not fit either (help/help.go shouldAddItem): cut what
-	// would be drawn past the edge.
-	if m.width <= 0 || !strings.Contains(v, "\n") && ansi.StringWidth(v) <= m.width {
-		return v
+	keys := m.helpKeys()
+	if m.help.ShowAll {
+		// The full help leaves the header, the status and two lines of body
+		// (the list's column titles and a row).
+		full := m.help.FullHelpView(keys.FullHelp())
+		if lipgloss.Height(full) <= m.height-headerHeight-3 {
+			return clipLines(full, m.width)
+		}
 	}
-	lines := strings.Split(v, "\n")
+	return m.shortHelp(keys.ShortHelp())
+}
+
+// shortHelp is the help bar's one line: the bindings that fit the width,
+// then an ellipsis when some do not. (help.Model's own adds every binding
+// after the first that does not fit when the ellipsis does not fit either.)
+func (m *Model) shortHelp(bindings []key.Binding) string {
+	st := &m.help.Styles
+	sep := st.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
+	sepW := lipgloss.Width(sep)
+	var b strings.Builder
+	total := 0
+	for _, kb := range bindings {
+		if !kb.Enabled() {
+			continue
+		}
+		h := kb.Help()
+		w := lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc)
+		if total > 0 {
+			w += sepW
+		}
+		if total+w > m.width {
+			tail := " " + st.Ellipsis.Inline(true).Render(m.help.Ellipsis)
+			if total+lipgloss.Width(tail) < m.width {
+				b.WriteString(tail)
+			}
+			break
+		}
+		if total > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(st.ShortKey.Inline(true).Render(h.Key))
+		b.WriteString(" ")
+		b.WriteString(st.ShortDesc.Inline(true).Render(h.Desc))
+		total += w
+	}
+	return b.String()
+}
+
+// clipLines cuts every line of s to w cells.
+func clipLines(s string, w int) string {
+	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		if ansi.StringWidth(l) > m.width {
-			lines[i] = ansi.Truncate(l, m.width, "…")
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -1,7 +1,13 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -33,9 +39,9 @@ type keyMap struct {
 	Pending    key.Binding
 	Record     key.Binding // open the record
 
-	// The record.
-	StillValid  key.Binding // tab: the certificates still valid
-	RecordLines key.Binding // tab: back to the lines
+	// The record: its lines, or the certificates still valid (the help
+	// says which it goes to).
+	StillValid key.Binding
 
 	// Everywhere the keys are not text.
 	Help      key.Binding
@@ -91,8 +97,7 @@ func defaultKeyMap() keyMap {
 		Pending:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pending")),
 		Record:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "record")),
 
-		StillValid:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "still valid")),
-		RecordLines: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "all lines")),
+		StillValid: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "still valid")),
 
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -156,3 +161,279 @@ type helpKeys struct {
 
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+// A config file rebinds keys by the names in bindingTable (Config.Keys,
+// checked first with CheckKeys). A binding added to keyMap becomes
+// configurable with one line there.
+
+// screen is a set of places where bindings are matched together: a key
+// bound to two of them there would do only one of the two things.
+type screen uint8
+
+const (
+	onList screen = 1 << iota
+	onDetail
+	onApproval // the approve dialog, where the deny key still denies
+	onRecord   // the record (L)
+)
+
+// screens are the screens in the order problems name them.
+var screens = []struct {
+	s    screen
+	name string
+}{{onList, "the list"}, {onDetail, "the detail"}, {onApproval, "the approve dialog"}, {onRecord, "the record"}}
+
+// bindingEntry is a binding of keyMap by the name a config file gives it.
+type bindingEntry struct {
+	name    string
+	binding func(*keyMap) *key.Binding
+	on      screen // where it is matched
+	fixed   bool   // its keys can't be changed
+}
+
+// bindingTable names the bindings of keyMap a config file may set, and the
+// screens each is matched on. Fixed bindings can't be rebound: they are here
+// because their keys are taken on their screens. Inside dialogs and forms,
+// where letters are text, the keys are fixed: enter, esc, tab, the arrows,
+// and y and n for a decision, the same on every machine.
+var bindingTable = []bindingEntry{
+	{"up", func(k *keyMap) *key.Binding { return &k.Up }, onList | onDetail | onRecord, false},
+	{"down", func(k *keyMap) *key.Binding { return &k.Down }, onList | onDetail | onRecord, false},
+	{"page-up", func(k *keyMap) *key.Binding { return &k.PageUp }, onList | onDetail | onRecord, false},
+	{"page-down", func(k *keyMap) *key.Binding { return &k.PageDown }, onList | onDetail | onRecord, false},
+	{"first", func(k *keyMap) *key.Binding { return &k.Home }, onList | onDetail | onRecord, false},
+	{"last", func(k *keyMap) *key.Binding { return &k.End }, onList | onDetail | onRecord, false},
+	{"open", func(k *keyMap) *key.Binding { return &k.Open }, onList | onRecord, false},
+	{"back", func(k *keyMap) *key.Binding { return &k.Back }, onList | onDetail | onRecord, false},
+	{"approve", func(k *keyMap) *key.Binding { return &k.Approve }, onList | onDetail, false},
+	{"deny", func(k *keyMap) *key.Binding { return &k.Deny }, onList | onDetail | onApproval, false},
+	{"export", func(k *keyMap) *key.Binding { return &k.Export }, onList | onDetail, false},
+	{"kubeconfig", func(k *keyMap) *key.Binding { return &k.Kubeconfig }, onList | onDetail, false},
+	{"create", func(k *keyMap) *key.Binding { return &k.Create }, onList | onDetail, false},
+	{"filter", func(k *keyMap) *key.Binding { return &k.Filter }, onList | onRecord, false},
+	{"pending", func(k *keyMap) *key.Binding { return &k.Pending }, onList, false},
+	{"record", func(k *keyMap) *key.Binding { return &k.Record }, onList | onDetail, false},
+	{"still-valid", func(k *keyMap) *key.Binding { return &k.StillValid }, onRecord, false},
+	{"help", func(k *keyMap) *key.Binding { return &k.Help }, onList | onDetail | onRecord, false},
+	{"quit", func(k *keyMap) *key.Binding { return &k.Quit }, onList | onDetail | onRecord, false},
+
+	{"interrupt", func(k *keyMap) *key.Binding { return &k.Interrupt }, onList | onDetail | onApproval | onRecord, true},
+	{"confirm", func(k *keyMap) *key.Binding { return &k.Confirm }, onApproval, true},
+	{"no", func(k *keyMap) *key.Binding { return &k.No }, onApproval, true},
+	{"close", func(k *keyMap) *key.Binding { return &k.Close }, onApproval, true},
+	{"cancel", func(k *keyMap) *key.Binding { return &k.Cancel }, onApproval, true},
+	{"dismiss", func(k *keyMap) *key.Binding { return &k.Dismiss }, onApproval, true},
+	{"submit-name", func(k *keyMap) *key.Binding { return &k.SubmitName }, onApproval, true},
+}
+
+// KeyNames are the names of the bindings a config file may set, in the
+// order the help lists them.
+func KeyNames() []string {
+	var names []string
+	for _, b := range bindingTable {
+		if !b.fixed {
+			names = append(names, b.name)
+		}
+	}
+	return names
+}
+
+// DefaultKeys are the keys of every binding a config file may set, by name.
+func DefaultKeys() map[string][]string {
+	k := defaultKeyMap()
+	out := map[string][]string{}
+	for _, b := range bindingTable {
+		if !b.fixed {
+			out[b.name] = b.binding(&k).Keys()
+		}
+	}
+	return out
+}
+
+// KeyProblem is what is wrong with one binding of a configuration.
+type KeyProblem struct {
+	Name  string // the binding's name
+	Index int    // which of its keys, or -1 for the binding as a whole
+	Msg   string
+}
+
+// CheckKeys says what is wrong with bindings, by name, that would replace
+// the default keys: an unknown or fixed name, no key, something that is not
+// a key as the terminal reports it, a key listed twice, and a key that
+// another binding has on the same screen. Unknown and fixed names come
+// first, by name; then the rest, in the order of bindingTable.
+func CheckKeys(bindings map[string][]string) []KeyProblem {
+	var problems []KeyProblem
+	for name := range bindings {
+		if i := bindingIndex(name); i < 0 {
+			problems = append(problems, KeyProblem{name, -1, fmt.Sprintf("unknown key binding %q (allowed: %s)", name, strings.Join(KeyNames(), ", "))})
+		} else if bindingTable[i].fixed {
+			problems = append(problems, KeyProblem{name, -1, fmt.Sprintf("%q can't be rebound: inside dialogs the keys are fixed (allowed: %s)", name, strings.Join(KeyNames(), ", "))})
+		}
+	}
+	slices.SortFunc(problems, func(a, b KeyProblem) int { return strings.Compare(a.Name, b.Name) })
+	if len(problems) > 0 {
+		return problems
+	}
+	for _, b := range bindingTable {
+		keys, ok := bindings[b.name]
+		if !ok {
+			continue
+		}
+		if len(keys) == 0 {
+			problems = append(problems, KeyProblem{b.name, -1, "no key: give at least one"})
+		}
+		for i, k := range keys {
+			if err := checkKey(k); err != nil {
+				problems = append(problems, KeyProblem{b.name, i, err.Error()})
+			} else if j := slices.Index(keys, k); j < i {
+				problems = append(problems, KeyProblem{b.name, i, fmt.Sprintf("%q is listed twice", k)})
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	return keyClashes(bindings)
+}
+
+// keyClashes finds keys bound twice on one screen once bindings replace the
+// defaults, each said once, at a binding the configuration sets.
+func keyClashes(bindings map[string][]string) []KeyProblem {
+	k := defaultKeyMap()
+	k.apply(bindings)
+	var problems []KeyProblem
+	said := map[[2]string]bool{}
+	for _, sc := range screens {
+		owner := map[string]int{} // key -> index in bindingTable
+		for i, b := range bindingTable {
+			if b.on&sc.s == 0 {
+				continue
+			}
+			for _, key := range b.binding(&k).Keys() {
+				j, taken := owner[key]
+				if !taken {
+					owner[key] = i
+					continue
+				}
+				// Say it at the binding the configuration sets: this one,
+				// else the one that had the key first.
+				at, other := b, bindingTable[j]
+				if _, set := bindings[at.name]; !set {
+					at, other = other, at
+				}
+				// The defaults share keys between bindings matched in turn
+				// (esc closes whichever dialog state is up): not a clash.
+				if _, set := bindings[at.name]; !set || said[[2]string{at.name, key}] {
+					continue
+				}
+				said[[2]string{at.name, key}] = true
+				msg := fmt.Sprintf("key %q is %s's too on %s: a key does one thing on a screen", key, other.name, sc.name)
+				if other.fixed {
+					msg = fmt.Sprintf("key %q is %s's on %s, which can't be rebound", key, other.name, sc.name)
+				}
+				problems = append(problems, KeyProblem{at.name, slices.Index(bindings[at.name], key), msg})
+			}
+		}
+	}
+	return problems
+}
+
+func bindingIndex(name string) int {
+	return slices.IndexFunc(bindingTable, func(b bindingEntry) bool { return b.name == name })
+}
+
+// apply replaces the keys of the bindings named, and of the help-only
+// bindings that follow them. The help shows the new keys.
+func (k *keyMap) apply(bindings map[string][]string) {
+	for _, b := range bindingTable {
+		keys, ok := bindings[b.name]
+		if !ok || b.fixed || len(keys) == 0 { // CheckKeys refuses these
+			continue
+		}
+		kb := b.binding(k)
+		kb.SetKeys(keys...)
+		kb.SetHelp(helpLabel(keys...), kb.Help().Desc)
+	}
+	_, up := bindings["up"]
+	_, down := bindings["down"]
+	if up || down {
+		k.Scroll.SetKeys(append(k.Up.Keys(), k.Down.Keys()...)...)
+		k.Scroll.SetHelp(helpLabel(k.Up.Keys()[0], k.Down.Keys()[0]), k.Scroll.Help().Desc)
+	}
+	if _, ok := bindings["back"]; ok {
+		k.ClearKept.SetKeys(k.Back.Keys()...)
+		k.ClearKept.SetHelp(k.Back.Help().Key, k.ClearKept.Help().Desc)
+	}
+}
+
+// helpLabel is how the help bar names keys: arrows as arrows, one "/"
+// between keys.
+func helpLabel(keys ...string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		switch k {
+		case "up":
+			k = "↑"
+		case "down":
+			k = "↓"
+		case "left":
+			k = "←"
+		case "right":
+			k = "→"
+		case "pgdown":
+			k = "pgdn"
+		}
+		names[i] = k
+	}
+	return strings.Join(names, "/")
+}
+
+// namedKeys are the keys Bubble Tea names rather than spells (f1 to f24 too).
+var namedKeys = []string{"enter", "esc", "tab", "space", "backspace", "delete", "insert",
+	"up", "down", "left", "right", "home", "end", "pgup", "pgdown"}
+
+// checkKey says why k is not a key as Bubble Tea reports key presses (and
+// so as key.Matches compares them): one character as typed (a, A, ?), or a
+// key's name, either after ctrl+, alt+ and shift+ in that order.
+func checkKey(k string) error {
+	const want = "use one character as typed (a, A, ?) or a key's name (" +
+		"enter, esc, tab, space, backspace, delete, insert, up, down, left, right, home, end, pgup, pgdown, f1 to f24), " +
+		"after ctrl+, alt+ or shift+ if any"
+	base := k
+	var mods []string
+	for _, m := range []string{"ctrl", "alt", "shift"} {
+		if rest, ok := strings.CutPrefix(base, m+"+"); ok && rest != "" {
+			mods, base = append(mods, m), rest
+		}
+	}
+	named := slices.Contains(namedKeys, base)
+	if f, ok := strings.CutPrefix(base, "f"); ok {
+		if n, err := strconv.Atoi(f); err == nil && n >= 1 && n <= 24 && f == strconv.Itoa(n) {
+			named = true
+		}
+	}
+	runes := []rune(base)
+	switch {
+	case k == "":
+		return fmt.Errorf("an empty key: %s", want)
+	case k == " ":
+		return errors.New(`write the space bar as "space"`)
+	case named:
+		return nil
+	case strings.Contains(base, "+") && len(runes) > 1:
+		for _, m := range []string{"ctrl+", "alt+", "shift+"} {
+			if strings.Contains(base, m) {
+				return fmt.Errorf("%q is not a key: write modifiers in the order ctrl+alt+shift+", k)
+			}
+		}
+		return fmt.Errorf("%q is not a key: %s", k, want)
+	case len(runes) != 1 || !unicode.IsGraphic(runes[0]) || unicode.IsSpace(runes[0]):
+		return fmt.Errorf("%q is not a key: %s", k, want)
+	case slices.Contains(mods, "shift"):
+		return fmt.Errorf("%q is not a key: the terminal reports the character shift types (write %q)", k, strings.ToUpper(base))
+	case len(mods) > 0 && unicode.IsUpper(runes[0]):
+		return fmt.Errorf("%q is not a key: write the letter in lower case after ctrl+ or alt+", k)
+	}
+	return nil
+}

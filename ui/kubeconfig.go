@@ -41,8 +41,9 @@ const (
 )
 
 // newKubeconfigDialog offers to write a kubeconfig for the user of s's
-// certificate on cluster. The error says why it can't.
-func newKubeconfigDialog(s *certs.Summary, cluster certs.KubeconfigCluster, keys *keyMap, now time.Time) (*kubeconfigDialog, error) {
+// certificate on cluster, in dir (the working folder when ""), the key
+// beside it. The error says why it can't.
+func newKubeconfigDialog(s *certs.Summary, cluster certs.KubeconfigCluster, keys *keyMap, dir string, now time.Time) (*kubeconfigDialog, error) {
 	file, _, err := certs.ExportCertificates(s.CertificatePEM)
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func newKubeconfigDialog(s *certs.Summary, cluster certs.KubeconfigCluster, keys
 		k.expires = s.Certificate.NotAfter
 	}
 	stem := certs.SafeFileName(cn)
-	k.add("Write to", "", completePath).input.SetValue("./" + stem + ".kubeconfig")
+	k.add("Write to", "", completePath).input.SetValue(offeredPath(dir, stem+".kubeconfig"))
 	k.add("Key path", "", completePath).input.SetValue("./" + stem + ".key")
 	for _, f := range k.fields {
 		f.input.CursorEnd()

@@ -45,6 +45,7 @@ func newRow(s *certs.Summary) *row {
 
 // listModel is the windowed CSR table. It renders only the rows that fit.
 type listModel struct {
+	keys  *keyMap // for the hints of an empty list
 	cache map[*certs.Summary]*row
 	rows  []*row // the whole snapshot, in the Source's order
 	shown []*row // rows after the pending-only switch and the filter
@@ -326,9 +327,9 @@ func (l *listModel) emptyText() string {
 	case l.total == 0:
 		return "No certificate signing requests in the cluster."
 	case l.filter != "":
-		return "Nothing matches the filter. esc clears it."
+		return "Nothing matches the filter. " + l.keys.Back.Help().Key + " clears it."
 	case l.pendingOnly:
-		return "No pending requests. tab shows all."
+		return "No pending requests. " + l.keys.Pending.Help().Key + " shows all."
 	default:
 		return "Nothing to show."
 	}

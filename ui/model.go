@@ -4,12 +4,14 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -39,6 +41,19 @@ type Config struct {
 	// Recorder keeps the record of what the admin does, and L shows it
 	// (nil: none, said in the header; the demo's needs no saying).
 	Recorder Recorder
+	// Mouse has the terminal report the mouse: the wheel moves through the
+	// list and scrolls the detail, a click selects a row. The terminal's own
+	// text selection then needs shift held (option in iTerm2).
+	Mouse bool
+
+	// Keys replace the default keys of the bindings named (KeyNames); check
+	// them with CheckKeys first.
+	Keys map[string][]string
+	// Colors replace the theme's default colours named (ColorNames).
+	Colors map[string]Color
+	// ExportDir is the folder the export and kubeconfig dialogs offer to
+	// write to ("" or ".": the working folder).
+	ExportDir string
 
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
@@ -50,6 +65,11 @@ type Config struct {
 const (
 	defaultSidePanel = 160
 	headerHeight     = 2
+	// minWidth and minHeight are the smallest terminal the console draws
+	// itself on: a list row with its name, a dialog box, the header, the
+	// status and the help. Below either, it asks for a larger terminal.
+	minWidth  = 24
+	minHeight = 6
 )
 
 // Model is the root Bubble Tea model. It owns the data every child reads,
@@ -61,6 +81,8 @@ type Model struct {
 	keys keyMap
 
 	st        styles
+	dark      bool // the terminal's background, as it answered (dark until then)
+	colorless bool // the terminal shows no colours (NO_COLOR, TERM=dumb)
 	dialogBox lipgloss.Style
 	help      help.Model
 	fullHelp  bool
@@ -128,13 +150,17 @@ func New(cfg Config) *Model {
 		caps:  map[string]*capState{},
 		after: tea.Tick,
 	}
+	m.keys.apply(cfg.Keys)
+	m.list.keys = &m.keys
 	m.filter = newFilter(&m.keys)
-	m.setTheme(true)
+	m.dark = true
+	m.setTheme()
 	return m
 }
 
-func (m *Model) setTheme(isDark bool) {
-	m.st = newStyles(newTheme(isDark), isDark)
+// setTheme builds the styles for the terminal's background and colours.
+func (m *Model) setTheme() {
+	m.st = newStyles(newTheme(m.dark, m.cfg.Colors), m.dark, m.colorless)
 	m.help.Styles = m.st.help
 	m.filter.SetStyles(&m.st)
 	if m.dialog != nil {
@@ -163,7 +189,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 	case tea.BackgroundColorMsg:
-		m.setTheme(msg.IsDark())
+		m.dark = msg.IsDark()
+		m.setTheme()
+	case tea.ColorProfileMsg:
+		// Bubble Tea takes the colours out of what the console draws where
+		// the terminal has none; what colour alone said needs another mark.
+		m.colorless = msg.Profile != colorprofile.Unknown && msg.Profile <= colorprofile.ASCII
+		m.setTheme()
 	case snapshotMsg:
 		back, quit := m.setConn(!msg.loading, msg.err)
 		if quit != nil {
@@ -210,6 +242,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			cmds = append(cmds, m.said(exportStatus(msg), msg.recordErr))
 		}
+	case tea.MouseWheelMsg:
+		cmds = append(cmds, m.handleWheel(msg))
+	case tea.MouseClickMsg:
+		cmds = append(cmds, m.handleClick(msg))
 	case tea.PasteMsg:
 		cmds = append(cmds, m.handlePaste(msg))
 	case tea.KeyPressMsg:
@@ -329,6 +365,11 @@ func (m *Model) current() *certs.Summary {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if m.cfg.Mouse {
+		// Clicks and the wheel; not motion, which would wake the console
+		// at every move of the pointer.
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "csrtui"
 	return v
 }
@@ -337,9 +378,13 @@ func (m *Model) render() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	if m.tooSmall() {
+		return m.tooSmallView()
+	}
 	var b strings.Builder
-	// One buffer for the whole screen: at 200x60 with colours, about 25 KB.
-	b.Grow((m.width + 24) * (m.height + 1))
+	// One buffer for the whole screen: at 200x60 with colours, about 25 KB
+	// (bounded: a terminal that says it is huge is mostly empty lines).
+	b.Grow(min((m.width+24)*(m.height+1), 1<<20))
 	b.WriteString(m.headerView())
 	b.WriteString("\n")
 	start := b.Len()
@@ -402,4 +447,23 @@ func joinColumns(b *strings.Builder, left, right string, lw, height int, sep str
 		b.WriteString(sep)
 		b.WriteString(r)
 	}
+}
+
+// tooSmall reports whether the terminal is below the smallest the console
+// draws itself on (and not yet sized, which is no size at all).
+func (m *Model) tooSmall() bool {
+	return m.width < minWidth || m.height < minHeight
+}
+
+// tooSmallView fills the terminal with what it lacks, cut to fit.
+func (m *Model) tooSmallView() string {
+	text := lit(fmt.Sprintf("Enlarge the terminal: csrtui needs %dx%d, this one is %dx%d.", minWidth, minHeight, m.width, m.height))
+	lines := cutLines(text, m.width, m.height)
+	for i, l := range lines {
+		lines[i] = m.st.muted.Render(l)
+	}
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
 }

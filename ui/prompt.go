@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -47,10 +48,10 @@ func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 }
 
 // newExportPrompt asks where to write the certificate of s, offering a file
-// named after it in the working directory. When status.certificate holds
+// named after it in dir (the working folder when ""). When status.certificate holds
 // several certificates it says how many and lists their subjects; the file
 // written is exactly those. The error says why nothing can be exported.
-func newExportPrompt(s *certs.Summary, keys *keyMap) (*promptDialog, error) {
+func newExportPrompt(s *certs.Summary, keys *keyMap, dir string) (*promptDialog, error) {
 	file, subjects, err := certs.ExportCertificates(s.CertificatePEM)
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func newExportPrompt(s *certs.Summary, keys *keyMap) (*promptDialog, error) {
 		}
 	}
 	p.b = &binding{name: name, uid: s.UID, kind: bindCertificate, certificate: s.CertificatePEM, undone: "written"}
-	p.input.SetValue("./" + certs.SafeFileName(name) + ".crt")
+	p.input.SetValue(offeredPath(dir, certs.SafeFileName(name)+".crt"))
 	p.input.CursorEnd()
 	return p, nil
 }
@@ -143,4 +144,13 @@ func (p *promptDialog) listLines(n int) []string {
 		lines = append(lines, cutLine(t, p.width))
 	}
 	return lines
+}
+
+// offeredPath is where a dialog offers to write file: in dir, or in the
+// working folder, written so that it reads as relative, when dir is "" or ".".
+func offeredPath(dir, file string) string {
+	if dir == "" || filepath.Clean(dir) == "." {
+		return "./" + file
+	}
+	return filepath.Join(dir, file)
 }

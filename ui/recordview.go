@@ -639,9 +639,9 @@ func (v *recordView) Update(msg tea.KeyPressMsg) (done bool) {
 // helpKeys are the view's keys now.
 func (v *recordView) helpKeys() helpKeys {
 	k := v.keys
-	mode := k.StillValid
+	mode := k.StillValid // a copy: its help says where it goes now
 	if v.mode == recordStillValid {
-		mode = k.RecordLines
+		mode.SetHelp(mode.Help().Key, "all lines")
 	}
 	back := k.Back
 	if v.opened == nil && v.filter != "" {

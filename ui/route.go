@@ -15,6 +15,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.Interrupt) {
 		return tea.Interrupt
 	}
+	if m.tooSmall() {
+		// Nothing on screen shows what a key would act on: only the way out
+		// works, and q only where it is not text.
+		if m.dialog == nil && !m.filter.active && key.Matches(msg, m.keys.Quit) {
+			return tea.Quit
+		}
+		return nil
+	}
 	// A dialog or the filter line takes every other key: most are text there.
 	switch {
 	case m.dialog != nil:
@@ -46,6 +54,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 // handlePaste hands pasted text to whatever is being typed.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	switch {
+	case m.tooSmall():
+		return nil
 	case m.dialog != nil:
 		return m.updateDialog(msg)
 	case m.filter.active:

@@ -14,7 +14,7 @@ import (
 type theme struct {
 	accent   color.Color // titles, the selected row
 	muted    color.Color // labels, secondary text
-	text     color.Color // selected row text
+	selectFg color.Color // selected row text
 	ok       color.Color // success
 	warn     color.Color // medium findings, timeouts
 	high     color.Color // high findings
@@ -25,21 +25,65 @@ type theme struct {
 	selectBg color.Color
 }
 
-func newTheme(isDark bool) theme {
-	ld := lipgloss.LightDark(isDark)
-	return theme{
-		accent:   ld(lipgloss.Color("#5A56E0"), lipgloss.Color("#8E8BFF")),
-		muted:    ld(lipgloss.Color("#6C6C6C"), lipgloss.Color("#8A8A8A")),
-		text:     ld(lipgloss.Color("#1A1A1A"), lipgloss.Color("#F2F2F2")),
-		ok:       ld(lipgloss.Color("#1E7F3C"), lipgloss.Color("#5FD787")),
-		warn:     ld(lipgloss.Color("#8A6D00"), lipgloss.Color("#E5C07B")),
-		high:     ld(lipgloss.Color("#B35900"), lipgloss.Color("#FF9F43")),
-		danger:   ld(lipgloss.Color("#C0162E"), lipgloss.Color("#FF5F6D")),
-		info:     ld(lipgloss.Color("#2F6FA8"), lipgloss.Color("#7FB8E6")),
-		badgeFg:  lipgloss.Color("#1A1A1A"),
-		badgeBg:  ld(lipgloss.Color("#E5C07B"), lipgloss.Color("#E5C07B")),
-		selectBg: ld(lipgloss.Color("#D9D7FF"), lipgloss.Color("#3A3870")),
+// Color is one colour of the theme on dark and on light backgrounds, each
+// "#RRGGBB" or "#RGB"; "" keeps the default.
+type Color struct {
+	Dark, Light string
+}
+
+// colorTable names the theme's colours as a config file sets them, with
+// their defaults on dark and light backgrounds.
+var colorTable = []struct {
+	name        string
+	color       func(*theme) *color.Color
+	dark, light string
+}{
+	{"accent", func(t *theme) *color.Color { return &t.accent }, "#8E8BFF", "#5A56E0"},
+	{"muted", func(t *theme) *color.Color { return &t.muted }, "#8A8A8A", "#6C6C6C"},
+	{"ok", func(t *theme) *color.Color { return &t.ok }, "#5FD787", "#1E7F3C"},
+	{"info", func(t *theme) *color.Color { return &t.info }, "#7FB8E6", "#2F6FA8"},
+	{"warn", func(t *theme) *color.Color { return &t.warn }, "#E5C07B", "#8A6D00"},
+	{"high", func(t *theme) *color.Color { return &t.high }, "#FF9F43", "#B35900"},
+	{"danger", func(t *theme) *color.Color { return &t.danger }, "#FF5F6D", "#C0162E"},
+	{"selected-fg", func(t *theme) *color.Color { return &t.selectFg }, "#F2F2F2", "#1A1A1A"},
+	{"selected-bg", func(t *theme) *color.Color { return &t.selectBg }, "#3A3870", "#D9D7FF"},
+	{"badge-fg", func(t *theme) *color.Color { return &t.badgeFg }, "#1A1A1A", "#1A1A1A"},
+	{"badge-bg", func(t *theme) *color.Color { return &t.badgeBg }, "#E5C07B", "#E5C07B"},
+}
+
+// ColorNames are the names of the theme's colours, as a config file sets them.
+func ColorNames() []string {
+	names := make([]string, len(colorTable))
+	for i, c := range colorTable {
+		names[i] = c.name
 	}
+	return names
+}
+
+// DefaultColors are the theme's colours by name.
+func DefaultColors() map[string]Color {
+	out := make(map[string]Color, len(colorTable))
+	for _, c := range colorTable {
+		out[c.name] = Color{Dark: c.dark, Light: c.light}
+	}
+	return out
+}
+
+// newTheme is the theme for a dark or a light background, with the colours
+// set in colors (by name) in place of the defaults.
+func newTheme(isDark bool, colors map[string]Color) theme {
+	var t theme
+	for _, c := range colorTable {
+		v, set := c.light, colors[c.name].Light
+		if isDark {
+			v, set = c.dark, colors[c.name].Dark
+		}
+		if set != "" {
+			v = set
+		}
+		*c.color(&t) = lipgloss.Color(v)
+	}
+	return t
 }
 
 // styles are built once per theme, never inside View.
@@ -72,14 +116,17 @@ type styles struct {
 	input textinput.Styles
 }
 
-func newStyles(t theme, isDark bool) styles {
+// newStyles builds the styles of theme t. On a terminal without colours
+// (colorless) the selected row and the badges are in reverse video, which
+// such terminals still show, where a background colour marked them.
+func newStyles(t theme, isDark, colorless bool) styles {
 	s := styles{
 		title:      lipgloss.NewStyle().Bold(true).Foreground(t.accent),
 		header:     lipgloss.NewStyle(),
 		muted:      lipgloss.NewStyle().Foreground(t.muted),
 		badge:      lipgloss.NewStyle().Bold(true).Foreground(t.badgeFg).Background(t.badgeBg),
 		colHeader:  lipgloss.NewStyle().Bold(true).Foreground(t.muted),
-		selected:   lipgloss.NewStyle().Bold(true).Foreground(t.text).Background(t.selectBg),
+		selected:   lipgloss.NewStyle().Bold(true).Foreground(t.selectFg).Background(t.selectBg),
 		section:    lipgloss.NewStyle().Bold(true).Foreground(t.accent),
 		label:      lipgloss.NewStyle().Foreground(t.muted),
 		box:        lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.accent).Padding(0, 1),
@@ -94,6 +141,11 @@ func newStyles(t theme, isDark bool) styles {
 		input:      textinput.DefaultStyles(isDark),
 	}
 	s.input.Cursor.Blink = false
+	if colorless {
+		s.selected = lipgloss.NewStyle().Bold(true).Reverse(true)
+		s.badge = lipgloss.NewStyle().Bold(true).Reverse(true)
+		s.alarm = s.badge
+	}
 	sev := func(c color.Color, bold bool) lipgloss.Style { return lipgloss.NewStyle().Foreground(c).Bold(bold) }
 	s.severity[certs.SeverityNone] = lipgloss.NewStyle()
 	s.severity[certs.SeverityInfo] = sev(t.info, false)
