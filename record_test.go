@@ -68,6 +68,39 @@ func TestLogFlag(t *testing.T) {
 	}
 }
 
+// The config file's log sets the record's path as --log does, and --log
+// wins over it.
+func TestLogFromTheConfigFile(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	for _, c := range []struct {
+		file string
+		args []string
+		want string
+	}{
+		{"/var/log/csrtui.jsonl", nil, "/var/log/csrtui.jsonl"},
+		{"", nil, ""},
+		{"", []string{"--log", "/tmp/mine.jsonl"}, "/tmp/mine.jsonl"},
+		{"/var/log/csrtui.jsonl", []string{"--log="}, ""},
+	} {
+		o := newOptions()
+		cmd := newRootCommand(o, &bytes.Buffer{}, &bytes.Buffer{})
+		if err := cmd.ParseFlags(c.args); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.apply(cmd, &config{path: "config.yaml", log: &c.file}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := o.recorder(true)
+		got := ""
+		if rec != nil {
+			got = rec.Path()
+		}
+		if err != nil || got != c.want {
+			t.Errorf("log: %q, %q: %q %v, want %q", c.file, c.args, got, err, c.want)
+		}
+	}
+}
+
 func mustGetwd(t *testing.T) string {
 	t.Helper()
 	wd, err := os.Getwd()
