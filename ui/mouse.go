@@ -33,6 +33,8 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case m.rec.view != nil:
+		m.rec.view.wheel(delta)
 	case m.inDetail():
 		m.detail.scroll(delta * wheelLines)
 	case m.sidePanel && msg.X >= m.list.width:
@@ -45,6 +47,12 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 
 // handleClick selects the list row clicked.
 func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
+	if m.rec.view != nil {
+		if m.mouseOn() && msg.Button == tea.MouseLeft {
+			m.rec.view.click(msg.Y - headerHeight)
+		}
+		return nil
+	}
 	if !m.mouseOn() || m.inDetail() || msg.Button != tea.MouseLeft || msg.X >= m.list.width {
 		return nil
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/csrtui/csrtui/certs"
 )
 
@@ -445,5 +447,30 @@ func TestDeleteRecord(t *testing.T) {
 	if len(es) != 1 || es[0].Action != certs.RecordDelete || es[0].UID != "uid-csr-masters" || es[0].Outcome != certs.OutcomeError ||
 		es[0].Detail != gone.Error() || len(es[0].Findings) != 3 || es[0].Findings[0].ID != certs.FindingMasters {
 		t.Errorf("delete line %+v", es)
+	}
+}
+
+// The wheel and a click act on the record while it is open, never on the
+// list beneath it.
+func TestMouseInTheRecord(t *testing.T) {
+	h := newHarnessWith(t, 80, 24, testSummaries(), func(_ *harness, cfg *Config) {
+		cfg.Mouse = true
+		cfg.Recorder = recordFixture(t)
+	})
+	h.run(h.press("L"))
+	v := h.m.rec.view
+	h.send(wheel(tea.MouseWheelDown, 10, 5))
+	h.send(wheel(tea.MouseWheelDown, 10, 5))
+	if v.cursor != 2 || h.selected() != "csr-alice" {
+		t.Fatalf("two notches: cursor %d, list on %q", v.cursor, h.selected())
+	}
+	// The header's two lines, then the column titles, then the lines.
+	h.send(tea.MouseClickMsg{X: 5, Y: 2 + 1 + 4, Button: tea.MouseLeft})
+	if v.cursor != 4 || h.selected() != "csr-alice" {
+		t.Fatalf("a click on the fifth line: cursor %d, list on %q", v.cursor, h.selected())
+	}
+	h.send(tea.MouseClickMsg{X: 5, Y: 2, Button: tea.MouseLeft}) // the column titles
+	if v.cursor != 4 {
+		t.Fatalf("a click on the titles moved the cursor to %d", v.cursor)
 	}
 }

@@ -230,6 +230,26 @@ func (v *recordView) move(delta int) {
 	}
 }
 
+// wheel moves as the list and the detail do: the cursor a line per notch,
+// what is open or the certificates a few lines.
+func (v *recordView) wheel(delta int) {
+	if v.opened != nil || v.mode == recordStillValid {
+		delta *= wheelLines
+	}
+	v.move(delta)
+}
+
+// click puts the cursor on the line clicked, row lines below the top of
+// the body (the column titles are its first).
+func (v *recordView) click(row int) {
+	if v.opened != nil || v.mode != recordLines || row < 1 {
+		return
+	}
+	if i := v.offset + row - 1; i < min(v.offset+v.pageRows(), len(v.shown)) {
+		v.cursor = i
+	}
+}
+
 func clampScroll(off, lines, page int) int {
 	return max(min(off, lines-page), 0)
 }
