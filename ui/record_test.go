@@ -392,7 +392,7 @@ func TestRecordViewRereads(t *testing.T) {
 }
 
 func TestRecordViewFits(t *testing.T) {
-	for _, size := range [][2]int{{40, 12}, {80, 24}, {120, 40}, {200, 60}} {
+	for _, size := range [][2]int{{20, 5}, {24, 6}, {30, 8}, {40, 12}, {80, 24}, {120, 40}, {200, 60}} {
 		rec := recordFixture(t)
 		for range 40 { // more lines than any screen
 			_ = rec.Record(context.Background(), certs.RecordEntry{Action: certs.RecordCreate, Name: strings.Repeat("long-name-", 8), Outcome: certs.OutcomeOK})
