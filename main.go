@@ -180,12 +180,13 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	return cmd
 }
 
-// recorder is the record the flags ask for: --log's file, the default one,
-// or nil for none: --log= keeps none, and neither does the demo without
-// --log, whose cluster is make-believe: what it issues belongs in no ledger.
+// recorder is the record the flags ask for: --log's file, the config
+// file's, the default one, or nil for none: --log= keeps none, and neither
+// does the demo without --log, whose cluster is make-believe: what it issues
+// belongs in no ledger, and the config file's log is the real one.
 func (o *options) recorder(waitForIdentity bool) (*recorder, error) {
 	path := o.log
-	set := o.logSet || (o.logChanged != nil && o.logChanged())
+	set := (o.logSet && !o.demo) || (o.logChanged != nil && o.logChanged())
 	switch {
 	case set && path == "":
 		return nil, nil

@@ -81,6 +81,11 @@ func TestLogFromTheConfigFile(t *testing.T) {
 		{"", nil, ""},
 		{"", []string{"--log", "/tmp/mine.jsonl"}, "/tmp/mine.jsonl"},
 		{"/var/log/csrtui.jsonl", []string{"--log="}, ""},
+		// The demo's cluster is make-believe: the file's log is the real
+		// record (the example sets the default path), and only --log
+		// names a file for the demo's.
+		{"/var/log/csrtui.jsonl", []string{"--demo"}, ""},
+		{"/var/log/csrtui.jsonl", []string{"--demo", "--log", "/tmp/demo.jsonl"}, "/tmp/demo.jsonl"},
 	} {
 		o := newOptions()
 		cmd := newRootCommand(o, &bytes.Buffer{}, &bytes.Buffer{})
