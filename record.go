@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -157,13 +159,19 @@ func (r *recorder) askInBackground() <-chan struct{} {
 	return done
 }
 
-// Read reads the record back: at most its last certs.MaxRecordRead bytes.
+// Read reads the record back: at most its last certs.MaxRecordRead bytes
+// whole, and from the rest the lines of certificates still valid at now.
 // No file yet is an empty record.
-func (r *recorder) Read() (certs.RecordLog, error) {
-	return readRecord(r.path, certs.MaxRecordRead)
+func (r *recorder) Read(now time.Time) (certs.RecordLog, error) {
+	return readRecord(r.path, certs.MaxRecordRead, now)
 }
 
-func readRecord(path string, limit int64) (certs.RecordLog, error) {
+// readRecord reads the last limit bytes of the record at path whole, and
+// scans what comes before them for the lines of certificates still valid
+// at now, keeping those alone: memory stays bounded by limit and by the
+// certificates still valid, however long the file. A line longer than
+// limit is counted unreadable, never held.
+func readRecord(path string, limit int64, now time.Time) (certs.RecordLog, error) {
 	fi, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -186,16 +194,75 @@ func readRecord(path string, limit int64) (certs.RecordLog, error) {
 	if !fi.Mode().IsRegular() {
 		return certs.RecordLog{}, fmt.Errorf("record %s is a folder, a pipe, a device or a socket: %w", path, certs.ErrRecordNotAFile)
 	}
-	cut := fi.Size() > limit
-	if cut {
-		if _, err := f.Seek(fi.Size()-limit, io.SeekStart); err != nil {
-			return certs.RecordLog{}, err
-		}
-	}
 	// The file may grow while it is read: only what was there.
-	data, err := io.ReadAll(io.LimitReader(f, min(fi.Size(), limit)))
-	if err != nil {
+	size := fi.Size()
+	tail := max(size-limit, 0)
+	// From the byte before the end read whole: ParseRecord drops what comes
+	// before the first newline, which is then that byte alone when the cut
+	// falls between two lines.
+	from := max(tail-1, 0)
+	data := make([]byte, size-from)
+	if _, err := f.ReadAt(data, from); err != nil && !errors.Is(err, io.EOF) {
 		return certs.RecordLog{}, err
 	}
-	return certs.ParseRecord(data, cut), nil
+	log := certs.ParseRecord(data, tail > 0)
+	if tail > 0 {
+		// The lines that start before the end read whole; the one the cut
+		// falls in is read here, whole, and ParseRecord dropped its end.
+		earlier, unreadable, err := scanEarlier(io.NewSectionReader(f, 0, size), tail, limit, now)
+		if err != nil {
+			return certs.RecordLog{}, err
+		}
+		log.Earlier, log.Unreadable = earlier, log.Unreadable+unreadable
+	}
+	return log, nil
+}
+
+// scanEarlier reads the lines of r that start before end, and keeps those of
+// certificates still valid at now (certs.StillValidLine); it counts the
+// lines it can't read, those longer than maxLine among them.
+func scanEarlier(r io.Reader, end, maxLine int64, now time.Time) (kept []certs.RecordEntry, unreadable int, err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for at := int64(0); at < end; {
+		line, n, whole, err := readLine(br, maxLine)
+		if n == 0 {
+			return kept, unreadable, nil
+		}
+		at += n
+		switch {
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, 0, err
+		case len(bytes.TrimSpace(line)) == 0 && whole:
+		case !whole:
+			unreadable++
+		default:
+			if e, ok := certs.ParseRecordLine(line); !ok {
+				unreadable++
+			} else if e, ok := certs.StillValidLine(e, now); ok {
+				kept = append(kept, e)
+			}
+		}
+	}
+	return kept, unreadable, nil
+}
+
+// readLine reads a line of br, n bytes with its newline; whole is false
+// when it was longer than maxLine (then line is nil: it is skipped, not
+// held), or ended without a newline, cut short.
+func readLine(br *bufio.Reader, maxLine int64) (line []byte, n int64, whole bool, err error) {
+	long := false
+	for {
+		frag, err := br.ReadSlice('\n')
+		n += int64(len(frag))
+		if !long && int64(len(line)+len(frag)) > maxLine+1 {
+			long, line = true, nil
+		}
+		if !long {
+			line = append(line, frag...)
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			ended := err == nil // a newline, not the end of the file
+			return bytes.TrimSuffix(line, []byte{'\n'}), n, ended && !long, err
+		}
+	}
 }

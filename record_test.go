@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -183,7 +184,7 @@ func TestRecorderStampsAndAppends(t *testing.T) {
 	if asked != 2 {
 		t.Errorf("asked %d times", asked)
 	}
-	log, err := rec.Read()
+	log, err := rec.Read(time.Now())
 	if err != nil || len(log.Entries) != 3 || log.Unreadable != 0 {
 		t.Fatalf("%+v %v", log, err)
 	}
@@ -225,7 +226,7 @@ func TestConsoleRecorderNeverWaits(t *testing.T) {
 	if err := rec.Record(t.Context(), certs.RecordEntry{Action: certs.RecordDeny}); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := rec.Read()
+	log, _ := rec.Read(time.Now())
 	if len(log.Entries) != 2 || log.Entries[0].Admin.Verified || log.Entries[0].Admin.Error != "identity unknown: the apiserver has not said yet" ||
 		!log.Entries[1].Admin.Verified || log.Entries[1].Admin.User != "jane" {
 		t.Errorf("%+v", log.Entries)
@@ -234,7 +235,7 @@ func TestConsoleRecorderNeverWaits(t *testing.T) {
 
 func TestReadRecord(t *testing.T) {
 	dir := t.TempDir()
-	if log, err := readRecord(filepath.Join(dir, "none"), 1<<20); err != nil || len(log.Entries) != 0 {
+	if log, err := readRecord(filepath.Join(dir, "none"), 1<<20, time.Now()); err != nil || len(log.Entries) != 0 {
 		t.Errorf("no file: %+v %v", log, err)
 	}
 	path := filepath.Join(dir, "decisions.jsonl")
@@ -249,18 +250,74 @@ func TestReadRecord(t *testing.T) {
 	}
 	// Only the end, when the file is longer than the limit: a line cut by
 	// the limit is dropped, not counted.
-	log, err := readRecord(path, int64(len(data)-20))
+	log, err := readRecord(path, int64(len(data)-20), time.Now())
 	if err != nil || !log.Cut || log.Unreadable != 1 || len(log.Entries) != 2 || log.Entries[0].Name != "second" {
 		t.Errorf("cut: %+v %v", log, err)
+	}
+	// A cut that falls between two lines loses neither.
+	third, _ := certs.MarshalRecordLine(certs.RecordEntry{Action: certs.RecordApprove, Name: "third"})
+	log, err = readRecord(path, int64(len(third)+len("garbage\n")), time.Now())
+	if err != nil || !log.Cut || log.Unreadable != 1 || len(log.Entries) != 1 || log.Entries[0].Name != "third" {
+		t.Errorf("cut between lines: %+v %v", log, err)
 	}
 	link := filepath.Join(dir, "link")
 	if err := os.Symlink(path, link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readRecord(link, 1<<20); !errors.Is(err, certs.ErrRecordNotAFile) {
+	if _, err := readRecord(link, 1<<20, time.Now()); !errors.Is(err, certs.ErrRecordNotAFile) {
 		t.Errorf("link: %v", err)
 	}
-	if _, err := readRecord(dir, 1<<20); !errors.Is(err, certs.ErrRecordNotAFile) {
+	if _, err := readRecord(dir, 1<<20, time.Now()); !errors.Is(err, certs.ErrRecordNotAFile) {
 		t.Errorf("folder: %v", err)
+	}
+}
+
+// A record longer than what is read whole still says who holds what: the
+// lines of certificates still valid are read from the whole file, however
+// many lines, or how long a line (a denied request can be megabytes), came
+// after them. Lines too long to read are counted, not held.
+func TestReadRecordKeepsEveryCertificateStillValid(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	line := func(e certs.RecordEntry) []byte {
+		b, err := certs.MarshalRecordLine(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cert := func(fp string, notAfter time.Time, groups ...string) *certs.RecordCertificate {
+		return &certs.RecordCertificate{SHA256: fp, User: "root-" + fp, Groups: groups, NotAfter: notAfter, Usages: []string{"client auth"}}
+	}
+	const limit = 4 << 10
+	var data []byte
+	data = append(data, line(certs.RecordEntry{Action: certs.RecordIssued, Name: "break-glass", Subject: &certs.SubjectRecord{CommonName: "root"},
+		Findings: []certs.RecordFinding{{ID: certs.FindingMasters, Severity: "critical"}}, Certificate: cert("AA", now.Add(time.Hour), "system:masters")})...)
+	data = append(data, line(certs.RecordEntry{Action: certs.RecordIssued, Name: "expired", Certificate: cert("BB", now.Add(-time.Hour), "dev")})...)
+	data = append(data, line(certs.RecordEntry{Action: certs.RecordApprove, Name: "no-certificate"})...)
+	data = append(data, "garbage\n"...)
+	data = append(data, line(certs.RecordEntry{Action: certs.RecordDeny, Name: strings.Repeat("x", 2*limit)})...) // too long to read
+	for i := 0; len(data) < 3*limit; i++ {
+		data = append(data, line(certs.RecordEntry{Action: certs.RecordDeny, Name: fmt.Sprintf("later-%d", i)})...)
+	}
+	path := filepath.Join(t.TempDir(), "decisions.jsonl")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log, err := readRecord(path, limit, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !log.Cut || len(log.Entries) == 0 || strings.HasPrefix(log.Entries[0].Name, "later-") == false {
+		t.Fatalf("the end: cut %v, %d entries", log.Cut, len(log.Entries))
+	}
+	if len(log.Earlier) != 1 || log.Earlier[0].Name != "break-glass" || log.Earlier[0].Subject != nil {
+		t.Errorf("earlier: %+v", log.Earlier)
+	}
+	if log.Unreadable != 2 {
+		t.Errorf("%d lines unreadable, want the garbage and the line too long", log.Unreadable)
+	}
+	valid := certs.StillValid(log.Credentials(), now)
+	if len(valid) != 1 || valid[0].Group != "system:masters" || valid[0].Severity != certs.SeverityCritical {
+		t.Errorf("still valid: %+v", valid)
 	}
 }

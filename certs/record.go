@@ -269,9 +269,36 @@ type RecordLog struct {
 	// Unreadable counts the lines that are not a csrtui/v1 RecordEntry:
 	// garbage, a line cut short, another program's.
 	Unreadable int
-	// Cut is true when only the end of the file was read: older lines are
-	// not in Entries.
+	// Cut is true when only the end of the file was read whole: older
+	// lines are not in Entries.
 	Cut bool
+	// Earlier are the older lines, when Cut, that StillValid needs: those
+	// of certificates still valid when the record was read, trimmed to
+	// what StillValid uses (StillValidLine). A long record must not hide
+	// who still holds what because newer lines pushed it out of Entries.
+	Earlier []RecordEntry
+}
+
+// Credentials are the lines StillValid reads: Earlier, then Entries.
+func (l RecordLog) Credentials() []RecordEntry {
+	if len(l.Earlier) == 0 {
+		return l.Entries
+	}
+	return slices.Concat(l.Earlier, l.Entries)
+}
+
+// StillValidLine is e as StillValid needs it (its action, name, UID, time,
+// findings and certificate), and whether StillValid counts it at now: it
+// records a certificate that has not expired.
+func StillValidLine(e RecordEntry, now time.Time) (RecordEntry, bool) {
+	c := e.Certificate
+	if c == nil || c.SHA256 == "" || !c.NotAfter.After(now) {
+		return RecordEntry{}, false
+	}
+	return RecordEntry{
+		APIVersion: e.APIVersion, Kind: e.Kind, Time: e.Time, Action: e.Action,
+		Name: e.Name, UID: e.UID, Findings: e.Findings, Certificate: c,
+	}, true
 }
 
 // MaxRecordRead is how much of the end of the record is read back, so that
@@ -296,7 +323,7 @@ func ParseRecord(data []byte, cut bool) RecordLog {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		e, ok := parseRecordLine(line)
+		e, ok := ParseRecordLine(line)
 		if !ok || !found { // a last line with no newline was cut short
 			log.Unreadable++
 			continue
@@ -306,7 +333,9 @@ func ParseRecord(data []byte, cut bool) RecordLog {
 	return log
 }
 
-func parseRecordLine(line []byte) (RecordEntry, bool) {
+// ParseRecordLine reads one line of the record, its newline left out; ok
+// is false when it is not a csrtui/v1 RecordEntry.
+func ParseRecordLine(line []byte) (RecordEntry, bool) {
 	var e RecordEntry
 	if err := json.Unmarshal(line, &e); err != nil {
 		return e, false
@@ -351,10 +380,10 @@ func StillValid(entries []RecordEntry, now time.Time) []CredentialGroup {
 		byFP  = map[string]*ValidCredential{}
 	)
 	for _, e := range entries {
-		c := e.Certificate
-		if c == nil || c.SHA256 == "" || !c.NotAfter.After(now) {
+		if _, ok := StillValidLine(e, now); !ok {
 			continue
 		}
+		c := e.Certificate
 		v := byFP[c.SHA256]
 		if v == nil {
 			v = &ValidCredential{Certificate: *c, Entry: e}

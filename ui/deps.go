@@ -90,8 +90,9 @@ type Recorder interface {
 	// Record appends e, stamped with the time, the cluster and who acted.
 	// The error says why the line was not written.
 	Record(ctx context.Context, e certs.RecordEntry) error
-	// Read reads the record back: its end, when it is long.
-	Read() (certs.RecordLog, error)
+	// Read reads the record back: its end, when it is long, and from the
+	// rest the lines of certificates still valid at now.
+	Read(now time.Time) (certs.RecordLog, error)
 	// Path is the record's file, for the admin.
 	Path() string
 }

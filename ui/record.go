@@ -186,9 +186,9 @@ func (m *Model) rereadRecord() tea.Cmd {
 
 func (m *Model) readRecordCmd() tea.Cmd {
 	m.rec.gen++
-	gen, rec := m.rec.gen, m.cfg.Recorder
+	gen, rec, now := m.rec.gen, m.cfg.Recorder, m.now()
 	return func() tea.Msg {
-		log, err := rec.Read()
+		log, err := rec.Read(now)
 		return recordReadMsg{gen: gen, log: log, err: err}
 	}
 }

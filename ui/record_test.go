@@ -48,7 +48,7 @@ func (f *fakeRecorder) Record(_ context.Context, e certs.RecordEntry) error {
 	return nil
 }
 
-func (f *fakeRecorder) Read() (certs.RecordLog, error) {
+func (f *fakeRecorder) Read(time.Time) (certs.RecordLog, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return certs.ParseRecord(f.data, false), f.readErr
@@ -57,7 +57,7 @@ func (f *fakeRecorder) Read() (certs.RecordLog, error) {
 func (f *fakeRecorder) Path() string { return testRecordPath }
 
 func (f *fakeRecorder) entries() []certs.RecordEntry {
-	log, _ := f.Read()
+	log, _ := f.Read(time.Time{})
 	return log.Entries
 }
 
@@ -388,6 +388,44 @@ func TestRecordViewRereads(t *testing.T) {
 	h.run(h.press("L"))
 	if view := strings.ReplaceAll(h.view(), "\n", " "); !strings.Contains(view, "The record can't be read: open "+testRecordPath+": permission denied") {
 		t.Fatalf("read error:\n%s", h.view())
+	}
+}
+
+// cutRecorder reads back as a record too long to read whole: its lines
+// are the end of the file, and earlier holds the older lines of
+// certificates still valid.
+type cutRecorder struct {
+	*fakeRecorder
+	earlier []certs.RecordEntry
+}
+
+func (c cutRecorder) Read(now time.Time) (certs.RecordLog, error) {
+	log, err := c.fakeRecorder.Read(now)
+	log.Cut, log.Earlier = true, c.earlier
+	return log, err
+}
+
+// Who still holds system:masters is said however long the record: the
+// certificates still valid come from the whole file, the lines shown from
+// its end, and the header says only the lines are cut.
+func TestRecordViewStillValidFromTheWholeRecord(t *testing.T) {
+	rec := &fakeRecorder{}
+	_ = rec.Record(context.Background(), certs.RecordEntry{Action: certs.RecordDeny, Name: "csr-later", Outcome: certs.OutcomeOK})
+	old := certs.RecordEntry{Action: certs.RecordIssued, Name: "csr-break-glass", UID: "uid-old", Time: testNow.Add(-300 * 24 * time.Hour),
+		Certificate: &certs.RecordCertificate{SHA256: "0B:AD", User: "root", Groups: []string{"system:masters"}, NotAfter: testNow.Add(9 * 365 * 24 * time.Hour)}}
+	h := newHarnessWith(t, 120, 30, testSummaries(), func(_ *harness, cfg *Config) {
+		cfg.Recorder = cutRecorder{fakeRecorder: rec, earlier: []certs.RecordEntry{old}}
+	})
+	h.run(h.press("L"))
+	view := h.view()
+	if !strings.Contains(view, "record: 1 line, newest first · only the last 8 MiB shown") || strings.Contains(view, "csr-break-glass") {
+		t.Errorf("lines:\n%s", view)
+	}
+	h.press("tab")
+	view = h.view()
+	if !strings.Contains(view, "still valid: 1 certificate in 1 group · "+testRecordPath) || !strings.Contains(view, "group system:masters") ||
+		!strings.Contains(view, "csr-break-glass") {
+		t.Errorf("still valid:\n%s", view)
 	}
 }
 

@@ -92,7 +92,7 @@ func (v *recordView) setLog(log certs.RecordLog, err error, now time.Time) {
 	if v.opened != nil {
 		v.opened = v.rowLike(v.opened.e)
 	}
-	v.valid = certs.StillValid(log.Entries, now)
+	v.valid = certs.StillValid(log.Credentials(), now)
 	v.refilter()
 }
 
@@ -365,8 +365,10 @@ func (v *recordView) headerText() certs.Text {
 	if n := v.log.Unreadable; n > 0 {
 		parts = append(parts, plural(n, "line")+" unreadable")
 	}
-	if v.log.Cut {
-		parts = append(parts, fmt.Sprintf("only the last %d MiB read", certs.MaxRecordRead>>20))
+	// The certificates still valid come from the whole file: only the
+	// lines are cut.
+	if v.log.Cut && v.mode == recordLines {
+		parts = append(parts, fmt.Sprintf("only the last %d MiB shown", certs.MaxRecordRead>>20))
 	}
 	text := lit(strings.Join(parts, " · "))
 	if v.filter != "" {
