@@ -103,7 +103,7 @@ func TestConfigErrors(t *testing.T) {
 		{"null log", "log: ~\n", `config.yaml:1:6: bad value (nothing) for log: want a path, or "" for none`},
 		{"unknown binding", "keys:\n  aprove: [a]\n", `config.yaml:2:3: keys.aprove: unknown key binding "aprove" (allowed: up, down, page-up, page-down, first, last, open, back, approve, deny, export, kubeconfig, create, filter, pending, record, still-valid, help, quit)`},
 		{"not a key", "keys:\n  approve: [a, shift+b]\n", `config.yaml:2:16: keys.approve: "shift+b" is not a key: the terminal reports the character shift types (write "B")`},
-		{"a key twice on a screen", "keys:\n  deny: [x]\n  approve: [y, j]\n",
+		{"a key twice on a screen", "keys:\n  deny: [x]\n  approve: [z, j]\n",
 			`config.yaml:3:16: keys.approve: key "j" is down's too on the list: a key does one thing on a screen`},
 		{"no keys", "keys:\n  quit: []\n", `config.yaml:2:3: keys.quit: no key: give at least one`},
 		{"keys as a list", "keys: [a, d]\n", `config.yaml:1:7: want key bindings as name: [keys], found a list`},

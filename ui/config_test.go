@@ -46,6 +46,9 @@ func TestCheckKeys(t *testing.T) {
 		{"a default's key", map[string][]string{"approve": {"x", "j"}}, []KeyProblem{{"approve", 1, `key "j" is down's too on the list`}}},
 		{"a fixed key", map[string][]string{"quit": {"ctrl+c"}}, []KeyProblem{{"quit", 0, `key "ctrl+c" is interrupt's on the list, which can't be rebound`}}},
 		{"a dialog's key", map[string][]string{"deny": {"y"}}, []KeyProblem{{"deny", 0, `key "y" is confirm's on the approve dialog`}}},
+		// Pressed twice, or held, the key would approve what the dialog
+		// showed for a moment.
+		{"opens and approves", map[string][]string{"approve": {"a", "Y"}}, []KeyProblem{{"approve", 1, `key "Y" approves in the approve dialog it opens`}}},
 		{"two set", map[string][]string{"approve": {"x"}, "deny": {"x"}}, []KeyProblem{{"deny", 0, `key "x" is approve's too on the list`}}},
 		{"another screen", map[string][]string{"filter": {"x"}, "kubeconfig": {"K"}, "deny": {"d"}, "approve": {"a"}, "open": {"o"}, "back": {"o", "esc"}}, []KeyProblem{
 			{"back", 0, `key "o" is open's too on the list`}}},

@@ -336,6 +336,15 @@ func keyClashes(bindings map[string][]string) []KeyProblem {
 			}
 		}
 	}
+	// The key that opens the approve dialog is matched on the list, the one
+	// that approves in it on the dialog: not a clash on a screen, but the
+	// same key pressed twice, or held, would approve a request shown for a
+	// moment.
+	for i, key := range bindings["approve"] {
+		if slices.Contains(k.Confirm.Keys(), key) {
+			problems = append(problems, KeyProblem{"approve", i, fmt.Sprintf("key %q approves in the approve dialog it opens: pressed twice, or held, it would approve unread", key)})
+		}
+	}
 	return problems
 }
 
