@@ -429,6 +429,24 @@ func TestRecordViewStillValidFromTheWholeRecord(t *testing.T) {
 	}
 }
 
+// The line under the cursor is marked in its text, as the list's row is,
+// so that it shows on a terminal without colours or reverse video.
+func TestRecordViewCursorWithoutColours(t *testing.T) {
+	h := newRecordedHarness(t, 80, 24, testSummaries(), recordFixture(t))
+	h.run(h.press("L"))
+	h.press("down", "down")
+	v := h.m.rec.view
+	var marked []string
+	for _, l := range strings.Split(h.view(), "\n") {
+		if len(l) > markerWidth && l[markerWidth] == '>' {
+			marked = append(marked, l)
+		}
+	}
+	if len(marked) != 1 || !strings.Contains(marked[0], v.shown[v.cursor].e.Name) {
+		t.Errorf("the lines marked: %q; the cursor is on %q", marked, v.shown[v.cursor].e.Name)
+	}
+}
+
 func TestRecordViewFits(t *testing.T) {
 	for _, size := range [][2]int{{20, 5}, {24, 6}, {30, 8}, {40, 12}, {80, 24}, {120, 40}, {200, 60}} {
 		rec := recordFixture(t)

@@ -319,7 +319,7 @@ func (v *recordView) View() string {
 		r := v.shown[i]
 		b.WriteString("\n")
 		line.Reset()
-		v.cols.render(&line, r, v.now)
+		v.cols.render(&line, r, v.now, i == v.cursor)
 		switch {
 		case i == v.cursor:
 			b.WriteString(v.st.selected.Render(line.String()))
@@ -494,10 +494,16 @@ func (l *cellLine) line(width int) string {
 	return fit(certs.Concat(l.parts...), l.w, width)
 }
 
-// render writes r's line, exactly the width.
-func (c recordColumns) render(b *strings.Builder, r *recordRow, now time.Time) {
+// render writes r's line, exactly the width. The selected line has a ">"
+// after its marker, as the list's selected row, so that it shows without
+// colours.
+func (c recordColumns) render(b *strings.Builder, r *recordRow, now time.Time, selected bool) {
 	var l cellLine
-	l.add(lit(markerText(r.sev)+" "), markerWidth+1, markerWidth+1)
+	cursor := " "
+	if selected {
+		cursor = ">"
+	}
+	l.add(lit(markerText(r.sev)+cursor), markerWidth+1, markerWidth+1)
 	l.cell(lit(c.time(now, r.e.Time)), -1, c.timeW)
 	l.cell(certs.Sanitize(string(r.e.Action)), -1, actionWidth)
 	l.cell(certs.Sanitize(string(r.e.Outcome)), -1, c.outcomeW)
