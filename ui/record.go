@@ -163,7 +163,7 @@ func (m *Model) recordBadge() string {
 // none.
 func (m *Model) openRecord() tea.Cmd {
 	if m.cfg.Recorder == nil {
-		why := "No record is kept: --log= turned it off."
+		why := "No record is kept: --log=, or log: \"\" in the config file, turned it off."
 		if m.cfg.Cluster.Demo {
 			why = "The demo keeps no record: start it with --log FILE to keep one."
 		}

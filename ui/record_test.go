@@ -240,7 +240,7 @@ func TestNoRecordIsSaid(t *testing.T) {
 		t.Errorf("header %q", line)
 	}
 	h.press("L")
-	h.wantStatus(statusInfo, "No record is kept: --log= turned it off.")
+	h.wantStatus(statusInfo, "No record is kept: --log=, or log: \"\" in the config file, turned it off.")
 	if h.m.rec.view != nil {
 		t.Error("L opened a record that is not kept")
 	}
