@@ -250,6 +250,9 @@ func TestConfigExitCodes(t *testing.T) {
 		{[]string{"completion", "bash", "--config", bad}, cli.ExitError, "csrtui: " + bad + `:2:1: unknown key "colour" (allowed: `},
 		{[]string{"--config", bad}, cli.ExitError, "csrtui: " + bad + `:2:1: unknown key "colour"`},
 		{[]string{"--config", bad + ".missing"}, cli.ExitError, "csrtui: config file " + bad + ".missing does not exist\n"},
+		// Help reads no settings: it is how to find out what to fix.
+		{[]string{"help", "--config", bad}, cli.ExitOK, ""},
+		{[]string{"help", "list", "--config", bad}, cli.ExitOK, ""},
 		{[]string{"completion", "bash", "--config", good}, cli.ExitOK, ""},
 		{[]string{"completion", "bash", "--config="}, cli.ExitOK, ""},
 	} {

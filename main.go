@@ -168,8 +168,12 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 			OutTerminal: isTerminal(stdout), ErrTerminal: isTerminal(stderr),
 		},
 	}
-	// Every command reads the config file once its flags are parsed.
+	// Every command reads the config file once its flags are parsed, but
+	// help, which is where to find out how to fix it.
 	cmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if c.Name() == "help" && c.Parent() == cmd {
+			return nil
+		}
 		if err := o.loadConfig(c); err != nil {
 			return err
 		}
