@@ -152,6 +152,9 @@ func (p *configParser) filePath(n *yaml.Node, name string, emptyOK bool) (string
 	if emptyOK {
 		none = `, or "" for none`
 	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "~" && n.Style == 0 {
+		return "", p.errorf(n, `bad value ~ for %s: YAML reads a bare ~ as nothing; write "~" for your home folder`, name)
+	}
 	s, err := p.scalar(n, name, want+none)
 	if err != nil {
 		return "", err

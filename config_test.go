@@ -100,7 +100,9 @@ func TestConfigErrors(t *testing.T) {
 		{"yes is not true", "mouse: yes\n", `config.yaml:1:8: bad value "yes" for mouse: want true or false`},
 		{"nothing", "mouse:\n", `config.yaml:1:7: bad value (nothing) for mouse: want true or false`},
 		{"empty folder", "export-dir: ''\n", `config.yaml:1:13: bad value "" for export-dir: want a path`},
-		{"null log", "log: ~\n", `config.yaml:1:6: bad value (nothing) for log: want a path, or "" for none`},
+		{"null log", "log: null\n", `config.yaml:1:6: bad value (nothing) for log: want a path, or "" for none`},
+		// The example says ~/ is the home folder; YAML reads a bare ~ as null.
+		{"bare ~", "export-dir: ~\n", `config.yaml:1:13: bad value ~ for export-dir: YAML reads a bare ~ as nothing; write "~" for your home folder`},
 		{"unknown binding", "keys:\n  aprove: [a]\n", `config.yaml:2:3: keys.aprove: unknown key binding "aprove" (allowed: up, down, page-up, page-down, first, last, open, back, approve, deny, export, kubeconfig, create, filter, pending, record, still-valid, help, quit)`},
 		{"not a key", "keys:\n  approve: [a, shift+b]\n", `config.yaml:2:16: keys.approve: "shift+b" is not a key: the terminal reports the character shift types (write "B")`},
 		{"a key twice on a screen", "keys:\n  deny: [x]\n  approve: [z, j]\n",
