@@ -41,10 +41,9 @@ func (b *bench) startConsole(rowPrefix string) (*console, error) {
 	c := &console{socket: fmt.Sprintf("csrtui-bench-%d-%d", os.Getpid(), n), tracePath: filepath.Join(dir, "trace")}
 	startFile := filepath.Join(dir, "start")
 	// sh stamps the time and execs env, which execs csrtui: the pane's process is csrtui.
-	argv := []string{"sh", "-c", `date +%s%N > "$0"; exec "$@"`, startFile,
-		"env", "-i", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm-256color", "LANG=C.UTF-8",
-		"KUBECONFIG=" + b.cp.AdminKubeconfig, "CSRTUI_TRACE=" + c.tracePath, "CSRTUI_TRACE_ROWS=" + rowPrefix,
-		b.csrtui}
+	argv := []string{"sh", "-c", `date +%s%N > "$0"; exec "$@"`, startFile, "env", "-i"}
+	argv = append(argv, consoleEnv(dir)...)
+	argv = append(argv, "KUBECONFIG="+b.cp.AdminKubeconfig, "CSRTUI_TRACE="+c.tracePath, "CSRTUI_TRACE_ROWS="+rowPrefix, b.csrtui)
 	args := append([]string{"-L", c.socket, "-f", "/dev/null", "new-session", "-d", "-s", "bench",
 		"-x", strconv.Itoa(termWidth), "-y", strconv.Itoa(termHeight)}, argv...)
 	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
@@ -72,6 +71,15 @@ func (b *bench) startConsole(rowPrefix string) (*console, error) {
 		return nil, fmt.Errorf("csrtui did not start: %w", err)
 	}
 	return c, nil
+}
+
+// consoleEnv is the environment of a console started in dir: the user's
+// PATH and HOME, and csrtui's config and state folders in dir, so that the
+// bench reads none of the user's settings and keeps its record apart from
+// the user's.
+func consoleEnv(dir string) []string {
+	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TERM=xterm-256color", "LANG=C.UTF-8",
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
 }
 
 func (c *console) stop() {
