@@ -166,14 +166,26 @@ func (p *configParser) filePath(n *yaml.Node, name string, emptyOK bool) (string
 		// The path is shown (the export dialog's input, the lines export
 		// prints): it must not act on the terminal.
 		return "", p.badValue(n, name, want+" without control or invisible characters"+none)
-	case s == "~" || strings.HasPrefix(s, "~/"):
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", p.errorf(n, "%s: %v", name, err)
-		}
-		s = filepath.Join(home, strings.TrimPrefix(s, "~"))
+	}
+	s, err = expandHome(s)
+	if err != nil {
+		return "", p.errorf(n, "%s: %v", name, err)
 	}
 	return s, nil
+}
+
+// expandHome reads a leading ~/ (or a ~ alone) as the home folder, as a
+// shell does; csrtui does it for the paths the shell left alone: those of
+// the config file, and of flags written --flag=~/path.
+func expandHome(s string) (string, error) {
+	if s != "~" && !strings.HasPrefix(s, "~/") {
+		return s, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, strings.TrimPrefix(s, "~")), nil
 }
 
 // durationFlag reads a duration > 0 for the flag of the setting's name.

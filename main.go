@@ -195,7 +195,11 @@ func (o *options) recorder(waitForIdentity bool) (*recorder, error) {
 	case set && path == "":
 		return nil, nil
 	case set:
-		abs, err := filepath.Abs(path)
+		home, err := expandHome(path)
+		if err != nil {
+			return nil, fmt.Errorf("--log %s: %w", path, err)
+		}
+		abs, err := filepath.Abs(home)
 		if err != nil {
 			return nil, fmt.Errorf("--log %s: %w", path, err)
 		}

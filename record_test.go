@@ -44,8 +44,9 @@ func logOptions(t *testing.T, args ...string) *options {
 }
 
 func TestLogFlag(t *testing.T) {
-	state := t.TempDir()
+	state, home := t.TempDir(), t.TempDir()
 	t.Setenv("XDG_STATE_HOME", state)
+	t.Setenv("HOME", home)
 	t.Chdir(t.TempDir())
 	for _, c := range []struct {
 		args []string
@@ -57,6 +58,9 @@ func TestLogFlag(t *testing.T) {
 		{[]string{"--demo"}, ""}, // the demo's cluster is make-believe
 		{[]string{"--demo", "--log", "/tmp/demo.jsonl"}, "/tmp/demo.jsonl"},
 		{[]string{"--demo", "--log="}, ""},
+		// The shell leaves a ~ after = alone: csrtui reads it as the
+		// config file's ~/ is read, not as a folder named ~.
+		{[]string{"--log=~/mine.jsonl"}, filepath.Join(home, "mine.jsonl")},
 	} {
 		rec, err := logOptions(t, c.args...).recorder(false)
 		got := ""
