@@ -447,6 +447,23 @@ func TestRecordViewCursorWithoutColours(t *testing.T) {
 	}
 }
 
+// A record whose end holds no line that can be read (one line of many
+// megabytes) says so, not that the record is empty or unreadable whole.
+func TestRecordViewEndUnreadable(t *testing.T) {
+	rec := &fakeRecorder{data: []byte("the end of a line too long to read\n")}
+	h := newHarnessWith(t, 100, 24, testSummaries(), func(_ *harness, cfg *Config) {
+		cfg.Recorder = cutRecorder{fakeRecorder: rec}
+	})
+	h.run(h.press("L"))
+	if view := h.view(); !strings.Contains(view, "No line of the last 8 MiB of the record can be read: older lines are not shown.") {
+		t.Errorf("lines:\n%s", view)
+	}
+	h.press("tab")
+	if view := h.view(); !strings.Contains(view, "No certificate in the record is still valid.") {
+		t.Errorf("still valid:\n%s", view)
+	}
+}
+
 func TestRecordViewFits(t *testing.T) {
 	for _, size := range [][2]int{{20, 5}, {24, 6}, {30, 8}, {40, 12}, {80, 24}, {120, 40}, {200, 60}} {
 		rec := recordFixture(t)

@@ -335,9 +335,13 @@ func (v *recordView) View() string {
 
 func (v *recordView) emptyText() string {
 	switch {
-	case len(v.rows) == 0 && v.log.Unreadable > 0:
+	case len(v.rows) == 0 && v.log.Cut && v.mode == recordLines:
+		return fmt.Sprintf("No line of the last %d MiB of the record can be read: older lines are not shown.", certs.MaxRecordRead>>20)
+	// Cut, the still-valid view was read from the whole file: it says
+	// what it found there.
+	case len(v.rows) == 0 && !v.log.Cut && v.log.Unreadable > 0:
 		return "No line of the record can be read."
-	case len(v.rows) == 0:
+	case len(v.rows) == 0 && !v.log.Cut:
 		return "The record is empty: nothing approved, denied, created or exported yet."
 	case v.filter != "":
 		return "Nothing matches the filter. esc clears it."
