@@ -461,6 +461,15 @@ func configFileMode(path string, fi fs.FileInfo) error {
 // user has no config folder (neither $XDG_CONFIG_HOME nor $HOME).
 func defaultConfigPath() string {
 	dir, err := os.UserConfigDir()
+	// A relative $XDG_CONFIG_HOME is to be ignored (the XDG Base Directory
+	// Specification), as defaultRecordPath ignores a relative
+	// $XDG_STATE_HOME; os.UserConfigDir refuses it instead, which would
+	// read no file at all.
+	if x := os.Getenv("XDG_CONFIG_HOME"); err != nil && x != "" && !filepath.IsAbs(x) {
+		if home, herr := os.UserHomeDir(); herr == nil {
+			dir, err = filepath.Join(home, ".config"), nil
+		}
+	}
 	if err != nil {
 		return ""
 	}

@@ -381,3 +381,24 @@ func TestEveryThresholdIsASetting(t *testing.T) {
 		}
 	}
 }
+
+// The default file follows the XDG Base Directory Specification, as the
+// record's folder does: $XDG_CONFIG_HOME, or the default folder when it is
+// unset or a relative path (which the specification says to ignore), never
+// no file at all.
+func TestDefaultConfigPath(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", "")
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "csrtui", "config.yaml")
+	if p := defaultConfigPath(); p != want {
+		t.Errorf("XDG_CONFIG_HOME unset: %q, want %q", p, want)
+	}
+	t.Setenv("XDG_CONFIG_HOME", "relative/config")
+	if p := defaultConfigPath(); p != want {
+		t.Errorf("XDG_CONFIG_HOME relative: %q, want %q", p, want)
+	}
+}
