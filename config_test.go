@@ -249,11 +249,14 @@ func TestConfigExitCodes(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"completion", "bash", "--config", bad}, cli.ExitError, "csrtui: " + bad + `:2:1: unknown key "colour" (allowed: `},
+		{[]string{"list", "--config", bad}, cli.ExitError, "csrtui: " + bad + `:2:1: unknown key "colour" (allowed: `},
 		{[]string{"--config", bad}, cli.ExitError, "csrtui: " + bad + `:2:1: unknown key "colour"`},
 		{[]string{"--config", bad + ".missing"}, cli.ExitError, "csrtui: config file " + bad + ".missing does not exist\n"},
-		// Help reads no settings: it is how to find out what to fix.
+		// Help and completion read no settings: help is how to find out
+		// what to fix, and completion runs in every new shell.
 		{[]string{"help", "--config", bad}, cli.ExitOK, ""},
+		{[]string{"completion", "bash", "--config", bad}, cli.ExitOK, ""},
+		{[]string{"__complete", "get", "--config", bad, ""}, cli.ExitOK, "Completion ended with directive: "},
 		{[]string{"help", "list", "--config", bad}, cli.ExitOK, ""},
 		{[]string{"completion", "bash", "--config", good}, cli.ExitOK, ""},
 		{[]string{"completion", "bash", "--config="}, cli.ExitOK, ""},
@@ -277,11 +280,12 @@ func TestConfigExitCodes(t *testing.T) {
 	}
 	defer func() { _ = os.Remove(def) }()
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"completion", "bash"}, &stdout, &stderr); code != cli.ExitError || !strings.HasPrefix(stderr.String(), "csrtui: "+def+":1:1: unknown key") {
+	if code := run([]string{"list"}, &stdout, &stderr); code != cli.ExitError || !strings.HasPrefix(stderr.String(), "csrtui: "+def+":1:1: unknown key") {
 		t.Errorf("the default file: exit %d, %q", code, stderr.String())
 	}
 	stderr.Reset()
-	if code := run([]string{"completion", "bash", "--config="}, &stdout, &stderr); code != cli.ExitOK {
+	missing := filepath.Join(t.TempDir(), "no-kubeconfig")
+	if code := run([]string{"list", "--config=", "--kubeconfig", missing}, &stdout, &stderr); code == cli.ExitOK || strings.Contains(stderr.String(), def) || !strings.Contains(stderr.String(), missing) {
 		t.Errorf("--config= still reads the default file: exit %d, %q", code, stderr.String())
 	}
 }

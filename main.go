@@ -171,7 +171,11 @@ a certificate for yourself, list, describe, approve, deny, export, check.`,
 	// Every command reads the config file once its flags are parsed, but
 	// help, which is where to find out how to fix it.
 	cmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
-		if c.Name() == "help" && c.Parent() == cmd {
+		// Help and shell completion read no settings: help is how to find
+		// out what to fix, and completion runs in every new shell, which a
+		// broken config file must not break.
+		if c.Parent() == cmd && (c.Name() == "help" || c.Name() == "completion" ||
+			c.Name() == cobra.ShellCompRequestCmd || c.Name() == cobra.ShellCompNoDescRequestCmd) {
 			return nil
 		}
 		if err := o.loadConfig(c); err != nil {
