@@ -18,6 +18,12 @@ import (
 // credentials. A symbolic link or anything but a regular file at its path
 // is refused: csrtui never appends to a file it did not mean to.
 
+// ErrRecordOthersWrite is wrapped by the error for a record file that
+// anyone may write to (mode o+w): its lines could have been forged, and a
+// ledger nobody can trust is worse than none. As ssh does with a key
+// others can write, csrtui refuses it until its mode is mended.
+var ErrRecordOthersWrite = errors.New("anyone may write to it: chmod o-w it")
+
 // ErrRecordNotAFile is wrapped by the error for a path that is not a
 // regular file: a symbolic link, a folder, a pipe, a device.
 var ErrRecordNotAFile = errors.New("csrtui appends only to a regular file")
@@ -107,6 +113,8 @@ func recordFileKind(path string, fi fs.FileInfo) error {
 		return fmt.Errorf("record %s is a folder: %w", path, ErrRecordNotAFile)
 	case !m.IsRegular():
 		return fmt.Errorf("record %s is a pipe, a device or a socket: %w", path, ErrRecordNotAFile)
+	case m.Perm()&0o002 != 0:
+		return fmt.Errorf("record %s (mode %04o): %w", path, m.Perm(), ErrRecordOthersWrite)
 	}
 	return nil
 }

@@ -316,6 +316,36 @@ func TestAppendRecordRefusesWhatIsNotAFile(t *testing.T) {
 	}
 }
 
+// A record anyone may write to is refused, and left as it is; one the
+// group may write to (a team's shared ledger) is taken.
+func TestAppendRecordRefusesAFileOthersMayWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "decisions.jsonl")
+	if err := os.WriteFile(path, []byte("{}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := MarshalRecordLine(RecordEntry{Action: RecordApprove})
+	err := AppendRecord(path, line)
+	if !errors.Is(err, ErrRecordOthersWrite) || err.Error() != "record "+path+" (mode 0666): anyone may write to it: chmod o-w it" {
+		t.Errorf("append: %v", err)
+	}
+	if err := CheckRecordFile(path); !errors.Is(err, ErrRecordOthersWrite) {
+		t.Errorf("check: %v", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "{}\n" {
+		t.Errorf("written: %q", data)
+	}
+	if err := os.Chmod(path, 0o660); err != nil {
+		t.Fatal(err)
+	}
+	if err := AppendRecord(path, line); err != nil {
+		t.Errorf("group-writable: %v", err)
+	}
+}
+
 // Two writers appending at once never mix their lines.
 func TestAppendRecordConcurrent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "decisions.jsonl")
