@@ -189,6 +189,32 @@ func TestOnControlPlane(t *testing.T) {
 		}
 	})
 
+	t.Run("DeleteOnlyTheObjectSeen", func(t *testing.T) {
+		csrs := admin.CertificatesV1().CertificateSigningRequests()
+		seen := create(t, "delete-me", "jane")
+		if err := csrs.Delete(ctx, "delete-me", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		now := create(t, "delete-me", "jane")
+		gone, err := c.Delete(ctx, "delete-me", seen)
+		t.Logf("delete of the replaced object: %v", err)
+		if gone || !errors.Is(err, certs.ErrReplaced) || !strings.Contains(err.Error(), "nothing was deleted") {
+			t.Errorf("Delete of the replaced object = %v, %v; want ErrReplaced, said so", gone, err)
+		}
+		if csr, err := csrs.Get(ctx, "delete-me", metav1.GetOptions{}); err != nil || string(csr.UID) != now {
+			t.Fatalf("the new request: %v, %v; want it kept", csr, err)
+		}
+		if gone, err := c.Delete(ctx, "delete-me", now); gone || err != nil {
+			t.Errorf("Delete of the object seen = %v, %v; want it deleted", gone, err)
+		}
+		if _, err := csrs.Get(ctx, "delete-me", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("after Delete: %v, want not found", err)
+		}
+		if gone, err := c.Delete(ctx, "delete-me", now); !gone || err != nil {
+			t.Errorf("Delete again = %v, %v; want gone already", gone, err)
+		}
+	})
+
 	t.Run("NotFound", func(t *testing.T) {
 		_, err := c.Approve(ctx, "no-such-request", "some-uid", "")
 		if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "no longer exists") {

@@ -229,6 +229,31 @@ func missingPermission(step string, err error) string {
 	}
 }
 
+// deleteError turns a failed delete into one line an admin can act on. A
+// failed UID precondition (409) means the name now holds another request: it
+// unwraps to certs.ErrReplaced.
+func deleteError(name string, err error) error {
+	var msg string
+	switch {
+	case errors.Is(err, ErrReadOnly):
+		msg = fmt.Sprintf("%v: deleting %q is disabled", err, name)
+	case apierrors.IsConflict(err):
+		return &actionError{
+			msg: fmt.Sprintf("%q was replaced by a different request of the same name since csrtui listed it: nothing was deleted", name),
+			err: fmt.Errorf("%w: %w", certs.ErrReplaced, err),
+		}
+	case apierrors.IsForbidden(err):
+		msg = fmt.Sprintf("may not delete %q: csrtui needs delete on certificatesigningrequests (group certificates.k8s.io)", name)
+	case timedOut(err):
+		msg = fmt.Sprintf("could not delete %q: %s (it may or may not be deleted: the list will show it)", name, describe(err))
+	case unreachable(err):
+		msg = fmt.Sprintf("could not delete %q: the apiserver can't be reached: %s", name, reason(err))
+	default:
+		msg = fmt.Sprintf("could not delete %q: %s", name, describe(err))
+	}
+	return &actionError{msg: msg, err: err}
+}
+
 // accessCheckError explains why an access review on resource could not be asked.
 func accessCheckError(resource string, err error) error {
 	if apierrors.IsForbidden(err) {

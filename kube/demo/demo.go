@@ -104,6 +104,7 @@ func start(ctx context.Context, s setup) (*demo, error) {
 	// reviews answer first, then the stamping, then the fake's object tracker.
 	d.cs.PrependReactor("create", "*", d.onCreate)
 	d.cs.PrependReactor("update", "*", d.onUpdate)
+	d.cs.PrependReactor("delete", "*", d.onDelete)
 	d.cs.PrependReactor("create", "selfsubjectaccessreviews", d.onSelfAccessReview)
 	d.cs.PrependReactor("create", "subjectaccessreviews", d.onAccessReview)
 	d.cs.PrependReactor("create", "selfsubjectreviews", onSelfReview)
@@ -213,6 +214,28 @@ func (d *demo) onUpdate(action k8stesting.Action) (bool, runtime.Object, error) 
 	m.SetUID(sm.GetUID())
 	m.SetCreationTimestamp(sm.GetCreationTimestamp())
 	m.SetResourceVersion(d.nextRV())
+	return false, nil, nil
+}
+
+// onDelete checks a delete's UID precondition, as the apiserver does in the
+// same write: a request created again under the name is not deleted.
+func (d *demo) onDelete(action k8stesting.Action) (bool, runtime.Object, error) {
+	a, ok := action.(k8stesting.DeleteActionImpl)
+	if !ok || a.DeleteOptions.Preconditions == nil || a.DeleteOptions.Preconditions.UID == nil {
+		return false, nil, nil
+	}
+	stored, err := d.cs.Tracker().Get(a.GetResource(), a.GetNamespace(), a.GetName())
+	if err != nil {
+		return false, nil, nil // the tracker answers NotFound
+	}
+	m, err := meta.Accessor(stored)
+	if err != nil {
+		return false, nil, nil
+	}
+	if want := *a.DeleteOptions.Preconditions.UID; m.GetUID() != want {
+		return true, nil, apierrors.NewConflict(a.GetResource().GroupResource(), a.GetName(),
+			fmt.Errorf("precondition failed: UID in precondition: %s, UID in object meta: %s", want, m.GetUID()))
+	}
 	return false, nil, nil
 }
 

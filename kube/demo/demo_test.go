@@ -208,6 +208,30 @@ func TestDemoConflictsAndCapabilities(t *testing.T) {
 	}
 }
 
+// A delete bound to a UID deletes that object only, as on the apiserver.
+func TestDemoDeleteChecksTheUID(t *testing.T) {
+	d, _ := startTestDemo(t, time.Hour, 0)
+	ctx := t.Context()
+	csrs := d.cs.CertificatesV1().CertificateSigningRequests()
+	csr, err := csrs.Get(ctx, "alice-laptop", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.client()
+	if gone, err := c.Delete(ctx, "alice-laptop", "not-"+string(csr.UID)); gone || !errors.Is(err, certs.ErrReplaced) {
+		t.Errorf("Delete with another UID = %v, %v; want ErrReplaced", gone, err)
+	}
+	if _, err := csrs.Get(ctx, "alice-laptop", metav1.GetOptions{}); err != nil {
+		t.Fatalf("the request went with the wrong UID: %v", err)
+	}
+	if gone, err := c.Delete(ctx, "alice-laptop", string(csr.UID)); gone || err != nil {
+		t.Errorf("Delete = %v, %v; want it deleted", gone, err)
+	}
+	if _, err := csrs.Get(ctx, "alice-laptop", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("after Delete: %v, want not found", err)
+	}
+}
+
 func TestDemoStopsWithItsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	c, err := Start(ctx)
