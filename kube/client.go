@@ -121,10 +121,14 @@ func New(flags *genericclioptions.ConfigFlags, opts ...Option) (*Client, error) 
 	// than JSON, which matters for the initial list of thousands of CSRs.
 	cfg.ContentType = "application/vnd.kubernetes.protobuf"
 	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
-	// An admin console makes few requests, but a capability table asks several
-	// access reviews at once; client-go's defaults (5 QPS, burst 10) would queue them.
-	cfg.QPS = 50
-	cfg.Burst = 100
+	// No client-side rate limit: csrtui bounds what it sends itself (a bulk
+	// decision keeps a few requests in flight, a capability table asks a few
+	// access reviews at once), and the apiserver's API Priority and Fairness
+	// (on by default since 1.20) shares the server among its clients. A token
+	// bucket would only queue a bulk approval of 1,000 requests, two calls
+	// each, for 40 seconds at kubectl's 50 QPS. A negative QPS turns it off
+	// (rest.RESTClientFor).
+	cfg.QPS = -1
 	cfg.UserAgent = "csrtui/" + userAgentVersion(o.userAgentVersion)
 
 	cs, err := kubernetes.NewForConfig(cfg)
