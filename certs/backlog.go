@@ -95,6 +95,18 @@ func (b Backlog) SupersededBy(s *Summary) *Summary {
 // Superseded reports whether a newer request repeats s.
 func (b Backlog) Superseded(s *Summary) bool { return b.SupersededBy(s) != nil }
 
+// ConditionSuperseded is what the console and `csrtui list` show in the
+// CONDITION column of a superseded request.
+const ConditionSuperseded = "superseded"
+
+// Condition is s's CONDITION cell: kubectl's words, or ConditionSuperseded.
+func (b Backlog) Condition(s *Summary) string {
+	if b.Superseded(s) {
+		return ConditionSuperseded
+	}
+	return s.Condition
+}
+
 // Len is how many requests are superseded.
 func (b Backlog) Len() int { return len(b.superseded) }
 

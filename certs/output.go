@@ -47,6 +47,9 @@ type RequestRecord struct {
 	Risk             string             `json:"risk"` // the worst finding's severity, "decided" aside; "none"
 	Findings         []FindingRecord    `json:"findings"`
 	Annotations      map[string]string  `json:"annotations"`
+	// SupersededBy names the newer pending request of the same signer and
+	// requester that repeats this one (Backlog), "" when none does.
+	SupersededBy string `json:"supersededBy"`
 }
 
 // RequesterRecord is who created the CSR, as the apiserver recorded it.
@@ -150,11 +153,16 @@ type FindingRecord struct {
 	Detail   string `json:"detail"`
 }
 
-// NewRequestList is the output document for summaries, in their order.
-func NewRequestList(list []*Summary) RequestList {
+// NewRequestList is the output document for summaries, in their order; b is
+// the backlog of the whole list they come from.
+func NewRequestList(list []*Summary, b Backlog) RequestList {
 	out := RequestList{APIVersion: OutputAPIVersion, Kind: KindRequestList, Items: make([]RequestRecord, 0, len(list))}
 	for _, s := range list {
-		out.Items = append(out.Items, NewRequestRecord(s))
+		r := NewRequestRecord(s)
+		if live := b.SupersededBy(s); live != nil {
+			r.SupersededBy = live.Name
+		}
+		out.Items = append(out.Items, r)
 	}
 	return out
 }

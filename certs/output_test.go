@@ -54,7 +54,7 @@ func TestRequestRecordHasNoNullsButTheDocumentedOnes(t *testing.T) {
 	spec.request = []byte("junk")
 	spec.groups = nil
 	spec.usages = nil
-	list := NewRequestList([]*Summary{Summarize(spec.build(t), DefaultPolicy(), ClusterFacts{})})
+	list := NewRequestList([]*Summary{Summarize(spec.build(t), DefaultPolicy(), ClusterFacts{})}, Backlog{})
 	data, err := json.Marshal(list)
 	if err != nil {
 		t.Fatal(err)

@@ -9,13 +9,16 @@ import (
 // The columns of `csrtui list`: the console's, then the risk and the worst
 // finding. The wide form adds the lifetime the signer will really give, every
 // finding's id and the UID. Cells are raw: whoever prints them sanitizes them.
+// The CONDITION of a pending request a newer one repeats is "superseded"
+// (Backlog): csrtui's word, in lower case, not a condition of the cluster's.
 var (
 	TableColumns = []string{"NAME", "AGE", "SIGNER", "REQUESTOR", "SUBJECT", "DURATION", "CONDITION", "RISK", "FINDING"}
 	WideColumns  = append(TableColumns[:len(TableColumns):len(TableColumns)], "EFFECTIVE", "FINDINGS", "UID")
 )
 
-// TableRow is one summary's cells for TableColumns, or WideColumns when wide.
-func TableRow(s *Summary, now time.Time, wide bool) []string {
+// TableRow is one summary's cells for TableColumns, or WideColumns when wide;
+// b is the backlog of the whole list.
+func TableRow(s *Summary, now time.Time, wide bool, b Backlog) []string {
 	risk, worst := "-", "-"
 	var ids []string
 	for _, f := range s.Findings { // worst first
@@ -27,7 +30,7 @@ func TableRow(s *Summary, now time.Time, wide bool) []string {
 		}
 		ids = append(ids, f.ID)
 	}
-	row := []string{s.Name, Age(now, s.Created), s.Signer, s.Username, SubjectLine(s), lifetime(s.RequestedDuration), s.Condition, risk, worst}
+	row := []string{s.Name, Age(now, s.Created), s.Signer, s.Username, SubjectLine(s), lifetime(s.RequestedDuration), b.Condition(s), risk, worst}
 	if !wide {
 		return row
 	}

@@ -11,7 +11,7 @@ import (
 func TestTableRow(t *testing.T) {
 	now := time.Date(2026, 1, 2, 5, 4, 5, 0, time.UTC) // two hours after clientSpec's creation
 	clean := Summarize(clientSpec().build(t), DefaultPolicy(), goodFacts())
-	if got, want := TableRow(clean, now, false), []string{
+	if got, want := TableRow(clean, now, false, Backlog{}), []string{
 		"jane", "2h", KubeAPIServerClientSignerName, "jane", "jane O=dev", "1h", "Pending", "-", "-",
 	}; !slices.Equal(got, want) {
 		t.Errorf("clean row\n got %q\nwant %q", got, want)
@@ -22,8 +22,8 @@ func TestTableRow(t *testing.T) {
 	masters.req.orgs = []string{"system:masters", "dev"} // DER sorts the SET: dev comes first
 	masters.conds = []certificatesv1.RequestConditionType{certificatesv1.CertificateApproved}
 	s := Summarize(masters.build(t), DefaultPolicy(), goodFacts())
-	row := TableRow(s, now, true)
-	if len(row) != len(WideColumns) || len(TableRow(s, now, false)) != len(TableColumns) {
+	row := TableRow(s, now, true, Backlog{})
+	if len(row) != len(WideColumns) || len(TableRow(s, now, false, Backlog{})) != len(TableColumns) {
 		t.Fatalf("%d cells for %d wide columns", len(row), len(WideColumns))
 	}
 	// The decided finding restates the condition: the risk is the request's own.
@@ -36,7 +36,7 @@ func TestTableRow(t *testing.T) {
 
 	broken := clientSpec()
 	broken.request = []byte("junk")
-	if got := TableRow(Summarize(broken.build(t), DefaultPolicy(), goodFacts()), now, false); got[4] != "(undecodable)" || got[7] != "block" || got[8] != FindingUnparsable {
+	if got := TableRow(Summarize(broken.build(t), DefaultPolicy(), goodFacts()), now, false, Backlog{}); got[4] != "(undecodable)" || got[7] != "block" || got[8] != FindingUnparsable {
 		t.Errorf("undecodable row %q", got)
 	}
 	empty := clientSpec()
@@ -58,5 +58,37 @@ func TestAge(t *testing.T) {
 	}
 	if Age(now, time.Time{}) != "<unknown>" {
 		t.Error("zero time")
+	}
+}
+
+// A superseded request says so in CONDITION and names its live request in
+// the output document; the live one and every other request are as they were.
+func TestSupersededInTheListOutput(t *testing.T) {
+	now := time.Unix(1_800_003_600, 0)
+	old, live := backlogCSR("csr-old", 0), backlogCSR("csr-live", 60)
+	other := backlogCSR("csr-other", 0)
+	other.Username = "system:node:y"
+	list := []*Summary{live, old, other}
+	for _, s := range list {
+		s.Condition = "Pending"
+	}
+	b := BacklogOf(list)
+	var conds []string
+	for _, s := range list {
+		conds = append(conds, TableRow(s, now, false, b)[6])
+	}
+	if want := []string{"Pending", ConditionSuperseded, "Pending"}; !slices.Equal(conds, want) {
+		t.Errorf("CONDITION cells %q, want %q", conds, want)
+	}
+	doc := NewRequestList(list, b)
+	var by []string
+	for _, r := range doc.Items {
+		by = append(by, r.SupersededBy)
+		if r.Condition != "Pending" {
+			t.Errorf("%s: condition %q: kubectl's words stay in the document", r.Name, r.Condition)
+		}
+	}
+	if want := []string{"", "csr-live", ""}; !slices.Equal(by, want) {
+		t.Errorf("supersededBy %q, want %q", by, want)
 	}
 }

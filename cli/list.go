@@ -82,6 +82,8 @@ func (o *ListOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Superseded among every request, before the flags leave some out.
+	backlog := certs.BacklogOf(list)
 	shown := list[:0]
 	for _, s := range list {
 		switch {
@@ -92,7 +94,7 @@ func (o *ListOptions) Run(ctx context.Context) error {
 			shown = append(shown, s)
 		}
 	}
-	return printSummaries(o.deps, o.Output, shown)
+	return printSummaries(o.deps, o.Output, shown, backlog)
 }
 
 // summaries connects, then reads and decodes every CSR, with the cluster's
@@ -115,12 +117,13 @@ func summaries(ctx context.Context, d *Deps, p certs.Policy) ([]*certs.Summary, 
 	return out, nil
 }
 
-// printSummaries writes summaries in an output format.
-func printSummaries(d *Deps, format string, list []*certs.Summary) error {
+// printSummaries writes summaries in an output format; b is the backlog of
+// the whole list they come from.
+func printSummaries(d *Deps, format string, list []*certs.Summary, b certs.Backlog) error {
 	w := d.Streams.Out
 	switch format {
 	case outJSON, outYAML:
-		return writeDocument(w, format, certs.NewRequestList(list))
+		return writeDocument(w, format, certs.NewRequestList(list, b))
 	case outName:
 		return writeNames(w, list, func(s *certs.Summary) string { return s.Name })
 	}
@@ -139,7 +142,7 @@ func printSummaries(d *Deps, format string, list []*certs.Summary) error {
 	now := d.now()
 	rows := make([][]string, len(list))
 	for i, s := range list {
-		rows[i] = certs.TableRow(s, now, wide)
+		rows[i] = certs.TableRow(s, now, wide, b)
 	}
 	return printTable(w, header, rows)
 }

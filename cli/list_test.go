@@ -49,6 +49,35 @@ func TestListFilters(t *testing.T) {
 	}
 }
 
+// A request a newer one of the same requester repeats is superseded, in the
+// table and in the document; filtering the newer one out changes nothing.
+func TestListSuperseded(t *testing.T) {
+	older := fixture{name: "jane-old", user: "jane", cn: "jane", orgs: []string{"dev"}, age: 40 * time.Minute, lifetime: time.Hour}.build(t)
+	f := newFakeCluster(janeLaptop(t), older, breakGlass(t))
+	out, _, code := run(t, deps(f), "list", "--findings", "critical", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"name": "break-glass"`) || !strings.Contains(out, `"supersededBy": ""`) {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	out, _, code = run(t, deps(f), "list", "--pending", "-o", "json")
+	var doc struct {
+		Items []struct{ Name, SupersededBy, Condition string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	got := map[string]string{}
+	for _, it := range doc.Items {
+		got[it.Name] = it.SupersededBy + "|" + it.Condition
+	}
+	if want := map[string]string{"jane-laptop": "|Pending", "jane-old": "jane-laptop|Pending", "break-glass": "|Pending"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("supersededBy|condition = %v, want %v", got, want)
+	}
+	out, _, _ = run(t, deps(f), "list", "--signer", "kubernetes.io/kube-apiserver-client")
+	if !regexp.MustCompile(`(?m)^jane-old .* superseded +- +-$`).MatchString(out) || !regexp.MustCompile(`(?m)^jane-laptop .* Pending `).MatchString(out) {
+		t.Errorf("table:\n%s", out)
+	}
+}
+
 func TestListWide(t *testing.T) {
 	out, _, code := run(t, deps(newFakeCluster(breakGlass(t))), "list", "-o", "wide")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
