@@ -66,6 +66,9 @@ func (l *listModel) layout() {
 		want[colCondition] = max(want[colCondition], r.conditionW)
 		want[colIssued] = max(want[colIssued], r.issuedW)
 	}
+	if l.backlog.Len() > 0 {
+		want[colCondition] = max(want[colCondition], len(certs.ConditionSuperseded))
+	}
 	for c := range numCols {
 		if colMax[c] > 0 {
 			want[c] = min(want[c], colMax[c])
@@ -215,7 +218,11 @@ func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selecte
 	cell(colRequestor, r.requestor, r.requestorW)
 	cell(colSubject, r.subject, r.subjectW)
 	cell(colDuration, r.duration, r.durationW)
-	cell(colCondition, r.condition, r.conditionW)
+	if l.backlog.Superseded(r.s) {
+		cell(colCondition, supersededCell, len(certs.ConditionSuperseded))
+	} else {
+		cell(colCondition, r.condition, r.conditionW)
+	}
 	cell(colIssued, r.issued, r.issuedW)
 	if l.show[colCleanup] {
 		c := cleanupText(r.s, now)
@@ -225,6 +232,10 @@ func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selecte
 		b.WriteString(strings.Repeat(" ", l.width-n))
 	}
 }
+
+// supersededCell is the CONDITION of a pending request a newer one of the
+// same requester repeats (certs.Backlog).
+var supersededCell = lit(certs.ConditionSuperseded)
 
 // issuedText is the ISSUED IN cell: how long the signer took after approval,
 // "?" when the cluster can't tell (another signer's certificate), "-" when

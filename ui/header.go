@@ -52,10 +52,7 @@ func (m *Model) headerView() string {
 		line2 = clip(m.rec.view.headerText(), m.width)
 	default:
 		counts := strconv.Itoa(m.list.pending) + " pending / " + strconv.Itoa(m.list.total) + " total"
-		view := "showing all"
-		if m.list.pendingOnly {
-			view = "showing pending only"
-		}
+		view := "showing " + m.list.view.String()
 		if len(m.list.shown) != m.list.total {
 			view += " (" + strconv.Itoa(len(m.list.shown)) + ")"
 		}

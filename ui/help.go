@@ -104,7 +104,7 @@ func (m *Model) helpKeys() help.KeyMap {
 	// Where the actions would be: on a narrow bar the rule they need matters
 	// more than the keys after it.
 	short = append(short, m.disabledKeys(m.current())...)
-	short = append(short, k.Filter, k.Pending)
+	short = append(short, k.Filter, m.viewKey())
 	if m.list.filter != "" {
 		short = append(short, k.ClearKept)
 	}
@@ -115,7 +115,7 @@ func (m *Model) helpKeys() help.KeyMap {
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		append(m.listKeys(), m.everyAction()...),
-		append(m.createKeys(), k.Filter, k.Pending, k.Record, k.Help, k.Quit, k.Interrupt),
+		append(m.createKeys(), k.Filter, m.viewKey(), k.Record, k.Help, k.Quit, k.Interrupt),
 		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
 			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
 	}
@@ -123,6 +123,13 @@ func (m *Model) helpKeys() help.KeyMap {
 		full = append(full, refused)
 	}
 	return helpKeys{short: short, full: full}
+}
+
+// viewKey is tab, named after the view it switches to.
+func (m *Model) viewKey() key.Binding {
+	b := m.keys.Pending
+	b.SetHelp(b.Help().Key, m.list.view.tabHelp())
+	return b
 }
 
 func (m *Model) listKeys() []key.Binding {

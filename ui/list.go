@@ -53,15 +53,18 @@ type listModel struct {
 	cursor, offset int
 	selected       string // raw name of the selected CSR, kept across snapshots
 
-	filter      string
-	pendingOnly bool
-	loading     bool // the first list is not in yet
+	filter  string
+	view    listView
+	loading bool // the first list is not in yet
 	// narrowed are the rows shown under each shorter filter while the filter
 	// is typed further, shortest first: erasing back to one shows it again
 	// without looking at every row.
 	narrowed []shownUnder
 
 	pending, total int
+	// backlog says which pending requests a newer one of their requester
+	// repeats, over the whole snapshot.
+	backlog certs.Backlog
 
 	width, height int // height includes the column header line
 	widths        [numCols]int
@@ -103,6 +106,7 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 		}
 	}
 	l.rows, l.total = rows, len(ss)
+	l.backlog = certs.BacklogOf(ss)
 	// Forget summaries that left (replaced or gone) once there are a few:
 	// each holds a decoded request, and every row is replaced at least once,
 	// when its request is decoded. Rebuilding the cache costs well under a
@@ -162,8 +166,55 @@ func (l *listModel) narrow() {
 	l.reselect()
 }
 
-func (l *listModel) togglePending() {
-	l.pendingOnly = !l.pendingOnly
+// listView is which requests the list shows, before the filter.
+type listView int
+
+const (
+	viewAll     listView = iota
+	viewPending          // pending requests only
+	viewLive             // pending requests a newer one does not supersede
+	numViews
+)
+
+// next is the view tab switches to: all, pending, pending and live, all.
+func (v listView) next() listView { return (v + 1) % numViews }
+
+// String is the view in the header's words: "showing pending only".
+func (v listView) String() string {
+	switch v {
+	case viewPending:
+		return "pending only"
+	case viewLive:
+		return "pending and live"
+	}
+	return "all"
+}
+
+// tabHelp is what tab does from v, for the help bar.
+func (v listView) tabHelp() string {
+	switch v {
+	case viewPending:
+		return "hide superseded"
+	case viewLive:
+		return "all"
+	}
+	return "pending"
+}
+
+// shows reports whether a request is in the view.
+func (l *listModel) shows(s *certs.Summary) bool {
+	switch l.view {
+	case viewPending:
+		return s.State == certs.StatePending
+	case viewLive:
+		return s.State == certs.StatePending && !l.backlog.Superseded(s)
+	}
+	return true
+}
+
+// nextView shows the next view.
+func (l *listModel) nextView() {
+	l.view = l.view.next()
 	l.refilter()
 }
 
@@ -174,7 +225,7 @@ func (l *listModel) refilter() {
 	lower := strings.ToLower(l.filter) // once, not once per row
 	shown := l.shown[:0]
 	for _, r := range l.rows {
-		if l.pendingOnly && r.s.State != certs.StatePending {
+		if !l.shows(r.s) {
 			continue
 		}
 		if lower != "" && !r.s.Matches(lower) {
@@ -328,7 +379,9 @@ func (l *listModel) emptyText() string {
 		return "No certificate signing requests in the cluster."
 	case l.filter != "":
 		return "Nothing matches the filter. " + l.keys.Back.Help().Key + " clears it."
-	case l.pendingOnly:
+	case l.view == viewPending: // the live view next is as empty: every group has its live one
+		return "No pending requests. " + l.keys.Pending.Help().Key + " twice shows all."
+	case l.view == viewLive:
 		return "No pending requests. " + l.keys.Pending.Help().Key + " shows all."
 	default:
 		return "Nothing to show."

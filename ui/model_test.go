@@ -221,8 +221,8 @@ func TestPendingOnly(t *testing.T) {
 	h := newHarness(t, 80, 24, testSummaries())
 	h.press("G") // csr-web-1, issued
 	h.press("tab")
-	if !h.m.list.pendingOnly || len(h.m.list.shown) != 4 {
-		t.Fatalf("pending only: %v, %d shown", h.m.list.pendingOnly, len(h.m.list.shown))
+	if h.m.list.view != viewPending || len(h.m.list.shown) != 4 {
+		t.Fatalf("pending only: %v, %d shown", h.m.list.view, len(h.m.list.shown))
 	}
 	for _, r := range h.m.list.shown {
 		if r.s.State != certs.StatePending {
@@ -232,8 +232,12 @@ func TestPendingOnly(t *testing.T) {
 	if h.selected() != "csr-node-x" {
 		t.Fatalf("cursor moved to %q", h.selected())
 	}
+	h.press("tab") // nothing is superseded: pending and live shows the same
+	if h.m.list.view != viewLive || len(h.m.list.shown) != 4 {
+		t.Fatalf("pending and live: %v, %d shown", h.m.list.view, len(h.m.list.shown))
+	}
 	h.press("tab")
-	if h.m.list.pendingOnly || len(h.m.list.shown) != 8 {
+	if h.m.list.view != viewAll || len(h.m.list.shown) != 8 {
 		t.Fatal("tab did not switch back to all")
 	}
 }

@@ -97,7 +97,10 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		return m.filter.start(m.list.filter)
 	case key.Matches(msg, k.Pending):
-		m.list.togglePending()
+		m.list.nextView()
+		if m.fullHelp { // the help names the next view; the short bar is one line whatever it says
+			m.layout()
+		}
 		return m.selectionChanged()
 	case key.Matches(msg, k.Create):
 		return m.startCreate()
