@@ -34,19 +34,10 @@ func waitCmd(src Source) tea.Cmd {
 
 // decideCmd approves or denies, then records what happened (entry, but for
 // its outcome) when rec keeps a record: in the same command, so the record's
-// line follows the decision, and the message says both.
-func decideCmd(d Decider, rec Recorder, approve bool, name, uid, message string, entry certs.RecordEntry) tea.Cmd {
+// line follows the decision, and the message says both (decideOne).
+func decideCmd(d Decider, rec Recorder, r decisionRequest, entry certs.RecordEntry) tea.Cmd {
 	return func() tea.Msg {
-		ctx := context.Background()
-		var already *certs.Decided
-		var err error
-		if approve {
-			already, err = d.Approve(ctx, name, uid, message)
-		} else {
-			already, err = d.Deny(ctx, name, uid, message)
-		}
-		return decisionMsg{approve: approve, name: name, uid: uid, already: already, err: err,
-			recordErr: recordResult(ctx, rec, entry, already, err)}
+		return decisionMsg{decideOne(context.Background(), d, rec, r, entry)}
 	}
 }
 

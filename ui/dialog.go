@@ -48,13 +48,9 @@ type (
 	// the status line.
 	cancelOutcome struct{ note certs.Text }
 
-	// decideOutcome approves or denies a CSR.
-	decideOutcome struct {
-		decision certs.Decision
-		name     string // raw
-		uid      string // of the object the admin saw: a replaced one is refused
-		message  string // recorded on the condition
-	}
+	// decideOutcome approves or denies a CSR: the decision, on the object the
+	// admin saw (by UID: a replaced one is refused).
+	decideOutcome decisionRequest
 
 	// writeOutcome writes a file the dialog showed.
 	writeOutcome struct {
@@ -118,7 +114,7 @@ func (m *Model) apply(out outcome) tea.Cmd {
 			doing = "Approving "
 		}
 		m.setStatus(infoStatus(certs.Concat(lit(doing), certs.Sanitize(o.name), lit("…"))))
-		return decideCmd(m.cfg.Decider, m.cfg.Recorder, approve, o.name, o.uid, o.message, m.decisionRecord(o))
+		return decideCmd(m.cfg.Decider, m.cfg.Recorder, decisionRequest(o), m.decisionRecord(o))
 	case createOutcome:
 		m.setStatus(infoStatus(certs.Concat(lit("Creating "), certs.Sanitize(o.obj.Name), lit("…"))))
 		return createCmd(m.cfg.Creator, m.cfg.Recorder, m.cfg.Source.Summarize, o.obj)

@@ -29,11 +29,7 @@ type (
 	// decisionMsg is the outcome of an approve or deny, and of its line in
 	// the record.
 	decisionMsg struct {
-		approve   bool
-		name, uid string         // raw
-		already   *certs.Decided // the same decision was there already
-		err       error
-		recordErr error // the record missed it
+		decisionResult
 	}
 
 	// recordedMsg says whether a line of the record the console wrote on

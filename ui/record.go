@@ -86,7 +86,7 @@ func (m *Model) said(st status, recordErr error) tea.Cmd {
 // decided takes the outcome of a decision: an approval this console wrote
 // waits for its certificate, to record it.
 func (m *Model) decided(msg decisionMsg) tea.Cmd {
-	if !msg.approve || msg.err != nil || msg.already != nil || m.cfg.Recorder == nil {
+	if msg.decision != certs.Approve || msg.err != nil || msg.already != nil || m.cfg.Recorder == nil {
 		return nil
 	}
 	if m.rec.awaiting == nil {

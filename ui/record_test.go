@@ -379,7 +379,7 @@ func TestRecordViewRereads(t *testing.T) {
 		t.Fatalf("empty record:\n%s", h.view())
 	}
 	// An approval finishing while the record is open.
-	h.run(decideCmd(h.dec, rec, true, "csr-alice", "uid-csr-alice", "ok", certs.RecordEntry{Action: certs.RecordApprove, Name: "csr-alice"}))
+	h.run(decideCmd(h.dec, rec, decisionRequest{decision: certs.Approve, name: "csr-alice", uid: "uid-csr-alice", message: "ok"}, certs.RecordEntry{Action: certs.RecordApprove, Name: "csr-alice"}))
 	if v := h.m.rec.view; len(v.shown) != 1 {
 		t.Fatalf("%d lines after an approval", len(v.shown))
 	}

@@ -67,7 +67,7 @@ func errStatus(text certs.Text) status  { return status{kind: statusErr, text: t
 func decisionStatus(msg decisionMsg, now time.Time) status {
 	name := certs.Sanitize(msg.name)
 	verb, done, word := "deny", "Denied", "denied"
-	if msg.approve {
+	if msg.decision == certs.Approve {
 		verb, done, word = "approve", "Approved", "approved"
 	}
 	switch {
