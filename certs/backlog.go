@@ -1,6 +1,7 @@
 package certs
 
 import (
+	"iter"
 	"slices"
 )
 
@@ -105,6 +106,18 @@ func (b Backlog) Condition(s *Summary) string {
 		return ConditionSuperseded
 	}
 	return s.Condition
+}
+
+// All yields each superseded request with the live request that repeats it,
+// in no particular order.
+func (b Backlog) All() iter.Seq2[*Summary, *Summary] {
+	return func(yield func(*Summary, *Summary) bool) {
+		for s, live := range b.superseded {
+			if !yield(s, live) {
+				return
+			}
+		}
+	}
 }
 
 // Len is how many requests are superseded.

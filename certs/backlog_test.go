@@ -25,19 +25,30 @@ func backlogCSR(name string, sec int) *Summary {
 
 // superseded lists the names BacklogOf finds superseded, each with its live
 // request: "old>new".
-func superseded(list []*Summary) []string {
+func superseded(t *testing.T, list []*Summary) []string {
+	t.Helper()
 	b := BacklogOf(list)
 	var out []string
 	for _, s := range list {
 		if l := b.SupersededBy(s); l != nil {
 			out = append(out, s.Name+">"+l.Name)
 			if !b.Superseded(s) {
-				panic("SupersededBy and Superseded disagree")
+				t.Errorf("%s: SupersededBy and Superseded disagree", s.Name)
 			}
 		}
 	}
 	if len(out) != b.Len() {
-		panic("Len disagrees")
+		t.Errorf("Len = %d, want %d", b.Len(), len(out))
+	}
+	all := 0
+	for s, l := range b.All() {
+		if b.SupersededBy(s) != l {
+			t.Errorf("All yields %s with %s, SupersededBy says %v", s.Name, l.Name, b.SupersededBy(s))
+		}
+		all++
+	}
+	if all != b.Len() {
+		t.Errorf("All yields %d, Len says %d", all, b.Len())
 	}
 	slices.Sort(out)
 	return out
@@ -122,7 +133,7 @@ func TestBacklog(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := superseded(c.list); !slices.Equal(got, c.want) {
+			if got := superseded(t, c.list); !slices.Equal(got, c.want) {
 				t.Errorf("superseded = %q, want %q", got, c.want)
 			}
 		})
@@ -143,7 +154,7 @@ func TestBacklogOfDecodedRequests(t *testing.T) {
 		obj.UID = types.UID("uid-" + c.name)
 		list = append(list, Summarize(obj, DefaultPolicy(), goodFacts()))
 	}
-	if got := superseded(list); !slices.Equal(got, []string{"csr-old>csr-new"}) {
+	if got := superseded(t, list); !slices.Equal(got, []string{"csr-old>csr-new"}) {
 		t.Errorf("superseded = %q, want csr-old by csr-new only (csr-other asks for another subject)", got)
 	}
 	var zero Backlog
