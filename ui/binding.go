@@ -101,6 +101,12 @@ func quoted(raw string) certs.Text { return certs.Concat(lit(`"`), certs.Sanitiz
 // what it showed has drifted, closes it for a notice.
 func (m *Model) recheckDialog() {
 	switch d := m.dialog.(type) {
+	case *bulkConfirmDialog:
+		// A plan follows the list: each request is checked again when the run
+		// gets to it.
+		d.setPlan(m.bulkPlan(d.plan.act))
+	case *bulkRunDialog:
+		m.recheckRun(d)
 	case *lookAgainDialog:
 		// Keep following the object: gone, then back under its name, is replaced.
 		// A decision, once said, stays the reason: only its age would change.

@@ -188,16 +188,27 @@ func (l *listModel) layout() {
 
 // renderRow writes one row as plain padded text of exactly l.width cells.
 // The selected row has a ">" before its name, so the selection shows even
-// without colours.
+// without colours, and a marked row a "*": both, ">*", where the gap before
+// the name has room; on a narrow list a selected marked row shows the "*"
+// and its selection by its style alone.
 func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selected bool) {
 	b.WriteString(markerText(r.s.Risk()))
 	n := markerWidth
+	lead := ""
+	switch marked := l.marked[r.s.UID] != ""; {
+	case marked && selected && l.gap > 1:
+		lead = ">*"
+	case marked:
+		lead = "*"
+	case selected:
+		lead = ">"
+	}
 	cell := func(c int, s certs.Text, sw int) {
 		if !l.show[c] {
 			return
 		}
-		if c == colName && selected {
-			b.WriteString(">" + strings.Repeat(" ", l.gap-1))
+		if c == colName && lead != "" {
+			b.WriteString(lead + strings.Repeat(" ", l.gap-len(lead)))
 		} else {
 			b.WriteString(strings.Repeat(" ", l.gap))
 		}

@@ -43,3 +43,18 @@ func decideOne(ctx context.Context, d Decider, rec Recorder, r decisionRequest, 
 	res.recordErr = recordResult(ctx, rec, entry, res.already, res.err)
 	return res
 }
+
+// deleteOne deletes the request name while it has uid through del, then
+// appends entry, the line of the delete but for its outcome, when rec keeps a
+// record. gone is true when there was no request of that name.
+func deleteOne(ctx context.Context, del Deleter, rec Recorder, name, uid string, entry certs.RecordEntry) (gone bool, err, recordErr error) {
+	gone, err = del.Delete(ctx, name, uid)
+	if rec == nil {
+		return gone, err, nil
+	}
+	entry.SetOutcome(nil, err)
+	if gone {
+		entry.Outcome, entry.Detail = certs.OutcomeAlready, "no request of that name: gone already"
+	}
+	return gone, err, rec.Record(ctx, entry)
+}

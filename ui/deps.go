@@ -5,6 +5,7 @@ import (
 	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -49,6 +50,22 @@ type connProblem interface {
 type Decider interface {
 	Approve(ctx context.Context, name, uid, message string) (already *certs.Decided, err error)
 	Deny(ctx context.Context, name, uid, message string) (already *certs.Decided, err error)
+}
+
+// Deleter deletes the request called name, only while it has uid: the
+// apiserver checks the UID in the same write, so a request created again
+// under that name is never deleted (the error then wraps certs.ErrReplaced).
+// gone is true when there was no request of that name. Errors carry a
+// message an admin can act on, like the Decider's.
+type Deleter interface {
+	Delete(ctx context.Context, name, uid string) (gone bool, err error)
+}
+
+// A Decider's or Deleter's error that the apiserver answered unwraps to its
+// status (k8s.io/apimachinery/pkg/api/errors.APIStatus): a bulk run tells a
+// 403 and a 404 apart by its code.
+type apiStatus interface {
+	Status() metav1.Status
 }
 
 // PermissionChecker asks the cluster what csrtui's own identity may do

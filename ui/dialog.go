@@ -124,6 +124,8 @@ func (m *Model) apply(out outcome) tea.Cmd {
 		return writeCmd(m.cfg.Recorder, o.fileWrite, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
+	case runOutcome:
+		return m.startRun(o)
 	}
 	return nil
 }

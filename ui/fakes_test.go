@@ -97,6 +97,9 @@ type fakeDecider struct {
 	err       error
 	already   *certs.Decided // the decision found made already (nil: written)
 	deadlines int            // calls whose context had a deadline
+	// errFor and alreadyFor answer for these names instead.
+	errFor     map[string]error
+	alreadyFor map[string]*certs.Decided
 }
 
 func (f *fakeDecider) Approve(ctx context.Context, name, uid, message string) (*certs.Decided, error) {
@@ -114,7 +117,38 @@ func (f *fakeDecider) decide(ctx context.Context, d decision) (*certs.Decided, e
 	if _, ok := ctx.Deadline(); ok {
 		f.deadlines++
 	}
+	if err, ok := f.errFor[d.name]; ok {
+		return nil, err
+	}
+	if a, ok := f.alreadyFor[d.name]; ok {
+		return a, nil
+	}
 	return f.already, f.err
+}
+
+func (f *fakeDecider) names() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// fakeDeleter records the deletes asked: name/uid.
+type fakeDeleter struct {
+	mu     sync.Mutex
+	calls  []string
+	goneOf map[string]bool
+	errFor map[string]error
+}
+
+func (f *fakeDeleter) Delete(_ context.Context, name, uid string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, name+"/"+uid)
+	return f.goneOf[name], f.errFor[name]
 }
 
 // fakePermissions answers what csrtui may do: everything but refused (by
@@ -235,6 +269,8 @@ type harness struct {
 	ins    *fakeInspector
 	perms  *fakePermissions // set by newHarnessWith's configure, when wanted
 	cre    *fakeCreator
+	del    *fakeDeleter
+	traced []string // what the console told Trace: "bulk-start 3"
 }
 
 // newHarness builds a model of size w x h over ss, past Init and sizing.
@@ -256,10 +292,13 @@ func newHarnessWith(t testing.TB, w, h int, ss []*certs.Summary, configure func(
 		// root (csr-masters' CN) could do everything; anyone else, nothing powerful.
 		ins: &fakeInspector{caps: harmlessCapabilities(), byUser: map[string][]certs.Capability{"root": testCapabilities()}},
 		cre: &fakeCreator{},
+		del: &fakeDeleter{},
 	}
 	cfg := Config{
 		Source:      hs.src,
 		Decider:     hs.dec,
+		Deleter:     hs.del,
+		Trace:       func(event string, n int) { hs.traced = append(hs.traced, fmt.Sprintf("%s %d", event, n)) },
 		Inspector:   hs.ins,
 		Creator:     hs.cre,
 		Kubeconfigs: fakeKubeconfigs{},
@@ -334,6 +373,12 @@ func keyPress(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
 	}
 	r := []rune(k)
 	if len(r) != 1 {

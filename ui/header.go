@@ -56,6 +56,9 @@ func (m *Model) headerView() string {
 		if len(m.list.shown) != m.list.total {
 			view += " (" + strconv.Itoa(len(m.list.shown)) + ")"
 		}
+		if n := len(m.marks); n > 0 { // before the view: a narrow header cuts from the end
+			counts += " · " + thousands(n) + " marked"
+		}
 		text := lit(counts + " · " + view)
 		if m.list.filter != "" {
 			text = certs.Concat(text, lit(" · filter: "), certs.Sanitize(m.list.filter))

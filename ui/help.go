@@ -104,6 +104,7 @@ func (m *Model) helpKeys() help.KeyMap {
 	// Where the actions would be: on a narrow bar the rule they need matters
 	// more than the keys after it.
 	short = append(short, m.disabledKeys(m.current())...)
+	short = append(short, m.bulkKeys()...)
 	short = append(short, k.Filter, m.viewKey())
 	if m.list.filter != "" {
 		short = append(short, k.ClearKept)
@@ -114,7 +115,7 @@ func (m *Model) helpKeys() help.KeyMap {
 	short = append(short, k.Record)
 	full := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		append(m.listKeys(), m.everyAction()...),
+		append(append(m.listKeys(), m.everyAction()...), k.Mark),
 		append(m.createKeys(), k.Filter, m.viewKey(), k.Record, k.Help, k.Quit, k.Interrupt),
 		{legend(certs.SeverityBlock, "block: can't approve"), legend(certs.SeverityCritical, "critical: type name"),
 			legend(certs.SeverityHigh, "high"), legend(certs.SeverityMedium, "medium"), legend(certs.SeverityLow, "low/info")},
@@ -122,7 +123,36 @@ func (m *Model) helpKeys() help.KeyMap {
 	if refused := m.refusedKeys(); len(refused) > 0 {
 		full = append(full, refused)
 	}
-	return helpKeys{short: short, full: full}
+	// Last: a narrow screen keeps the legend and what csrtui may not do, and
+	// space is in the actions.
+	full = append(full, m.everyBulkKey())
+	return helpKeys{short: short, full: m.fitColumns(full)}
+}
+
+// fitColumns keeps the columns of a full help that fit the screen, and a
+// column for the ellipsis that says there are more. The help bar alone would
+// draw a column past the width when not even the ellipsis fits.
+func (m *Model) fitColumns(cols [][]key.Binding) [][]key.Binding {
+	total, sep := 0, lipgloss.Width(m.help.FullSeparator)
+	for i, col := range cols {
+		kw, dw := 0, 0
+		for _, b := range col {
+			kw = max(kw, lipgloss.Width(b.Help().Key))
+			dw = max(dw, lipgloss.Width(b.Help().Desc))
+		}
+		w := kw + 1 + dw
+		if i > 0 {
+			w += sep
+		}
+		if total+w > m.width {
+			if total+lipgloss.Width(" "+m.help.Ellipsis) < m.width {
+				return cols[:i+1] // drawn as the ellipsis
+			}
+			return cols[:i]
+		}
+		total += w
+	}
+	return cols
 }
 
 // viewKey is tab, named after the view it switches to.
@@ -227,4 +257,65 @@ func (m *Model) refusedKeys() []key.Binding {
 		}
 	}
 	return b
+}
+
+// bulkKeys are the keys that act on the marked requests, once some are, and
+// on the superseded requests in view, when there are: each offered, or shown
+// disabled with why.
+func (m *Model) bulkKeys() []key.Binding {
+	k := &m.keys
+	var b []key.Binding
+	if n := len(m.marks); n > 0 {
+		switch why := m.bulkDecisionRefusal(); {
+		case m.cfg.Decider == nil:
+		case why != "":
+			b = append(b, disabledKey(k.ApproveMarked.Help().Key+"/"+k.DenyMarked.Help().Key, why))
+		default:
+			a := k.ApproveMarked
+			a.SetHelp(a.Help().Key, "approve "+thousands(n)+" marked")
+			d := k.DenyMarked
+			d.SetHelp(d.Help().Key, "deny")
+			b = append(b, a, d)
+		}
+		b = append(b, k.Unmark)
+	}
+	if n := m.list.supersededShown(); n > 0 && m.cfg.Deleter != nil {
+		if why := m.deleteRefusal(); why != "" {
+			b = append(b, disabledKey(k.DeleteSuperseded.Help().Key, why))
+		} else {
+			x := k.DeleteSuperseded
+			x.SetHelp(x.Help().Key, "delete "+thousands(n)+" superseded")
+			b = append(b, x)
+		}
+	}
+	return b
+}
+
+// everyBulkKey documents the bulk keys, for the full help.
+func (m *Model) everyBulkKey() []key.Binding {
+	k := &m.keys
+	b := []key.Binding{k.MarkAll, k.Unmark}
+	if m.cfg.Decider != nil {
+		b = append(b, k.ApproveMarked, k.DenyMarked)
+	}
+	if m.cfg.Deleter != nil {
+		b = append(b, k.DeleteSuperseded)
+	}
+	return b
+}
+
+// bulkDecisionRefusal says why no marked request can be decided at all
+// (read-only), "" otherwise: a permission per signer leaves only some out.
+func (m *Model) bulkDecisionRefusal() string {
+	if m.cfg.ReadOnly {
+		return "read-only (--readonly)"
+	}
+	return ""
+}
+
+// disabledKey shows keys that would apply, disabled, with why: shown, never
+// offered.
+func disabledKey(keys, why string) key.Binding {
+	// Sanitized: a signer's name in why is the cluster's text.
+	return key.NewBinding(key.WithKeys("\x00disabled-"+keys), key.WithHelp(keys, "✗ "+certs.Sanitize(why).String()))
 }

@@ -43,6 +43,14 @@ type keyMap struct {
 	// says which it goes to).
 	StillValid key.Binding
 
+	// Marking requests, and what acts on the marked ones or on the backlog.
+	Mark             key.Binding
+	MarkAll          key.Binding
+	Unmark           key.Binding
+	ApproveMarked    key.Binding
+	DenyMarked       key.Binding
+	DeleteSuperseded key.Binding
+
 	// Everywhere the keys are not text.
 	Help      key.Binding
 	Quit      key.Binding
@@ -64,6 +72,17 @@ type keyMap struct {
 	SubmitName  key.Binding // approve once the name is typed
 	SubmitDeny  key.Binding
 	SubmitWrite key.Binding
+
+	// Inside bulk dialogs.
+	ConfirmBulk    key.Binding // y: its help says what it does to how many
+	NameCritical   key.Binding // enter: type the names of the critical ones
+	SubmitCritical key.Binding
+	SkipCritical   key.Binding
+	ScrollUp       key.Binding // its help names both arrows
+	ScrollDown     key.Binding
+	StopRun        key.Binding
+	ShowNames      key.Binding
+	HideNames      key.Binding
 
 	// Inside forms.
 	Complete   key.Binding
@@ -99,6 +118,14 @@ func defaultKeyMap() keyMap {
 
 		StillValid: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "still valid")),
 
+		// As in mc and k9s: space marks the row and moves on.
+		Mark:             key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
+		MarkAll:          key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "mark all")),
+		Unmark:           key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unmark")),
+		ApproveMarked:    key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "approve marked")),
+		DenyMarked:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "deny marked")),
+		DeleteSuperseded: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete superseded")),
+
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "interrupt")),
@@ -119,6 +146,16 @@ func defaultKeyMap() keyMap {
 		SubmitName:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "approve")),
 		SubmitDeny:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "deny")),
 		SubmitWrite: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+
+		ConfirmBulk:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "approve")),
+		NameCritical:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "name critical ones")),
+		SubmitCritical: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "include it")),
+		SkipCritical:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "leave it out")),
+		ScrollUp:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "scroll")),
+		ScrollDown:     key.NewBinding(key.WithKeys("down", "j")),
+		StopRun:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop")),
+		ShowNames:      key.NewBinding(key.WithKeys("enter", "right", "l"), key.WithHelp("enter/→", "names")),
+		HideNames:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "hide names")),
 
 		// tab completes, as in a shell: the arrows move between fields.
 		Complete:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),

@@ -65,6 +65,12 @@ type listModel struct {
 	// backlog says which pending requests a newer one of their requester
 	// repeats, over the whole snapshot.
 	backlog certs.Backlog
+	// marked are the marked requests' names by UID: the console's, read here.
+	marked map[string]string
+	// gen counts the snapshots, and superseded caches how many superseded
+	// requests are shown: the help bar asks on every frame.
+	gen        int
+	superseded supersededCount
 
 	width, height int // height includes the column header line
 	widths        [numCols]int
@@ -107,6 +113,7 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 	}
 	l.rows, l.total = rows, len(ss)
 	l.backlog = certs.BacklogOf(ss)
+	l.gen++
 	// Forget summaries that left (replaced or gone) once there are a few:
 	// each holds a decoded request, and every row is replaced at least once,
 	// when its request is decoded. Rebuilding the cache costs well under a
@@ -210,6 +217,35 @@ func (l *listModel) shows(s *certs.Summary) bool {
 		return s.State == certs.StatePending && !l.backlog.Superseded(s)
 	}
 	return true
+}
+
+// supersededCount is how many superseded requests a view and filter show,
+// for a snapshot.
+type supersededCount struct {
+	gen    int
+	view   listView
+	filter string
+	n      int
+}
+
+// supersededShown is how many superseded requests the list shows: looked up
+// from the backlog, which is small, rather than over every row shown.
+func (l *listModel) supersededShown() int {
+	c := &l.superseded
+	if c.gen == l.gen && c.view == l.view && c.filter == l.filter {
+		return c.n
+	}
+	*c = supersededCount{gen: l.gen, view: l.view, filter: l.filter}
+	if l.view == viewLive {
+		return 0
+	}
+	lower := strings.ToLower(l.filter)
+	for s := range l.backlog.All() {
+		if l.shows(s) && s.Matches(lower) {
+			c.n++
+		}
+	}
+	return c.n
 }
 
 // nextView shows the next view.

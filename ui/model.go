@@ -20,6 +20,7 @@ import (
 type Config struct {
 	Source    Source    // the live, sorted list of CSRs (required)
 	Decider   Decider   // approve and deny (nil: read-only)
+	Deleter   Deleter   // delete superseded requests (nil: x is not offered)
 	Inspector Inspector // what an identity could do (nil: not asked)
 	Creator   Creator   // create requests (nil: n is not offered)
 	// Kubeconfigs names the cluster in kubeconfigs for issued client
@@ -54,6 +55,12 @@ type Config struct {
 	// ExportDir is the folder the export and kubeconfig dialogs offer to
 	// write to ("" or ".": the working folder).
 	ExportDir string
+
+	// Trace, when set, is told of the moments a benchmark times (hack/bench):
+	// "bulk-start" when the key that starts a bulk run is handled, with how
+	// many requests it acts on, and "bulk-done" when the run has ended, with
+	// how many it approved, denied or deleted.
+	Trace func(event string, n int)
 
 	// Now is the clock for ages and time left (nil: time.Now).
 	Now func() time.Time
@@ -99,6 +106,9 @@ type Model struct {
 	status status
 
 	caps map[string]*capState // by CSR UID
+	// marks are the requests marked for a bulk decision: raw names by UID
+	// (marks.go). The list reads them to draw the marks.
+	marks map[string]string
 	// snapshot is the Source's list the console shows; issuers is which of
 	// its signers issued something, for the not-issued finding, made when
 	// first needed.
@@ -110,8 +120,8 @@ type Model struct {
 	slipped slip
 
 	// forms counts the create forms opened, so that an answer meant for
-	// one is never taken by the next.
-	forms int
+	// one is never taken by the next; runs counts the bulk runs so.
+	forms, runs int
 	// follow is the name of a request just created: the cursor goes to it
 	// when it shows in the list.
 	follow string
@@ -148,10 +158,12 @@ func New(cfg Config) *Model {
 		help:  help.New(),
 		list:  newListModel(),
 		caps:  map[string]*capState{},
+		marks: map[string]string{},
 		after: tea.Tick,
 	}
 	m.keys.apply(cfg.Keys)
 	m.list.keys = &m.keys
+	m.list.marked = m.marks
 	m.filter = newFilter(&m.keys)
 	m.dark = true
 	m.setTheme()
@@ -226,6 +238,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.answered(msg))
 	case inspectMsg:
 		cmds = append(cmds, m.rested(msg))
+	case bulkResultMsg:
+		cmds = append(cmds, m.bulkResulted(msg))
 	case dialogMsg:
 		if m.dialog != nil {
 			cmds = append(cmds, m.updateDialog(msg))
@@ -270,6 +284,7 @@ func (m *Model) setSnapshot(ss []*certs.Summary) {
 	}
 	m.followCreated()
 	m.dropCaps()
+	m.dropMarks()
 	m.recheckDialog()
 	m.refreshDetails()
 }

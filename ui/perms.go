@@ -161,6 +161,8 @@ func (m *Model) decisionRefusalText(s *certs.Summary) certs.Text {
 // such view, closes for a notice that says it.
 func (m *Model) refuseInDialog() {
 	switch d := m.dialog.(type) {
+	case *bulkConfirmDialog, *bulkRunDialog:
+		m.recheckDialog()
 	case *confirmDialog:
 		if why := m.decisionRefusalText(d.s); why.String() != "" {
 			d.refuse(why)

@@ -19,6 +19,7 @@ type promptDialog struct {
 	title   certs.Text
 	text    certs.Text                  // what the answer is for
 	list    []certs.Text                // facts the answer applies to, one line each
+	more    string                      // after "… N more" when the list is cut: ", all written"
 	submit  key.Binding                 // enter, named after what it does
 	check   func(answer string) error   // why an answer is refused (nil: none is)
 	done    func(answer string) outcome // what enter asks of the console
@@ -66,6 +67,7 @@ func newExportPrompt(s *certs.Summary, keys *keyMap, dir string) (*promptDialog,
 			return writeOutcome{fileWrite: fileWrite{name: name, uid: uid, what: certs.Concat(lit("the certificate of "), quoted(name)), path: path, data: file, mode: 0o644, certificate: file}}
 		})
 	if len(subjects) > 1 {
+		p.more = ", all written"
 		for i, sub := range subjects {
 			p.list = append(p.list, certs.Concat(lit(fmt.Sprintf("%2d  ", i+1)), certs.Sanitize(sub)))
 		}
@@ -74,6 +76,37 @@ func newExportPrompt(s *certs.Summary, keys *keyMap, dir string) (*promptDialog,
 	p.input.SetValue(offeredPath(dir, certs.SafeFileName(name)+".crt"))
 	p.input.CursorEnd()
 	return p, nil
+}
+
+// newBulkDenyPrompt asks one reason for denying every request of plan p that
+// csrtui may deny; the list shows them by signer and requester, and what is
+// left out.
+func newBulkDenyPrompt(plan *bulkPlan, keys *keyMap) *promptDialog {
+	n := plan.count[planReady]
+	text := lit("The reason is recorded on the Denied condition of each, for the requesters to read.")
+	if left := len(plan.items) - n; left > 0 {
+		text = certs.Concat(text, lit(" "+plural(left, "request")+" left out: csrtui may not deny them."))
+	}
+	p := newPrompt(keys, lit("Deny "+plural(n, "marked request")), text, keys.SubmitDeny, func(reason string) outcome {
+		if n == 0 {
+			return cancelOutcome{note: lit("Nothing was denied: csrtui may deny none of the marked requests.")}
+		}
+		return plan.outcome(strings.TrimSpace(reason), nil)
+	})
+	p.check = func(reason string) error { return certs.CheckMessage(strings.TrimSpace(reason)) }
+	p.more = " groups"
+	for _, g := range plan.groups {
+		line := certs.Concat(lit(fmt.Sprintf("%6s  ", thousands(len(g.items)))), signerForms(g.signer)[1], lit(" · "), certs.Sanitize(g.requester))
+		for _, it := range g.items {
+			if it.kind == planLeftOut {
+				line = certs.Concat(line, lit("  (left out: "), it.why, lit(")"))
+				break
+			}
+		}
+		p.list = append(p.list, line)
+	}
+	p.input.Placeholder = "reason (optional)"
+	return p
 }
 
 func (p *promptDialog) Init() tea.Cmd { return p.input.Focus() }
@@ -138,7 +171,7 @@ func (p *promptDialog) listLines(n int) []string {
 	var lines []string
 	for i, t := range p.list {
 		if i == n-1 && n < len(p.list) {
-			lines = append(lines, cutLine(lit(fmt.Sprintf("    … %d more, all written", len(p.list)-i)), p.width))
+			lines = append(lines, cutLine(lit(fmt.Sprintf("    … %d more%s", len(p.list)-i, p.more)), p.width))
 			break
 		}
 		lines = append(lines, cutLine(t, p.width))

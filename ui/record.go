@@ -101,8 +101,16 @@ func (m *Model) decided(msg decisionMsg) tea.Cmd {
 // replaced, failed).
 func (m *Model) recordIssued() tea.Cmd {
 	var cmds []tea.Cmd
+	byUID := m.list.byUID
+	if len(m.rec.awaiting) > 16 { // a bulk approval's: one pass over the list, not one per approval
+		index := make(map[string]*certs.Summary, len(m.list.rows))
+		for _, r := range m.list.rows {
+			index[r.s.UID] = r.s
+		}
+		byUID = func(uid string) *certs.Summary { return index[uid] }
+	}
 	for _, uid := range slices.Sorted(maps.Keys(m.rec.awaiting)) {
-		s := m.list.byUID(uid)
+		s := byUID(uid)
 		switch {
 		case s == nil || s.State == certs.StateDenied || s.State == certs.StateFailed:
 			delete(m.rec.awaiting, uid)

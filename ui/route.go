@@ -13,6 +13,13 @@ import (
 // the rest to the child in front.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.Interrupt) {
+		// A bulk run stops starting requests first; a second ctrl+c ends the
+		// console all the same.
+		if r, ok := m.dialog.(*bulkRunDialog); ok && !r.finished() && !r.stopped {
+			r.stop()
+			m.runEnded()
+			return nil
+		}
 		return tea.Interrupt
 	}
 	if m.tooSmall() {
@@ -26,7 +33,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// A dialog or the filter line takes every other key: most are text there.
 	switch {
 	case m.dialog != nil:
-		return m.updateDialog(msg)
+		cmd := m.updateDialog(msg)
+		m.runEnded()
+		return cmd
 	case m.filter.active:
 		return m.updateFilter(msg)
 	}
@@ -106,6 +115,20 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		return m.startCreate()
 	case key.Matches(msg, k.Record):
 		return m.openRecord()
+	case key.Matches(msg, k.Mark):
+		return m.toggleMark()
+	case key.Matches(msg, k.MarkAll):
+		m.markAll()
+		return nil
+	case key.Matches(msg, k.Unmark):
+		m.unmarkAll()
+		return nil
+	case key.Matches(msg, k.ApproveMarked):
+		return m.startBulk(bulkApprove)
+	case key.Matches(msg, k.DenyMarked):
+		return m.startBulk(bulkDeny)
+	case key.Matches(msg, k.DeleteSuperseded):
+		return m.startBulk(bulkDelete)
 	}
 	return m.actionKey(msg)
 }
