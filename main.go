@@ -268,7 +268,7 @@ func (o *options) runConsole(ctx context.Context) error {
 
 	watcher := client.Start(ctx, o.policy)
 	cfg := o.consoleConfig()
-	cfg.Source, cfg.Decider, cfg.Inspector, cfg.Creator, cfg.Permissions = watcher, client, client, client, client
+	cfg.Source, cfg.Decider, cfg.Deleter, cfg.Inspector, cfg.Creator, cfg.Permissions = watcher, client, client, client, client, client
 	cfg.Cluster = ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo}
 	cfg.Now = now
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it
@@ -297,6 +297,9 @@ func (o *options) runConsole(ctx context.Context) error {
 	}
 	defer trace.close()
 	cfg.Source = trace.source(cfg.Source)
+	if trace != nil {
+		cfg.Trace = trace.event
+	}
 	model := ui.New(cfg)
 
 	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,

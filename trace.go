@@ -23,6 +23,10 @@ import (
 //	rows <unix ns> <n>     a frame of a list of n CSRs, when n changed
 //	row <unix ns> <name>   the first frame showing CSR name, for the names that
 //	                       start with $CSRTUI_TRACE_ROWS (when set)
+//	bulk-start <unix ns> <n>  the key that starts a bulk run of n requests,
+//	                       stamped when the console handled it
+//	bulk-done <unix ns> <n>   the first frame after a bulk run ended, n of its
+//	                       requests approved, denied or deleted
 //
 // It is off, and costs nothing, unless the variable is set.
 const (
@@ -91,6 +95,18 @@ func (t *tracer) output(f *os.File) tea.ProgramOption {
 		return tea.WithOutput(f)
 	}
 	return tea.WithOutput(traceOutput{File: f, t: t})
+}
+
+// event is ui.Config.Trace: a bulk run's start is stamped at once (the
+// console has just handled the key), its end with the frame that shows it.
+func (t *tracer) event(kind string, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if kind == "bulk-start" {
+		_, _ = fmt.Fprintf(t.file, "%s %d %d\n", kind, time.Now().UnixNano(), n)
+		return
+	}
+	t.pending = append(t.pending, traceEvent{kind, strconv.Itoa(n)})
 }
 
 type traceSource struct {
