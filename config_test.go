@@ -60,8 +60,8 @@ export-dir: ~/certs
 log: ""
 mouse: false
 keys:
-  approve: A
-  deny: [D, ctrl+d]
+  approve: v
+  deny: [V, ctrl+d]
   help: ["?", f1]
 theme:
   accent: "#FF0000"
@@ -77,7 +77,7 @@ theme:
 	if *c.exportDir != filepath.Join(home, "certs") || *c.log != "" || *c.mouse {
 		t.Errorf("export-dir %q, log %q, mouse %v", *c.exportDir, *c.log, *c.mouse)
 	}
-	if !maps.EqualFunc(c.keys, map[string][]string{"approve": {"A"}, "deny": {"D", "ctrl+d"}, "help": {"?", "f1"}}, slices.Equal) {
+	if !maps.EqualFunc(c.keys, map[string][]string{"approve": {"v"}, "deny": {"V", "ctrl+d"}, "help": {"?", "f1"}}, slices.Equal) {
 		t.Errorf("keys %v", c.keys)
 	}
 	if !maps.Equal(c.colors, map[string]ui.Color{"accent": {Dark: "#FF0000", Light: "#FF0000"}, "danger": {Light: "#00f"}}) {
@@ -103,9 +103,9 @@ func TestConfigErrors(t *testing.T) {
 		{"null log", "log: null\n", `config.yaml:1:6: bad value (nothing) for log: want a path, or "" for none`},
 		// The example says ~/ is the home folder; YAML reads a bare ~ as null.
 		{"bare ~", "export-dir: ~\n", `config.yaml:1:13: bad value ~ for export-dir: YAML reads a bare ~ as nothing; write "~" for your home folder`},
-		{"unknown binding", "keys:\n  aprove: [a]\n", `config.yaml:2:3: keys.aprove: unknown key binding "aprove" (allowed: up, down, page-up, page-down, first, last, open, back, approve, deny, export, kubeconfig, create, filter, pending, record, still-valid, help, quit)`},
+		{"unknown binding", "keys:\n  aprove: [a]\n", `config.yaml:2:3: keys.aprove: unknown key binding "aprove" (allowed: up, down, page-up, page-down, first, last, open, back, approve, deny, export, kubeconfig, create, filter, pending, mark, mark-all, unmark, approve-marked, deny-marked, delete-superseded, record, still-valid, help, quit)`},
 		{"not a key", "keys:\n  approve: [a, shift+b]\n", `config.yaml:2:16: keys.approve: "shift+b" is not a key: the terminal reports the character shift types (write "B")`},
-		{"a key twice on a screen", "keys:\n  deny: [x]\n  approve: [z, j]\n",
+		{"a key twice on a screen", "keys:\n  deny: [X]\n  approve: [z, j]\n",
 			`config.yaml:3:16: keys.approve: key "j" is down's too on the list: a key does one thing on a screen`},
 		{"no keys", "keys:\n  quit: []\n", `config.yaml:2:3: keys.quit: no key: give at least one`},
 		{"keys as a list", "keys: [a, d]\n", `config.yaml:1:7: want key bindings as name: [keys], found a list`},
@@ -196,7 +196,7 @@ func TestReadConfigFiles(t *testing.T) {
 // A flag given on the command line wins over the file, which wins over the
 // defaults, for the console and for the commands alike.
 func TestConfigFlagOverFile(t *testing.T) {
-	path := writeFile(t, "config.yaml", "max-client-duration: 48h\nmin-rsa-bits: 4096\nexport-dir: /srv/certs\nmouse: false\nkeys: {approve: [A]}\ntheme: {ok: '#0F0'}\n")
+	path := writeFile(t, "config.yaml", "max-client-duration: 48h\nmin-rsa-bits: 4096\nexport-dir: /srv/certs\nmouse: false\nkeys: {approve: [v]}\ntheme: {ok: '#0F0'}\n")
 	o := newOptions()
 	root := newRootCommand(o, &bytes.Buffer{}, &bytes.Buffer{})
 	if err := root.ParseFlags([]string{"--config", path, "--min-rsa-bits", "1024"}); err != nil {
@@ -211,7 +211,7 @@ func TestConfigFlagOverFile(t *testing.T) {
 		t.Errorf("policy %+v, want %+v", o.policy, want)
 	}
 	cfg := o.consoleConfig()
-	if cfg.Policy != want || cfg.ExportDir != "/srv/certs" || cfg.Mouse || !slices.Equal(cfg.Keys["approve"], []string{"A"}) || cfg.Colors["ok"].Dark != "#0F0" {
+	if cfg.Policy != want || cfg.ExportDir != "/srv/certs" || cfg.Mouse || !slices.Equal(cfg.Keys["approve"], []string{"v"}) || cfg.Colors["ok"].Dark != "#0F0" {
 		t.Errorf("the console gets %+v", cfg)
 	}
 

@@ -33,7 +33,7 @@ func TestCheckKeys(t *testing.T) {
 		bindings map[string][]string
 		want     []KeyProblem // Msg: a part of it
 	}{
-		{"valid", map[string][]string{"approve": {"A"}, "deny": {"D", "ctrl+d"}, "up": {"up", "i"}, "down": {"down", "k"},
+		{"valid", map[string][]string{"approve": {"v"}, "deny": {"V", "ctrl+d"}, "up": {"up", "i"}, "down": {"down", "k"},
 			"help": {"f1"}, "back": {"esc", "backspace"}, "pending": {"shift+tab"}, "create": {"+"}, "open": {"enter", "ctrl+alt+o"}}, nil},
 		{"unknown", map[string][]string{"aprove": {"a"}}, []KeyProblem{{"aprove", -1, `unknown key binding "aprove" (allowed: up, down,`}}},
 		{"fixed", map[string][]string{"confirm": {"Y"}}, []KeyProblem{{"confirm", -1, `"confirm" can't be rebound`}}},
@@ -43,14 +43,14 @@ func TestCheckKeys(t *testing.T) {
 			{"approve", 3, `"ab" is not a key`}, {"approve", 4, "lower case"}, {"approve", 5, `"f25" is not a key`}, {"approve", 6, "an empty key"},
 		}},
 		{"twice", map[string][]string{"approve": {"a", "A", "a"}}, []KeyProblem{{"approve", 2, `"a" is listed twice`}}},
-		{"a default's key", map[string][]string{"approve": {"x", "j"}}, []KeyProblem{{"approve", 1, `key "j" is down's too on the list`}}},
+		{"a default's key", map[string][]string{"approve": {"X", "j"}}, []KeyProblem{{"approve", 1, `key "j" is down's too on the list`}}},
 		{"a fixed key", map[string][]string{"quit": {"ctrl+c"}}, []KeyProblem{{"quit", 0, `key "ctrl+c" is interrupt's on the list, which can't be rebound`}}},
 		{"a dialog's key", map[string][]string{"deny": {"y"}}, []KeyProblem{{"deny", 0, `key "y" is confirm's on the approve dialog`}}},
 		// Pressed twice, or held, the key would approve what the dialog
 		// showed for a moment.
 		{"opens and approves", map[string][]string{"approve": {"a", "Y"}}, []KeyProblem{{"approve", 1, `key "Y" approves in the approve dialog it opens`}}},
-		{"two set", map[string][]string{"approve": {"x"}, "deny": {"x"}}, []KeyProblem{{"deny", 0, `key "x" is approve's too on the list`}}},
-		{"another screen", map[string][]string{"filter": {"x"}, "kubeconfig": {"K"}, "deny": {"d"}, "approve": {"a"}, "open": {"o"}, "back": {"o", "esc"}}, []KeyProblem{
+		{"two set", map[string][]string{"approve": {"X"}, "deny": {"X"}}, []KeyProblem{{"deny", 0, `key "X" is approve's too on the list`}}},
+		{"another screen", map[string][]string{"filter": {"X"}, "kubeconfig": {"K"}, "deny": {"d"}, "approve": {"a"}, "open": {"o"}, "back": {"o", "esc"}}, []KeyProblem{
 			{"back", 0, `key "o" is open's too on the list`}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,7 +70,7 @@ func TestCheckKeys(t *testing.T) {
 // Rebound keys act, and the help and the hints name them; the old keys do
 // nothing.
 func TestReboundKeys(t *testing.T) {
-	keys := map[string][]string{"approve": {"A"}, "up": {"up", "i"}, "down": {"down", "k"}, "back": {"backspace"}}
+	keys := map[string][]string{"approve": {"v"}, "up": {"up", "i"}, "down": {"down", "k"}, "back": {"backspace"}}
 	if p := CheckKeys(keys); len(p) != 0 {
 		t.Fatal(p)
 	}
@@ -87,8 +87,8 @@ func TestReboundKeys(t *testing.T) {
 	if h.m.dialog != nil {
 		t.Fatal("a still approves")
 	}
-	if last := h.line(23); !strings.Contains(last, "A approve") {
-		t.Fatalf("the help bar does not say A: %q", last)
+	if last := h.line(23); !strings.Contains(last, "v approve") {
+		t.Fatalf("the help bar does not say v: %q", last)
 	}
 	h.press("/")
 	h.typeText("nothing-matches")
@@ -107,9 +107,9 @@ func TestReboundKeys(t *testing.T) {
 	if !strings.Contains(h.line(23), "↑/↓ scroll") {
 		t.Fatalf("the detail's help: %q", h.line(23))
 	}
-	h.run(h.press("A"))
+	h.run(h.press("v"))
 	if _, ok := h.m.dialog.(*confirmDialog); !ok {
-		t.Fatalf("A in the detail opened %T", h.m.dialog)
+		t.Fatalf("v in the detail opened %T", h.m.dialog)
 	}
 }
 
