@@ -68,3 +68,17 @@ func TestSupersededInTheList(t *testing.T) {
 		}
 	}
 }
+
+// The detail of a superseded request names the request that supersedes it.
+func TestSupersededInTheDetail(t *testing.T) {
+	h := newHarness(t, 120, 40, backlogSummaries())
+	h.focus("csr-node-x-2")
+	if v := h.view(); !strings.Contains(v, `Superseded      by "csr-node-x-3", a newer request of the same requester`) {
+		t.Fatalf("the detail does not say what supersedes it:\n%s", v)
+	}
+	h.press("esc", "g")
+	h.focus("csr-node-x-3")
+	if strings.Contains(h.view(), "Superseded") {
+		t.Fatal("the live request is said superseded")
+	}
+}

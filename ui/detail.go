@@ -59,13 +59,15 @@ func (d *detailModel) follow(l *listModel) {
 	}
 }
 
-func (d *detailModel) rebuild(st *styles, now time.Time, findings []certs.Finding, caps *capState, askCaps bool) {
+// rebuild lays the detail out again; live is the request that supersedes the
+// one shown, nil when none does.
+func (d *detailModel) rebuild(st *styles, now time.Time, findings []certs.Finding, caps *capState, askCaps bool, live *certs.Summary) {
 	if d.s == nil || d.width <= 0 {
 		d.lines = nil
 		return
 	}
 	w := detailWriter{st: st, width: d.width, now: now}
-	w.summary(d.s, d.lost, findings, caps, askCaps)
+	w.summary(d.s, d.lost, findings, caps, askCaps, live)
 	d.lines = w.lines
 	d.clamp()
 }
@@ -161,7 +163,7 @@ func (w *detailWriter) para(indent int, text certs.Text) {
 	}
 }
 
-func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Finding, caps *capState, askCaps bool) {
+func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Finding, caps *capState, askCaps bool, live *certs.Summary) {
 	w.line(0, w.st.title, certs.Concat(lit("CSR "), certs.Sanitize(s.Name)))
 	switch lost {
 	case lossGone:
@@ -176,6 +178,10 @@ func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Fin
 		cond = lit("-")
 	}
 	w.field(0, lit("Condition"), cond)
+	if live != nil {
+		w.field(0, lit("Superseded"), certs.Concat(lit("by "), quoted(live.Name),
+			lit(", a newer request of the same requester for the same subject and SANs: the requester waits for that one, not this")))
+	}
 	w.field(0, lit("Created"), timeText(w.now, s.Created))
 	w.lifecycle(s)
 

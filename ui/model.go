@@ -347,7 +347,7 @@ func (m *Model) refreshDetails() {
 	now := m.now()
 	if m.inDetail() {
 		s := m.detail.s
-		m.detail.rebuild(&m.st, now, m.findingsOf(s), m.capsFor(s), m.inspects(s))
+		m.detail.rebuild(&m.st, now, m.findingsOf(s), m.capsFor(s), m.inspects(s), m.list.backlog.SupersededBy(s))
 	}
 	if m.sidePanel {
 		s := m.list.selectedSummary()
@@ -356,7 +356,7 @@ func (m *Model) refreshDetails() {
 		if s != nil {
 			fs = m.findingsOf(s)
 		}
-		m.panel.rebuild(&m.st, now, fs, m.capsFor(s), m.inspects(s))
+		m.panel.rebuild(&m.st, now, fs, m.capsFor(s), m.inspects(s), m.list.backlog.SupersededBy(s))
 	}
 }
 
