@@ -378,7 +378,7 @@ func (p *bulkPlan) ready(named map[string][]certs.Finding) int {
 func (p *bulkPlan) groupLine(st *styles, g *planGroup, countWidth, width int) string {
 	n := thousands(len(g.items))
 	lead := strings.Repeat(" ", max(countWidth-len(n), 0)) + n + "  "
-	who := certs.Concat(signerForms(g.signer)[1], lit(" · "), certs.Sanitize(g.requester))
+	requester := certs.Sanitize(g.requester)
 	var tail certs.Text
 	switch {
 	case p.act == bulkDelete:
@@ -390,8 +390,17 @@ func (p *bulkPlan) groupLine(st *styles, g *planGroup, countWidth, width int) st
 	default:
 		tail = lit("  no finding")
 	}
-	// The requester is cut before the finding: the finding matters more.
+	// The signer's shorter names make room for the requester, which is cut
+	// before the finding: the finding matters more.
 	room := max(width-len(lead)-certs.Width(tail), 8)
+	forms := signerForms(g.signer)
+	who := certs.Concat(forms[2], lit(" · "), requester)
+	for _, f := range forms[1:] {
+		if w := certs.Concat(f, lit(" · "), requester); certs.Width(w) <= room {
+			who = w
+			break
+		}
+	}
 	line := lead + cutLine(who, room)
 	if p.act != bulkDelete && g.worst != nil {
 		return line + st.severity[g.worst.Severity].Render(clip(tail, max(width-certs.Width(lit(line)), 0)))
