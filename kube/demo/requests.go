@@ -62,6 +62,12 @@ func initialRequests() []demoRequest {
 		{name: "node-csr-", generated: true, cn: "system:node:demo-node-2", orgs: []string{"system:nodes"}, signer: signerKubeletClient,
 			usages: []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageServerAuth}, groups: nodeGroups,
 			age: 26 * time.Minute, decision: "KubectlApprove", message: "approved by hand"},
+		// A kubelet bootstrapping with a token that no one approves: it asks
+		// again with a new key every so often, leaving a backlog.
+		{name: "node-csr-", generated: true, cn: "system:node:demo-node-3", orgs: []string{"system:nodes"}, signer: signerKubeletClient,
+			usages: kubeletClientUsages, user: "system:bootstrap:07401b", groups: []string{"system:bootstrappers", "system:authenticated"}, age: 44 * time.Minute},
+		{name: "node-csr-", generated: true, cn: "system:node:demo-node-3", orgs: []string{"system:nodes"}, signer: signerKubeletClient,
+			usages: kubeletClientUsages, user: "system:bootstrap:07401b", groups: []string{"system:bootstrappers", "system:authenticated"}, age: 29 * time.Minute},
 		{name: "csr-demo-node-1-serving", cn: "system:node:demo-node-1", orgs: []string{"system:nodes"}, dns: []string{"demo-node-1"},
 			ips: []string{"10.0.0.11"}, signer: signerKubeletServe, usages: servingUsages, groups: nodeGroups, age: 19 * time.Minute},
 		{name: "alice-laptop", cn: "alice", orgs: []string{"dev"}, signer: signerClient, usages: clientUsages, lifetime: 24 * time.Hour,
