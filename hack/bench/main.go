@@ -50,6 +50,7 @@ type bench struct {
 	probes      int
 	churnRounds int
 	churnSize   int
+	bulkSize    int
 }
 
 func run() error {
@@ -60,8 +61,9 @@ func run() error {
 	flag.IntVar(&b.probes, "probes", 200, "requests created one by one to time their row")
 	flag.IntVar(&b.churnRounds, "churn-rounds", 10, "rounds of creating and deleting requests")
 	flag.IntVar(&b.churnSize, "churn-size", 1000, "requests created and deleted each round")
+	flag.IntVar(&b.bulkSize, "bulk", 1000, "requests approved at once from the console")
 	goBench := flag.Bool("go-bench", true, "also run the go benchmarks (decode, findings, snapshot, Update/View)")
-	only := flag.String("only", "", "measure only these, comma-separated: start, idle (with memory and churn), latency, go")
+	only := flag.String("only", "", "measure only these, comma-separated: start, idle (with memory and churn), latency, bulk, go")
 	hold := flag.Bool("hold", false, "seed, print the KUBECONFIG to use, and keep the cluster until Ctrl+C instead of measuring (to profile by hand)")
 	flag.Parse()
 
@@ -119,7 +121,7 @@ func run() error {
 	for _, step := range []struct {
 		name string
 		run  func(context.Context) ([]*figure, error)
-	}{{"start", b.startup}, {"idle", b.idleAndChurn}, {"latency", b.latency}} {
+	}{{"start", b.startup}, {"idle", b.idleAndChurn}, {"latency", b.latency}, {"bulk", b.bulk}} {
 		if !want(step.name) {
 			continue
 		}
@@ -142,7 +144,9 @@ func run() error {
 		keystroke.csrtui = p99
 	}
 	figs = slices.Insert(figs, min(3, len(figs)), keystroke)
-	figs = append(figs, &figure{name: "bulk approve of 1,000 marked (s)", goal: 5, absolute: true})
+	if !want("bulk") {
+		figs = append(figs, bulkFigure(b.bulkSize))
+	}
 
 	fmt.Printf("\n%d CSRs (%d issued, %d denied, %d pending), %d runs each; csrtui %.0f MB binary; %s\n\n",
 		b.total, count(b.total, issued), count(b.total, denied), count(b.total, pending), b.runs, binaryMB, machine())
