@@ -49,6 +49,8 @@ func TestCheckKeys(t *testing.T) {
 		// Pressed twice, or held, the key would approve what the dialog
 		// showed for a moment.
 		{"opens and approves", map[string][]string{"approve": {"a", "Y"}}, []KeyProblem{{"approve", 1, `key "Y" approves in the approve dialog it opens`}}},
+		{"opens and approves them all", map[string][]string{"approve-marked": {"y"}}, []KeyProblem{{"approve-marked", 0, `key "y" approves in the dialog it opens`}}},
+		{"opens and deletes", map[string][]string{"delete-superseded": {"Y"}}, []KeyProblem{{"delete-superseded", 0, `key "Y" deletes in the dialog it opens`}}},
 		{"two set", map[string][]string{"approve": {"X"}, "deny": {"X"}}, []KeyProblem{{"deny", 0, `key "X" is approve's too on the list`}}},
 		{"another screen", map[string][]string{"filter": {"X"}, "kubeconfig": {"K"}, "deny": {"d"}, "approve": {"a"}, "open": {"o"}, "back": {"o", "esc"}}, []KeyProblem{
 			{"back", 0, `key "o" is open's too on the list`}}},

@@ -388,6 +388,14 @@ func keyClashes(bindings map[string][]string) []KeyProblem {
 			problems = append(problems, KeyProblem{"approve", i, fmt.Sprintf("key %q approves in the approve dialog it opens: pressed twice, or held, it would approve unread", key)})
 		}
 	}
+	// So for the bulk approval and delete, whose dialogs act on y.
+	for _, b := range []struct{ name, does string }{{"approve-marked", "approves"}, {"delete-superseded", "deletes"}} {
+		for i, key := range bindings[b.name] {
+			if slices.Contains(k.ConfirmBulk.Keys(), key) {
+				problems = append(problems, KeyProblem{b.name, i, fmt.Sprintf("key %q %s in the dialog it opens: pressed twice, or held, it would act unread", key, b.does)})
+			}
+		}
+	}
 	return problems
 }
 
