@@ -82,3 +82,26 @@ func TestSupersededInTheDetail(t *testing.T) {
 		t.Fatal("the live request is said superseded")
 	}
 }
+
+// A bulk approval leaves the superseded requests out: their kubelet waits
+// for the live one only, and a certificate for them would be one nobody
+// uses. They stay marked, and the summary says why.
+func TestBulkApproveLeavesSupersededOut(t *testing.T) {
+	h := newHarness(t, 120, 40, backlogSummaries())
+	h.press("/")
+	h.typeText("csr-node-x")
+	h.press("enter", "*", "esc")
+	if got := h.marked(); !sameElements(got, []string{"csr-node-x", "csr-node-x-2", "csr-node-x-3"}) {
+		t.Fatalf("marked %v", got)
+	}
+	h.press("A")
+	h.wantView("2 left out, superseded: their requester waits for its newest request only", "y approves 1.")
+	h.run(h.press("y"))
+	if got := h.dec.names(); !sameElements(got, []string{"csr-node-x-3"}) {
+		t.Fatalf("approved %v, want the live one only", got)
+	}
+	h.wantView("1  approved", "2  superseded, not approved (still marked)")
+	if got := h.marked(); !sameElements(got, []string{"csr-node-x", "csr-node-x-2"}) {
+		t.Errorf("still marked %v, want the superseded ones", got)
+	}
+}

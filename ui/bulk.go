@@ -52,6 +52,7 @@ const (
 	resultReplaced                     // the name now holds another request
 	resultGone                         // no request of that name any more
 	resultUndecoded                    // not decoded yet: left out, still marked
+	resultSuperseded                   // superseded: not approved, still marked
 	resultLive                         // no longer superseded: not deleted
 	resultNotStarted                   // the run was stopped before it
 	resultError                        // anything else: the error says
@@ -78,6 +79,8 @@ func (k resultKind) title(a bulkAction) string {
 		return "gone"
 	case resultUndecoded:
 		return "not decoded yet (still marked)"
+	case resultSuperseded:
+		return "superseded, not approved (still marked)"
 	case resultLive:
 		return "no longer superseded (kept)"
 	case resultNotStarted:
@@ -240,6 +243,12 @@ func (m *Model) planItem(act bulkAction, s *certs.Summary) *planItem {
 	}
 	if act == bulkDeny {
 		return it // denying needs no finding: whatever the request asks, it gets nothing
+	}
+	// A superseded request is one its kubelet no longer waits for: the
+	// newest of its requester asks for the same. Approving it issues a
+	// credential nobody will use; x deletes it instead.
+	if live := m.list.backlog.SupersededBy(s); live != nil {
+		return leave(resultSuperseded, certs.Concat(lit("superseded by "), quoted(live.Name)))
 	}
 	w := it.worst()
 	switch {
@@ -424,8 +433,11 @@ func (p *bulkPlan) leftLines(st *styles, width, n int) []string {
 			continue
 		}
 		key := it.why.String()
-		if it.left == resultFinding {
+		switch it.left {
+		case resultFinding:
 			key = it.worst().ID
+		case resultSuperseded:
+			key = "superseded"
 		}
 		r := byKey[key]
 		if r == nil {
@@ -449,13 +461,15 @@ func (p *bulkPlan) leftLines(st *styles, width, n int) []string {
 			t = certs.Concat(lead, lit("forbidden: "), r.first.why)
 		case resultUndecoded:
 			t = certs.Concat(lead, lit("not decoded yet: y leaves them out (they stay marked), or wait: this updates as they are decoded"))
+		case resultSuperseded:
+			t = certs.Concat(lead, lit("superseded: their requester waits for its newest request only"))
 		case resultAlready:
 			t = certs.Concat(lead, lit("decided already: "), quoted(r.first.s.Name), lit(" "), r.first.why)
 		default:
 			t = certs.Concat(lead, r.first.why)
 		}
 		style := st.bad
-		if r.kind == resultUndecoded || r.kind == resultAlready {
+		if r.kind == resultUndecoded || r.kind == resultAlready || r.kind == resultSuperseded {
 			style = st.muted
 		}
 		for _, l := range cutLines(t, width, n) {

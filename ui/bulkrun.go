@@ -214,7 +214,7 @@ func (r *bulkRunDialog) remark() []string {
 		return nil
 	}
 	var names []string
-	for _, k := range []resultKind{resultNotStarted, resultUndecoded} {
+	for _, k := range []resultKind{resultNotStarted, resultUndecoded, resultSuperseded} {
 		for _, res := range r.results[k] {
 			names = append(names, res.name)
 		}
@@ -525,6 +525,9 @@ func (m *Model) verdict(act bulkAction, t bulkTarget, cur *certs.Summary, nameTa
 	}
 	if act == bulkDeny {
 		return nil
+	}
+	if live := m.list.backlog.SupersededBy(cur); live != nil {
+		return res(resultSuperseded, certs.Concat(lit("now superseded by "), quoted(live.Name), lit(": still marked")))
 	}
 	if cur.Unchecked {
 		return res(resultUndecoded, lit("not decoded when its turn came: still marked"))
