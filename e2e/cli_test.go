@@ -185,7 +185,7 @@ func TestRequestApprovedInTheConsole(t *testing.T) {
 	term.waitForText(name)
 	term.focus(name)
 	term.keys("a")
-	term.waitForText("Approve this certificate signing request?", "CN="+user)
+	term.waitForText("Approve this certificate signing request?", "CN="+user, "y approve")
 	term.keys("y")
 	checkIssuedFiles(t, cp, dir, name, user, req.wait(t))
 	term.waitForText("Approved,Issued")
