@@ -3,7 +3,7 @@
 //
 //	go run ./hack/bench          (make bench)
 //
-// Every figure is taken from the real, release-built program (-s -w -trimpath) in a
+// Every figure is taken from the real, release-built program (CGO_ENABLED=0 -s -w -trimpath) in a
 // real terminal (tmux), its screen timings from the trace csrtui writes when
 // CSRTUI_TRACE is set (trace.go), and compared with kubectl in the same run. The go
 // benchmarks of the decoder, the store and the console run too, unless -go-bench=false.
@@ -78,8 +78,12 @@ func run() error {
 	defer func() { _ = os.RemoveAll(b.dir) }()
 
 	b.csrtui = filepath.Join(b.dir, "csrtui")
-	logf("building csrtui as released (-trimpath -ldflags '-s -w')")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", b.csrtui, ".").CombinedOutput(); err != nil {
+	logf("building csrtui as released (CGO_ENABLED=0 -trimpath -ldflags '-s -w')")
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", b.csrtui, ".")
+	// As .goreleaser.yaml builds it: with cgo, a package that imports plugin
+	// makes the linker keep every exported symbol, and the binary is larger.
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %w\n%s", err, out)
 	}
 	st, err := os.Stat(b.csrtui)
@@ -110,6 +114,7 @@ func run() error {
 
 	if *hold {
 		fmt.Printf("export KUBECONFIG=%s\n", b.cp.AdminKubeconfig)
+		fmt.Println("# to profile: go build -tags pprof -trimpath -ldflags '-s -w' -o csrtui-pprof . && CSRTUI_PPROF=127.0.0.1:6060 ./csrtui-pprof")
 		<-ctx.Done()
 		return nil
 	}
