@@ -56,15 +56,18 @@ func TestSummarizeFields(t *testing.T) {
 		t.Errorf("findings: %+v", s.Findings)
 	}
 
-	// The summary owns its data: editing it leaves the cached object alone.
+	// The summary owns its data but the certificate: editing the rest leaves
+	// the cached object alone, and the certificate is held once.
 	before := obj.DeepCopy()
 	s.Groups[0] = "x"
 	s.Usages[0] = "x"
 	s.Extra["scopes"][0] = "x"
 	s.Annotations["team"] = "x"
-	s.CertificatePEM[0] = 'x'
 	if !reflect.DeepEqual(obj, before) {
 		t.Fatal("summary shares memory with the object")
+	}
+	if &s.CertificatePEM[0] != &obj.Status.Certificate[0] {
+		t.Error("the summary holds a copy of the certificate")
 	}
 }
 
