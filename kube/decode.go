@@ -31,10 +31,12 @@ type decoder struct {
 	drainedOnce sync.Once
 }
 
-// decodeJob is one glance to decode: the object it was made from.
+// decodeJob is one glance to decode: the object it was made from, and its
+// spec.request, which the cached object no longer holds (requests).
 type decodeJob struct {
-	key string
-	csr *certificatesv1.CertificateSigningRequest
+	key     string
+	csr     *certificatesv1.CertificateSigningRequest
+	request []byte
 }
 
 // decoded is a full summary of csr, its findings taken with facts factsVer.
@@ -115,7 +117,9 @@ func (d *decoder) work() {
 		facts, ver := d.facts, d.factsVer
 		d.mu.Unlock()
 
-		s := certs.Summarize(j.csr, d.policy, facts)
+		full := *j.csr // shallow: Summarize reads and copies, never modifies
+		full.Spec.Request = j.request
+		s := certs.Summarize(&full, d.policy, facts)
 
 		d.mu.Lock()
 		delete(d.busy, j.csr)

@@ -31,6 +31,9 @@ type Watcher struct {
 	store   cache.Store
 	facts   *factSource
 	health  *health
+	// requests are those of the cached objects not decoded yet: the
+	// informer's transform takes them out of the objects.
+	requests requests
 
 	mu           sync.Mutex // guards dirty, factsChanged and startErr
 	dirty        map[string]struct{}
@@ -53,8 +56,20 @@ type entry struct {
 	rv       string
 	factsVer int
 	summary  *certs.Summary
-	// csr is the object of a glance, for the decoder; nil once decoded.
-	csr *certificatesv1.CertificateSigningRequest
+	// csr is the object of a glance, for the decoder, and request its
+	// spec.request (the cached object has none); both nil once decoded. A
+	// glance whose request did not come (decodable false) waits for a newer
+	// version of its CSR, on its way.
+	csr       *certificatesv1.CertificateSigningRequest
+	request   []byte
+	decodable bool
+}
+
+// glanceEntry is the entry of a CSR the decoders have not seen yet.
+func (w *Watcher) glanceEntry(csr *certificatesv1.CertificateSigningRequest) entry {
+	req, ok := w.requests.take(csr)
+	return entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer, summary: certs.Glance(csr, w.policy),
+		csr: csr, request: req, decodable: ok}
 }
 
 // Watch starts an informer on CertificateSigningRequests, and on the nodes and
@@ -136,11 +151,14 @@ func (w *Watcher) start(ctx context.Context, c *Client) error {
 		},
 		watch:     csrs.Watch,
 		object:    &certificatesv1.CertificateSigningRequest{},
-		transform: dropManagedFields,
+		transform: w.requests.transform,
 		handler: cache.ResourceEventHandlerFuncs{
 			AddFunc:    w.mark,
 			UpdateFunc: func(_, obj any) { w.mark(obj) },
-			DeleteFunc: w.mark,
+			DeleteFunc: func(obj any) {
+				w.requests.deleted(obj)
+				w.mark(obj)
+			},
 		},
 		client: c.Interface,
 		health: w.health,
@@ -253,8 +271,7 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 		w.entries = make(map[string]entry, len(objs))
 		for _, obj := range objs {
 			if csr, ok := obj.(*certificatesv1.CertificateSigningRequest); ok {
-				w.entries[csr.Name] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer,
-					summary: certs.Glance(csr, w.policy), csr: csr}
+				w.entries[csr.Name] = w.glanceEntry(csr)
 			}
 		}
 	}
@@ -277,14 +294,15 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 		// store holds an object before its handler runs): nothing to redo then.
 		e, ok := w.entries[key]
 		if ok && e.uid == csr.UID && e.rv == csr.ResourceVersion {
+			w.requests.forget(csr) // delivered again by a relist
 			continue
 		}
 		if ok {
 			ed.out = append(ed.out, e.summary)
 		}
-		g := certs.Glance(csr, w.policy)
-		w.entries[key] = entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer, summary: g, csr: csr}
-		ed.in = append(ed.in, g)
+		g := w.glanceEntry(csr)
+		w.entries[key] = g
+		ed.in = append(ed.in, g.summary)
 		changed = true
 	}
 
@@ -320,8 +338,8 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	var jobs []decodeJob
 	for _, s := range list {
 		if s.Unchecked {
-			if e := w.entries[s.Name]; e.csr != nil {
-				jobs = append(jobs, decodeJob{key: s.Name, csr: e.csr})
+			if e := w.entries[s.Name]; e.csr != nil && e.decodable {
+				jobs = append(jobs, decodeJob{key: s.Name, csr: e.csr, request: e.request})
 			}
 		}
 	}
