@@ -231,6 +231,9 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
+// gcPercent is the console's GOGC once its list is in (runConsole).
+const gcPercent = 25
+
 // runConsole starts the informer and runs the console until the admin quits.
 // Nothing waits for the network before the console shows: it says it is
 // loading, then shows the list, or ends with the one error that kept the list
@@ -280,6 +283,23 @@ func (o *options) runConsole(ctx context.Context) error {
 		cfg.Recorder = rec
 	}
 	go func() {
+		// Once listed, the heap is mostly the cluster's summaries, and it
+		// changes by small edits: collect when it grew by a quarter rather
+		// than doubled (Go's default), which keeps the memory taken near
+		// what is live. With 10,000 requests: 50 MB of heap in spans
+		// against 55 MB and an RSS of 87 MB against 92, for a collection
+		// after every 10 MB allocated, a few milliseconds of CPU each. The
+		// initial list is decoded at the default, which shows it sooner
+		// (GOGC=25 from the start took 20% longer). A GOGC set by the user
+		// stays as it is.
+		select {
+		case <-watcher.Listed():
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(gcPercent)
+			}
+		case <-ctx.Done():
+			return
+		}
 		// Starting leaves garbage for tens of megabytes on a big cluster (the
 		// list response, every request listed before it was decoded): give it
 		// back to the system once, rather than keep it for a heap never that

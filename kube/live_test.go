@@ -43,6 +43,11 @@ func TestStartDoesNotWaitForTheServer(t *testing.T) {
 	if w.Loaded() || w.Err() != nil || w.Snapshot() != nil {
 		t.Fatalf("Start: loaded %v, err %v", w.Loaded(), w.Err())
 	}
+	select {
+	case <-w.Listed():
+		t.Fatal("Listed closed before the list came")
+	default:
+	}
 	c, _ = connectStub(t, "", false)
 	w = c.Start(t.Context(), certs.DefaultPolicy())
 	waitLoadedOrErr(t, w)

@@ -200,6 +200,9 @@ func (w *Watcher) Loaded() bool {
 	}
 }
 
+// Listed is closed once the initial lists are in (Loaded).
+func (w *Watcher) Listed() <-chan struct{} { return w.loaded }
+
 // Decoded is closed once every request of the initial list is decoded (and
 // the next Snapshot has them all).
 func (w *Watcher) Decoded() <-chan struct{} { return w.dec.drained }

@@ -67,6 +67,11 @@ func TestSnapshotListsFirstThenDecodes(t *testing.T) {
 		t.Fatal("Decoded before the first snapshot")
 	default:
 	}
+	select {
+	case <-w.Listed():
+	default:
+		t.Fatal("Watch returned, and Listed is not closed")
+	}
 	first := w.Snapshot()
 	if len(first) != len(objs) {
 		t.Fatalf("first snapshot = %d requests, want %d", len(first), len(objs))
