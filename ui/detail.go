@@ -18,6 +18,8 @@ type detailModel struct {
 	s     *certs.Summary
 	lost  loss // the object shown is no longer in the cluster
 	lines []string
+	// changes are the lines holding a time, and when it shows another text.
+	changes []timeChange
 
 	offset        int
 	width, height int
@@ -62,14 +64,36 @@ func (d *detailModel) follow(l *listModel) {
 // rebuild lays the detail out again; live is the request that supersedes the
 // one shown, nil when none does.
 func (d *detailModel) rebuild(st *styles, now time.Time, findings []certs.Finding, caps *capState, askCaps bool, live *certs.Summary) {
+	d.changes = nil
 	if d.s == nil || d.width <= 0 {
 		d.lines = nil
 		return
 	}
 	w := detailWriter{st: st, width: d.width, now: now}
 	w.summary(d.s, d.lost, findings, caps, askCaps, live)
-	d.lines = w.lines
+	w.placeTimes(0) // none is left unplaced; if one were, it would count anywhere
+	d.lines, d.changes = w.lines, w.changes
 	d.clamp()
+}
+
+// timeChange is when a time written on lines first to last shows another text.
+type timeChange struct {
+	first, last int
+	at          time.Time
+}
+
+// changesIn is how long until a time in view changes its text (0: none will).
+func (d *detailModel) changesIn(now time.Time) time.Duration {
+	var next time.Duration
+	for _, c := range d.changes {
+		if c.last < d.offset || c.first >= d.offset+d.height {
+			continue // scrolled out of view
+		}
+		if in := max(c.at.Sub(now), time.Millisecond); next == 0 || in < next {
+			next = in
+		}
+	}
+	return next
 }
 
 func (d *detailModel) scroll(delta int) {
@@ -108,6 +132,57 @@ type detailWriter struct {
 	width int
 	now   time.Time
 	lines []string
+	// changes are when the times written change their text; pending, those
+	// of the field being written, until it places them on its lines.
+	changes []timeChange
+	pending []time.Duration
+}
+
+// soonest notes that the text of the field being written changes in d (0:
+// never).
+func (w *detailWriter) soonest(d time.Duration) {
+	if d > 0 {
+		w.pending = append(w.pending, d)
+	}
+}
+
+// placeTimes puts the times of the field just written, from line first on.
+func (w *detailWriter) placeTimes(first int) {
+	for _, d := range w.pending {
+		w.changes = append(w.changes, timeChange{first: first, last: max(len(w.lines)-1, first), at: w.now.Add(d)})
+	}
+	w.pending = w.pending[:0]
+}
+
+// The times of the detail, written as field values: each notes when its
+// text changes.
+
+func (w *detailWriter) timeText(t time.Time) certs.Text {
+	if !t.IsZero() {
+		if t.After(w.now) { // "in" certs.HumanDuration
+			w.soonest(humanChangesIn(t.Sub(w.now)))
+		} else {
+			w.soonest(ageChangesIn(w.now, t))
+		}
+	}
+	return timeText(w.now, t)
+}
+
+func (w *detailWriter) age(t time.Time) string {
+	w.soonest(ageChangesIn(w.now, t))
+	return age(w.now, t)
+}
+
+func (w *detailWriter) until(t time.Time) string {
+	w.soonest(untilChangesIn(w.now, t))
+	return until(w.now, t)
+}
+
+// left is how long until t, to the second under an hour (certs.HumanDuration).
+func (w *detailWriter) left(t time.Time) string {
+	d := t.Sub(w.now)
+	w.soonest(humanChangesIn(d))
+	return certs.HumanDuration(d)
 }
 
 const labelWidth = 16
@@ -128,6 +203,7 @@ func (w *detailWriter) line(indent int, st lipgloss.Style, t certs.Text) {
 
 // field writes "label  value", wrapping the value under itself.
 func (w *detailWriter) field(indent int, label, value certs.Text) {
+	defer w.placeTimes(len(w.lines))
 	lw := max(labelWidth-indent, certs.Width(label)+1)
 	vw := w.width - indent - lw
 	prefix := strings.Repeat(" ", indent) + w.st.label.Render(fit(label, certs.Width(label), lw))
@@ -182,7 +258,7 @@ func (w *detailWriter) summary(s *certs.Summary, lost loss, findings []certs.Fin
 		w.field(0, lit("Superseded"), certs.Concat(lit("by "), quoted(live.Name),
 			lit(", a newer request of the same requester for the same subject and SANs: the requester waits for that one, not this")))
 	}
-	w.field(0, lit("Created"), timeText(w.now, s.Created))
+	w.field(0, lit("Created"), w.timeText(s.Created))
 	w.lifecycle(s)
 
 	w.findings(findings)
@@ -210,9 +286,9 @@ func (w *detailWriter) lifecycle(s *certs.Summary) {
 	}
 	var text string
 	if c.At.After(w.now) {
-		text = "in " + until(w.now, c.At) + ", " + c.Why + "; the cleaner looks hourly"
+		text = "in " + w.until(c.At) + ", " + c.Why + "; the cleaner looks hourly"
 	} else {
-		text = "due " + age(w.now, c.At) + " ago, " + c.Why + ": at the cleaner's next hourly look"
+		text = "due " + w.age(c.At) + " ago, " + c.Why + ": at the cleaner's next hourly look"
 	}
 	if s.State == certs.StateIssued && c.At.After(w.now) {
 		text += ": export before"
@@ -382,7 +458,7 @@ func (w *detailWriter) conditions(s *certs.Summary) {
 		if c.Status != "" && c.Status != "True" {
 			head = certs.Concat(head, lit("="), certs.Sanitize(c.Status))
 		}
-		w.field(2, head, timeText(w.now, c.LastUpdate))
+		w.field(2, head, w.timeText(c.LastUpdate))
 		w.field(4, lit("Reason"), certs.Sanitize(c.Reason))
 		if c.Message != "" {
 			w.field(4, lit("Message"), certs.Sanitize(c.Message))
@@ -407,13 +483,12 @@ func (w *detailWriter) certificate(s *certs.Summary) {
 	w.field(2, lit("Serial"), certs.Sanitize(c.Serial))
 	w.field(2, lit("Subject"), certs.Sanitize(c.Subject))
 	w.field(2, lit("Issuer"), certs.Sanitize(c.Issuer))
-	w.field(2, lit("Not before"), timeText(w.now, c.NotBefore))
-	left := c.NotAfter.Sub(w.now)
+	w.field(2, lit("Not before"), w.timeText(c.NotBefore))
 	after := c.NotAfter.UTC().Format("2006-01-02 15:04:05Z")
-	if left > 0 {
-		after += " (" + certs.HumanDuration(left) + " left)"
+	if c.NotAfter.After(w.now) {
+		after += " (" + w.left(c.NotAfter) + " left)"
 	} else {
-		after += " (expired " + age(w.now, c.NotAfter) + " ago)"
+		after += " (expired " + w.age(c.NotAfter) + " ago)"
 	}
 	w.field(2, lit("Not after"), lit(after))
 	w.field(2, lit("SHA-256"), certs.Sanitize(c.SHA256))

@@ -259,6 +259,27 @@ type timer struct {
 	fn func(time.Time) tea.Msg
 }
 
+// tick is the time-of-screen timer pending now (ensureTick), failing when
+// there is none.
+func (h *harness) tick() timer {
+	h.t.Helper()
+	for i := len(h.timers) - 1; i >= 0; i-- {
+		if msg, ok := h.timers[i].fn(h.clock).(tickMsg); ok && msg.gen == h.m.tick.gen && h.m.tick.pending {
+			return h.timers[i]
+		}
+	}
+	h.t.Fatal("no tick pending")
+	return timer{}
+}
+
+// fireTick moves the clock to the pending tick and fires it.
+func (h *harness) fireTick() {
+	h.t.Helper()
+	tk := h.tick()
+	h.clock = h.clock.Add(tk.d)
+	h.send(tk.fn(h.clock))
+}
+
 type harness struct {
 	t      testing.TB
 	clock  time.Time // the model's Now

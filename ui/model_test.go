@@ -676,6 +676,46 @@ func TestTicks(t *testing.T) {
 	}
 }
 
+// The console wakes exactly when a time on screen changes its text: nothing
+// on screen changes before a tick, and something does at it. The list, the
+// side panel and the detail, with ages, countdowns and certificate lifetimes.
+func TestTicksComeExactlyWhenATimeOnScreenChanges(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		w, h int
+		keys []string
+	}{
+		{"list", 120, 30, nil},
+		{"side panel", 200, 60, nil},
+		{"side panel on an issued request", 200, 60, []string{"G"}},
+		{"detail of an issued request", 100, 40, []string{"G", "enter"}},
+		{"detail of a pending request", 100, 40, []string{"j", "enter"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, c.w, c.h, testSummaries())
+			h.press(c.keys...)
+			at := func(when time.Time) string {
+				h.clock = when
+				h.m.refreshDetails()
+				return h.view()
+			}
+			for range 5 {
+				tk := h.tick()
+				start := h.clock
+				before := at(start)
+				if at(start.Add(tk.d-11*time.Millisecond)) != before {
+					t.Fatalf("the screen changed before the tick due in %v", tk.d)
+				}
+				if at(start.Add(tk.d)) == before {
+					t.Fatalf("a tick in %v, and nothing on screen changed", tk.d)
+				}
+				h.clock = start
+				h.fireTick()
+			}
+		})
+	}
+}
+
 func TestSidePanelInspectsAfterRest(t *testing.T) {
 	h := newHarness(t, 200, 60, testSummaries())
 	if !h.m.sidePanel {

@@ -189,6 +189,27 @@ func untilChangesIn(now, t time.Time) time.Duration {
 	return max(d%unit, time.Millisecond)
 }
 
+// humanChangesIn is how long until certs.HumanDuration of a time left, d,
+// shows a different text: it counts seconds under an hour, minutes under 48
+// hours, hours up to a year, and days past it, each cut down to whole units.
+func humanChangesIn(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	const day = 24 * time.Hour
+	unit := time.Second
+	switch {
+	case d < time.Hour:
+	case d < 48*time.Hour:
+		unit = time.Minute
+	case d <= 365*day:
+		unit = time.Hour
+	default:
+		unit = day
+	}
+	return max(d%unit, time.Millisecond)
+}
+
 // timeText renders an absolute time with how long ago (or until) it is.
 func timeText(now, t time.Time) certs.Text {
 	if t.IsZero() {

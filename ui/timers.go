@@ -34,7 +34,7 @@ type ticker struct {
 }
 
 // fired takes a tick and reports whether it is the one scheduled last; an
-// earlier one was superseded by a sooner tick.
+// earlier one was superseded by another.
 func (t *ticker) fired(msg tickMsg) bool {
 	if msg.gen != t.gen {
 		return false
@@ -44,32 +44,32 @@ func (t *ticker) fired(msg tickMsg) bool {
 }
 
 // ensureTick keeps one timer pending for the soonest change of a time on
-// screen: every second only while a visible CSR is under a minute old,
-// otherwise when the next minute, hour or day turns, or when the findings on
-// screen gain one that comes with time (certs.NotIssued). Nothing runs when
-// no time is on screen.
+// screen: an AGE or CLEANUP of a visible row, a time in the detail or the side
+// panel (each notes when its text changes), or a finding on screen that comes
+// with time (certs.NotIssued). Nothing runs when no time on screen changes:
+// under a dialog, or with only dates in view.
 func (m *Model) ensureTick() tea.Cmd {
 	now := m.now()
-	detail := m.detailShown()
 	var next time.Duration
-	if !detail {
-		next = m.list.nextChange(now)
-	}
-	if detail || m.sidePanel {
-		if next == 0 || next > time.Minute {
-			next = time.Minute
+	soonest := func(d time.Duration) {
+		if d > 0 && (next == 0 || d < next) {
+			next = d
 		}
-		// A finding that comes with time shows when it is due, not a minute
-		// late, and the countdown to the cleanup stays true.
-		if s := m.findingsShown(); s != nil {
-			if _, due := m.notIssued(s); !due.IsZero() && due.After(now) && due.Sub(now) < next {
-				next = due.Sub(now)
-			}
-			if c, ok := s.Cleanup(); ok {
-				if d := untilChangesIn(now, c.At); d > 0 && d < next {
-					next = d
-				}
-			}
+	}
+	switch {
+	case m.dialog != nil: // it fills the body; its times are those it opened with
+	case m.inDetail():
+		soonest(m.detail.changesIn(now))
+	default:
+		soonest(m.list.nextChange(now))
+		if m.sidePanel {
+			soonest(m.panel.changesIn(now))
+		}
+	}
+	// A finding that comes with time shows when it is due.
+	if s := m.findingsShown(); s != nil {
+		if _, due := m.notIssued(s); !due.IsZero() && due.After(now) {
+			soonest(due.Sub(now))
 		}
 	}
 	if next <= 0 {
@@ -78,7 +78,11 @@ func (m *Model) ensureTick() tea.Cmd {
 	next += 10 * time.Millisecond // land just after the turn, not before it
 	due := now.Add(next)
 	t := &m.tick
-	if t.pending && !t.due.After(due) {
+	// Changes come at instants that keys do not move (a minute after
+	// creation, ...): the tick pending stays as long as its instant is the
+	// one. Another one, sooner or later, replaces it; the one replaced is
+	// ignored when it fires (ticker.fired).
+	if t.pending && t.due.Equal(due) {
 		return nil
 	}
 	t.gen++
