@@ -2,6 +2,7 @@ package kube
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/tools/cache"
@@ -191,5 +193,42 @@ func TestDecisionsStayBoundToTheRequestDecoded(t *testing.T) {
 	if err != nil || decided.CommonName != now.Request.CommonName || len(got.Status.Conditions) != 1 ||
 		got.Status.Conditions[0].Type != certificatesv1.CertificateApproved {
 		t.Errorf("approved %v (%v) with %+v; want the request decoded, %q", decided, err, got.Status.Conditions, now.Request.CommonName)
+	}
+}
+
+// The map of summaries is made anew once most requests are gone: a Go map
+// keeps the room it once needed.
+func TestEntriesShrinkWhenMostRequestsAreGone(t *testing.T) {
+	var objs []runtime.Object
+	for i := range 2 * minRoom {
+		name := fmt.Sprintf("req-%04d", i)
+		objs = append(objs, &certificatesv1.CertificateSigningRequest{
+			ObjectMeta: metav1.ObjectMeta{Name: name, UID: types.UID("uid-" + name), ResourceVersion: "1"},
+			Spec:       certificatesv1.CertificateSigningRequestSpec{SignerName: certificatesv1.KubeAPIServerClientSignerName},
+		})
+	}
+	cs := fake.NewClientset(objs...)
+	w, err := NewClient(cs).Watch(t.Context(), certs.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Snapshot()
+	if w.room != 2*minRoom {
+		t.Fatalf("room %d after listing %d", w.room, 2*minRoom)
+	}
+	csrs := cs.CertificatesV1().CertificateSigningRequests()
+	keep := minRoom / 4
+	// In steps the fake clientset's watch keeps up with (its channel holds 100).
+	for i := 2*minRoom - 1; i >= keep; i-- {
+		if err := csrs.Delete(t.Context(), fmt.Sprintf("req-%04d", i), metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if left := i; left%50 == 0 || left == keep {
+			waitSnapshot(t, w, fmt.Sprintf("%d requests left", left), func(s []*certs.Summary) bool { return len(s) == left })
+		}
+	}
+	// Made anew on the way down, when under a quarter of the most were left.
+	if w.room >= 2*minRoom/4 || len(w.entries) != keep {
+		t.Errorf("room %d for %d entries after the rest went", w.room, len(w.entries))
 	}
 }

@@ -40,8 +40,11 @@ type Watcher struct {
 	factsChanged bool
 	startErr     error // why the initial lists never came (Start)
 
-	snapMu   sync.Mutex // one Snapshot builds at a time; guards what follows
-	entries  map[string]entry
+	snapMu  sync.Mutex // one Snapshot builds at a time; guards what follows
+	entries map[string]entry
+	// room is the most entries held since the map was made: a Go map keeps
+	// the room it once needed.
+	room     int
 	snapshot []*certs.Summary
 	built    bool
 	known    certs.ClusterFacts
@@ -326,6 +329,7 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	if !changed {
 		return w.snapshot
 	}
+	w.fitEntries()
 	list, ok := ed.apply(w.snapshot, w.built)
 	if !ok {
 		list = make([]*certs.Summary, 0, len(w.entries))
@@ -348,6 +352,25 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	}
 	w.dec.queue(jobs, w.known, w.factsVer)
 	return list
+}
+
+// minRoom is the size of entries below which a map's spare room is not worth
+// a rebuild.
+const minRoom = 1024
+
+// fitEntries makes the map of entries anew once it holds under a quarter of
+// what it once did: when the cleaner deletes a burst of 10,000 requests an
+// hour after they were issued, say. w.snapMu is held.
+func (w *Watcher) fitEntries() {
+	w.room = max(w.room, len(w.entries))
+	if w.room <= minRoom || len(w.entries) >= w.room/4 {
+		return
+	}
+	fresh := make(map[string]entry, len(w.entries))
+	for k, e := range w.entries {
+		fresh[k] = e
+	}
+	w.entries, w.room = fresh, len(fresh)
 }
 
 // Summarize decodes and lints a CSR that is not in the list (one about to be
