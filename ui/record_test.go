@@ -547,3 +547,26 @@ func TestMouseInTheRecord(t *testing.T) {
 		t.Fatalf("a click on the titles moved the cursor to %d", v.cursor)
 	}
 }
+
+// The record and a dialog fill the body with the times they were opened
+// with: once the tick armed for the list has come, none follows.
+func TestNothingTicksUnderTheRecordOrADialog(t *testing.T) {
+	for name, open := range map[string]func(h *harness){
+		"record": func(h *harness) { h.run(h.press("L")) },
+		"dialog": func(h *harness) { h.press("a") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newRecordedHarness(t, 200, 60, testSummaries(), recordFixture(t))
+			open(h)
+			if h.m.rec.view == nil && h.m.dialog == nil {
+				t.Fatal("nothing opened")
+			}
+			if h.m.tick.pending {
+				h.fireTick()
+			}
+			if h.m.tick.pending {
+				t.Errorf("a tick in %v with nothing on screen that changes", h.m.tick.due.Sub(h.clock))
+			}
+		})
+	}
+}

@@ -47,7 +47,7 @@ func (t *ticker) fired(msg tickMsg) bool {
 // screen: an AGE or CLEANUP of a visible row, a time in the detail or the side
 // panel (each notes when its text changes), or a finding on screen that comes
 // with time (certs.NotIssued). Nothing runs when no time on screen changes:
-// under a dialog, or with only dates in view.
+// under a dialog or the record, or with only dates in view.
 func (m *Model) ensureTick() tea.Cmd {
 	now := m.now()
 	var next time.Duration
@@ -57,7 +57,8 @@ func (m *Model) ensureTick() tea.Cmd {
 		}
 	}
 	switch {
-	case m.dialog != nil: // it fills the body; its times are those it opened with
+	case m.dialog != nil, m.rec.view != nil:
+		// Either fills the body, with the times it was opened with.
 	case m.inDetail():
 		soonest(m.detail.changesIn(now))
 	default:
@@ -95,9 +96,11 @@ func (m *Model) ensureTick() tea.Cmd {
 // the side panel's; nil when none is.
 func (m *Model) findingsShown() *certs.Summary {
 	switch {
-	case m.detailShown():
+	case m.dialog != nil, m.rec.view != nil:
+		return nil
+	case m.inDetail():
 		return m.detail.s
-	case m.sidePanel && !m.inDetail() && m.dialog == nil:
+	case m.sidePanel:
 		return m.list.selectedSummary()
 	}
 	return nil
