@@ -287,7 +287,7 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 			marks[i] = len(c.trace())
 		}
 		err := parallel(ctx, b.churnSize, func(ctx context.Context, i int) error {
-			_, err := b.seeder.create(ctx, i+3, fmt.Sprintf("churn-%02d-%04d", round, i), labels) // pending kinds
+			_, err := b.seeder.create(ctx, i+3, fmt.Sprintf("churn-%02d-%04d", round, i), "", labels) // pending kinds
 			return err
 		})
 		if err != nil {
@@ -423,7 +423,7 @@ func (b *bench) probe(ctx context.Context, c *console, w *watcher, prefix string
 	for i := range b.probes {
 		name := fmt.Sprintf("%s%03d", prefix, i)
 		sent := time.Now()
-		if _, err := b.seeder.create(ctx, 3, name, labels); err != nil {
+		if _, err := b.seeder.create(ctx, 3, name, "", labels); err != nil {
 			return nil, nil, err
 		}
 		e, err := c.waitEvent(name, 10*time.Second, func(e traceEvent) bool { return e.kind == "row" && e.arg == name })

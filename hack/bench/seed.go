@@ -122,7 +122,9 @@ func person(i int) string   { return fmt.Sprintf("user-%02d", i) }
 func robot(i int) string    { return fmt.Sprintf("system:serviceaccount:ci:robot-%d", i) }
 
 // request is the i-th request of the mix: who asks, for what.
-func (s *seeder) request(i int, name string, labels map[string]string) (requester string, csr *certv1.CertificateSigningRequest, err error) {
+// A tag, when not empty, goes into the subject as its OU: requests of one
+// requester then differ, and none supersedes another.
+func (s *seeder) request(i int, name, tag string, labels map[string]string) (requester string, csr *certv1.CertificateSigningRequest, err error) {
 	csr = &certv1.CertificateSigningRequest{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
 	if name == "" {
 		csr.GenerateName = "csr-"
@@ -169,13 +171,16 @@ func (s *seeder) request(i int, name string, labels map[string]string) (requeste
 	if err != nil {
 		return "", nil, err
 	}
+	if tag != "" {
+		tmpl.Subject.OrganizationalUnit = []string{tag}
+	}
 	csr.Spec.Request, err = controlplane.CSRPEM(key, &tmpl)
 	return requester, csr, err
 }
 
 // create sends the i-th request of the mix as its requester.
-func (s *seeder) create(ctx context.Context, i int, name string, labels map[string]string) (*certv1.CertificateSigningRequest, error) {
-	requester, csr, err := s.request(i, name, labels)
+func (s *seeder) create(ctx context.Context, i int, name, tag string, labels map[string]string) (*certv1.CertificateSigningRequest, error) {
+	requester, csr, err := s.request(i, name, tag, labels)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +191,7 @@ func (s *seeder) create(ctx context.Context, i int, name string, labels map[stri
 func (s *seeder) seed(ctx context.Context, n int) (time.Duration, error) {
 	start := time.Now()
 	err := parallel(ctx, n, func(ctx context.Context, i int) error {
-		csr, err := s.create(ctx, i, "", nil)
+		csr, err := s.create(ctx, i, "", "", nil)
 		if err != nil {
 			return err
 		}
