@@ -277,22 +277,22 @@ func TestBulkCriticalNeedsItsName(t *testing.T) {
 // critical findings changed.
 func TestBulkRunChecksEachTurn(t *testing.T) {
 	var ss []*certs.Summary
-	for i := range 20 {
+	for i := range 40 {
 		ss = append(ss, pendingSummary(fmt.Sprintf("bulk-%02d", i), clientSigner, fmt.Sprintf("user-%d", i%3), time.Duration(i+1)*time.Minute))
 	}
 	certs.Sort(ss)
 	h := newHarness(t, 120, 40, ss)
 	h.press("*", "A")
-	if len(h.bulkConfirm().plan.items) != 20 {
+	if len(h.bulkConfirm().plan.items) != 40 {
 		t.Fatal("plan")
 	}
-	// y: eight go out at once, no more.
+	// y: bulkConcurrency go out at once, no more.
 	msgs := h.deliverLater(h.press("y"))
 	r := h.bulkRun()
 	if len(msgs) != bulkConcurrency || r.inFlight != bulkConcurrency || len(h.dec.calls) != bulkConcurrency {
 		t.Fatalf("%d results on their way, %d calls, want %d", len(msgs), len(h.dec.calls), bulkConcurrency)
 	}
-	h.wantView("Approving 20 requests…", "0 of 20 done, 8 at a time. esc stops starting more.", "0%")
+	h.wantView("Approving 40 requests…", "0 of 40 done, 16 at a time. esc stops starting more.", "0%")
 
 	// While they are on their way the list changes under the rest.
 	sent := map[string]bool{}
@@ -330,10 +330,10 @@ func TestBulkRunChecksEachTurn(t *testing.T) {
 			}
 		}
 	}
-	h.wantView("Approved 11 of 20 requests", "11  approved", "2  replaced", "2  already decided", "1  refused by finding",
+	h.wantView("Approved 31 of 40 requests", "31  approved", "2  replaced", "2  already decided", "1  refused by finding",
 		"1  forbidden: missing rule", "2  gone", "1  error")
-	if len(h.dec.calls) != 16 {
-		t.Errorf("%d calls, want the 16 nothing stood in the way of", len(h.dec.calls))
+	if len(h.dec.calls) != 36 {
+		t.Errorf("%d calls, want the 36 nothing stood in the way of", len(h.dec.calls))
 	}
 
 	// Each line opens to its names, with why.
@@ -386,7 +386,7 @@ func TestBulkRunStops(t *testing.T) {
 	for _, stopKey := range []string{"esc", "ctrl+c"} {
 		t.Run(stopKey, func(t *testing.T) {
 			var ss []*certs.Summary
-			for i := range 20 {
+			for i := range 40 {
 				ss = append(ss, pendingSummary(fmt.Sprintf("bulk-%02d", i), clientSigner, "alice", time.Duration(i+1)*time.Minute))
 			}
 			h := newHarness(t, 120, 40, ss)
@@ -395,16 +395,16 @@ func TestBulkRunStops(t *testing.T) {
 			if cmd := h.press(stopKey); cmd != nil {
 				t.Fatalf("%s during the run answered a command (%T): it must not end the console", stopKey, cmd())
 			}
-			h.wantView("Stopping…", "Waiting for the 8 on their way; nothing more starts.")
+			h.wantView("Stopping…", "Waiting for the 16 on their way; nothing more starts.")
 			h.deliverAll(msgs)
 			if len(h.dec.calls) != bulkConcurrency {
 				t.Fatalf("%d decisions after the stop, want the %d on their way", len(h.dec.calls), bulkConcurrency)
 			}
-			h.wantView("Stopped: 8 approved", "12 not started.", "8  approved", "12  not started (still marked)")
-			if len(h.m.marks) != 12 {
-				t.Errorf("%d marked after the stop, want the 12 not started", len(h.m.marks))
+			h.wantView("Stopped: 16 approved", "24 not started.", "16  approved", "24  not started (still marked)")
+			if len(h.m.marks) != 24 {
+				t.Errorf("%d marked after the stop, want the 24 not started", len(h.m.marks))
 			}
-			if !slices.Equal(h.traced, []string{"bulk-start 20", "bulk-done 8"}) {
+			if !slices.Equal(h.traced, []string{"bulk-start 40", "bulk-done 16"}) {
 				t.Errorf("traced %v", h.traced)
 			}
 			if cmd := h.press("ctrl+c"); cmd == nil {
@@ -497,31 +497,31 @@ func TestDeleteSuperseded(t *testing.T) {
 	// superseded (the live one was approved, so the newest pending one is
 	// live now), it is not deleted.
 	var many []*certs.Summary
-	for i := range 11 {
+	for i := range 21 {
 		s := *ss[0]
 		for _, x := range ss {
 			if x.Name == "csr-node-x-3" {
 				s = *x
 			}
 		}
-		s.Name, s.UID, s.Created = fmt.Sprintf("node-%02d", i), fmt.Sprintf("uid-node-%02d", i), testNow.Add(-time.Duration(11-i)*time.Hour)
+		s.Name, s.UID, s.Created = fmt.Sprintf("node-%02d", i), fmt.Sprintf("uid-node-%02d", i), testNow.Add(-time.Duration(21-i)*time.Hour)
 		many = append(many, &s)
 	}
 	certs.Sort(many)
 	h = newHarness(t, 120, 40, many)
 	h.del.goneOf = map[string]bool{"node-00": true}
 	h.press("x")
-	h.wantView("Delete 10 superseded requests?", "live: node-10")
+	h.wantView("Delete 20 superseded requests?", "live: node-20")
 	msgs := h.deliverLater(h.press("y"))
 	if len(h.del.calls) != bulkConcurrency || h.del.calls[0] != "node-00/uid-node-00" {
 		t.Fatalf("deletes sent first: %v, want the %d oldest", h.del.calls, bulkConcurrency)
 	}
-	h.send(snapshotMsg{summaries: swapped(t, many, "node-10", func(s *certs.Summary) { s.State, s.Condition = certs.StateApproved, "Approved" })})
+	h.send(snapshotMsg{summaries: swapped(t, many, "node-20", func(s *certs.Summary) { s.State, s.Condition = certs.StateApproved, "Approved" })})
 	h.deliverAll(msgs)
-	if got := h.del.calls; len(got) != 9 || slices.Contains(got, "node-09/uid-node-09") || slices.Contains(got, "node-10/uid-node-10") {
-		t.Fatalf("deleted %v: want node-00 to node-08, never node-09 (live now) nor node-10", got)
+	if got := h.del.calls; len(got) != 19 || slices.Contains(got, "node-19/uid-node-19") || slices.Contains(got, "node-20/uid-node-20") {
+		t.Fatalf("deleted %v: want node-00 to node-18, never node-19 (live now) nor node-20", got)
 	}
-	h.wantView("Deleted 8 of 10 requests", "8  deleted", "1  already gone", "1  no longer superseded (kept)")
+	h.wantView("Deleted 18 of 20 requests", "18  deleted", "1  already gone", "1  no longer superseded (kept)")
 	h.press("esc")
 
 	// Hidden in the live view; filtered out, not counted.
