@@ -69,6 +69,15 @@ func createClientCSR(t *testing.T, client kubernetes.Interface, name, cn string,
 
 func createCSR(t *testing.T, client kubernetes.Interface, name, signer string, tmpl *x509.CertificateRequest, usages ...certv1.KeyUsage) {
 	t.Helper()
+	if _, err := client.CertificatesV1().CertificateSigningRequests().Create(t.Context(), newCSR(t, name, signer, tmpl, nil, usages...), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newCSR is a pending request for a fresh key, labelled for the test that
+// created it.
+func newCSR(t *testing.T, name, signer string, tmpl *x509.CertificateRequest, labels map[string]string, usages ...certv1.KeyUsage) *certv1.CertificateSigningRequest {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -77,8 +86,10 @@ func createCSR(t *testing.T, client kubernetes.Interface, name, signer string, t
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := controlplane.CreateCSR(t.Context(), client, name, signer, req, usages, 3600); err != nil {
-		t.Fatal(err)
+	seconds := int32(3600)
+	return &certv1.CertificateSigningRequest{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Spec:       certv1.CertificateSigningRequestSpec{Request: req, SignerName: signer, Usages: usages, ExpirationSeconds: &seconds},
 	}
 }
 

@@ -2,9 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -23,27 +20,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/csrtui/csrtui/certs"
-	"github.com/csrtui/csrtui/e2e/controlplane"
 )
-
-// newCSR is a pending request for a fresh key, labelled for the test that
-// created it.
-func newCSR(t *testing.T, name, signer string, tmpl *x509.CertificateRequest, labels map[string]string, usages ...certv1.KeyUsage) *certv1.CertificateSigningRequest {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := controlplane.CSRPEM(key, tmpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seconds := int32(3600)
-	return &certv1.CertificateSigningRequest{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-		Spec:       certv1.CertificateSigningRequestSpec{Request: req, SignerName: signer, Usages: usages, ExpirationSeconds: &seconds},
-	}
-}
 
 // 1,000 pending requests bulk-approved from the console: marked with the
 // filter and *, approved with A and y. Among them a critical request and a
