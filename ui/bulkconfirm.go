@@ -24,8 +24,11 @@ type bulkConfirmDialog struct {
 	named    map[string][]certs.Finding
 	naming   *planItem // the critical request being named, nil in the overview
 	mismatch bool      // the typed name was wrong
-	changed  bool      // the plan changed while the dialog was open
-	offset   int       // the first group shown
+	// redo says the findings of the request being named changed while its
+	// name was typed: what was typed is cleared.
+	redo    bool
+	changed bool // the plan changed while the dialog was open
+	offset  int  // the first group shown
 }
 
 func newBulkConfirm(p *bulkPlan, keys *keyMap, asksAccess bool) *bulkConfirmDialog {
@@ -51,15 +54,21 @@ func (d *bulkConfirmDialog) setPlan(p *bulkPlan) tea.Cmd {
 	d.named = keep
 	d.offset = min(d.offset, max(len(p.groups)-1, 0))
 	if d.naming != nil {
-		uid := d.naming.s.UID
+		was := d.naming
 		d.naming = nil
 		for _, it := range p.critical {
-			if it.s.UID == uid {
+			if it.s.UID == was.s.UID {
 				d.naming = it
 			}
 		}
 		if d.naming == nil {
-			return d.nameNext(uid)
+			return d.nameNext(was.s.UID)
+		}
+		// A name typed, or an enter pressed, before new findings showed
+		// applies to nothing, as in a single approval.
+		if !sameFindings(was.findings, d.naming.findings) {
+			d.input.SetValue("")
+			d.mismatch, d.redo = false, true
 		}
 	}
 	return nil
@@ -85,7 +94,7 @@ func planShape(p *bulkPlan) string {
 // after ("" from the first) that is not named yet; none left, it goes back to
 // the overview.
 func (d *bulkConfirmDialog) nameNext(after string) tea.Cmd {
-	d.naming, d.mismatch = nil, false
+	d.naming, d.mismatch, d.redo = nil, false, false
 	d.input.SetValue("")
 	passed := after == ""
 	for _, it := range d.plan.critical {
@@ -140,7 +149,7 @@ func (d *bulkConfirmDialog) updateNaming(msg tea.Msg) (outcome, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, d.keys.Back):
-			d.naming = nil
+			d.naming, d.redo = nil, false
 			d.input.Blur()
 			return nil, nil
 		case key.Matches(k, d.keys.SkipCritical):
@@ -150,6 +159,9 @@ func (d *bulkConfirmDialog) updateNaming(msg tea.Msg) (outcome, tea.Cmd) {
 				return nil, nil
 			}
 			v := d.input.Value()
+			if v == "" && d.redo {
+				return nil, nil // the enter meant for the name cleared: the reason stays
+			}
 			if v != it.s.Name && v != certs.Sanitize(it.s.Name).String() {
 				d.mismatch = true
 				return nil, nil
@@ -366,8 +378,11 @@ func (d *bulkConfirmDialog) namingLayout() ([]string, bool) {
 		l.request(title, it.s, it.findings, false, nil)
 		l.part()
 		reason := lit("A critical finding: type the CSR's name to approve it with the rest.")
-		if d.mismatch {
+		switch {
+		case d.mismatch:
 			reason = lit("That is not the CSR's name.")
+		case d.redo:
+			reason = lit("Its findings changed: type the CSR's name again.")
 		}
 		l.lines = append(l.lines, d.st.bad.Render(cutLine(reason, d.width)), d.input.View())
 		lines = l.lines
