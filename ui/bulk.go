@@ -163,6 +163,7 @@ type bulkPlan struct {
 	items    []*planItem // group by group
 	count    [planLeftOut + 1]int
 	critical []*planItem
+	hidden   int // marked requests the list does not show now (the filter, the tab)
 }
 
 // bulkPlan builds the plan of act: over the marked requests for approve and
@@ -179,8 +180,12 @@ func (m *Model) bulkPlan(act bulkAction) *bulkPlan {
 			}
 		}
 	}
+	lower := strings.ToLower(m.list.filter)
 	byGroup := map[[2]string]*planGroup{}
 	for _, s := range picked {
+		if !m.list.shows(s) || !s.Matches(lower) {
+			p.hidden++
+		}
 		it := m.planItem(act, s)
 		k := [2]string{s.Signer, s.Username}
 		g := byGroup[k]

@@ -631,3 +631,18 @@ func TestBulkRunsAreRecorded(t *testing.T) {
 		t.Errorf("delete lines %v", deletes)
 	}
 }
+
+// Marks outlive a filter: the dialog says how many of the marked requests
+// the list behind it does not show.
+func TestBulkSaysWhatTheFilterHides(t *testing.T) {
+	h := newHarness(t, 120, 40, bulkSummaries())
+	h.markBulk()
+	h.press("A")
+	if strings.Contains(h.view(), "hidden in the list") {
+		t.Fatalf("nothing is hidden, yet:\n%s", h.view())
+	}
+	h.press("esc", "/")
+	h.typeText("bulk-a1")
+	h.press("enter", "A")
+	h.wantView("8 of them hidden in the list now (filter or tab): marked before.")
+}

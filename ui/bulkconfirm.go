@@ -271,6 +271,11 @@ func (d *bulkConfirmDialog) layout() (head, groups, tail []string, fits bool) {
 	if d.changed {
 		changed = []string{d.st.bad.Render(cutLine(lit("The list changed while this was open: this is what y does now."), w))}
 	}
+	if p.hidden > 0 && p.act != bulkDelete {
+		// Marks outlive a filter: say that some of what y acts on is not
+		// in the list behind the dialog.
+		changed = append(changed, d.st.bad.Render(cutLine(lit(thousands(p.hidden)+" of them hidden in the list now (filter or tab): marked before."), w)))
+	}
 	countWidth := 1
 	for _, g := range p.groups {
 		countWidth = max(countWidth, len(thousands(len(g.items))))
