@@ -30,24 +30,52 @@ func (m *Model) helpView() string {
 // shortHelp is the help bar's one line: the bindings that fit the width,
 // then an ellipsis when some do not. (help.Model's own adds every binding
 // after the first that does not fit when the ellipsis does not fit either.)
+// When bindings are cut, the help key keeps its place at the end: it is how
+// the rest are found.
 func (m *Model) shortHelp(bindings []key.Binding) string {
 	st := &m.help.Styles
 	sep := st.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
 	sepW := lipgloss.Width(sep)
-	var b strings.Builder
-	total := 0
+	item := func(kb key.Binding) (string, int) {
+		h := kb.Help()
+		return st.ShortKey.Inline(true).Render(h.Key) + " " + st.ShortDesc.Inline(true).Render(h.Desc),
+			lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc)
+	}
+	var shown []key.Binding
+	helpAt := -1
 	for _, kb := range bindings {
 		if !kb.Enabled() {
 			continue
 		}
-		h := kb.Help()
-		w := lipgloss.Width(h.Key) + 1 + lipgloss.Width(h.Desc)
+		if kb.Help().Key == m.keys.Help.Help().Key {
+			helpAt = len(shown)
+		}
+		shown = append(shown, kb)
+	}
+	tail := " " + st.Ellipsis.Inline(true).Render(m.help.Ellipsis)
+	tailW := lipgloss.Width(tail)
+	var b strings.Builder
+	total := 0
+	for i, kb := range shown {
+		text, w := item(kb)
 		if total > 0 {
 			w += sepW
 		}
-		if total+w > m.width {
-			tail := " " + st.Ellipsis.Inline(true).Render(m.help.Ellipsis)
-			if total+lipgloss.Width(tail) < m.width {
+		room := m.width
+		if helpAt > i {
+			// Keep room for the ellipsis and the help key after it.
+			_, hw := item(shown[helpAt])
+			room -= tailW + sepW + hw
+		}
+		if total+w > room {
+			if helpAt > i {
+				text, hw := item(shown[helpAt])
+				if total+tailW+sepW+hw <= m.width {
+					b.WriteString(tail + sep + text)
+					break
+				}
+			}
+			if total+tailW < m.width {
 				b.WriteString(tail)
 			}
 			break
@@ -55,9 +83,7 @@ func (m *Model) shortHelp(bindings []key.Binding) string {
 		if total > 0 {
 			b.WriteString(sep)
 		}
-		b.WriteString(st.ShortKey.Inline(true).Render(h.Key))
-		b.WriteString(" ")
-		b.WriteString(st.ShortDesc.Inline(true).Render(h.Desc))
+		b.WriteString(text)
 		total += w
 	}
 	return b.String()
