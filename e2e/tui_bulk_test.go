@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,7 @@ func TestConsoleBulkApprove(t *testing.T) {
 	term.waitForText("Approve 1,000 marked requests?", "y approves 998.",
 		`1 left out, a block finding: "tui-bulk-block": signer-reject`, "1 critical request: left out unless you type each name")
 	began := time.Now()
-	term.keys("y")
+	term.confirmBulk()
 	term.waitForText("Approved 998 of 1,000 requests", "998  approved", "2  refused by finding")
 	t.Logf("998 approved and recorded in %v", time.Since(began).Round(time.Millisecond))
 
@@ -230,7 +231,7 @@ func TestConsoleDeletesSupersededKubeletRequests(t *testing.T) {
 	term.waitForText("showing all", "x delete 2 superseded")
 	term.keys("x")
 	term.waitForText("Delete 2 superseded requests?", "2  kubelet-client · system:node:tui-backlog  live: tui-backlog-3", "y deletes 2.")
-	term.keys("y")
+	term.confirmBulk()
 	term.waitForText("Deleted 2 of 2 requests", "2  deleted")
 
 	for _, name := range []string{"tui-backlog-1", "tui-backlog-2"} {
@@ -248,4 +249,22 @@ func TestConsoleDeletesSupersededKubeletRequests(t *testing.T) {
 	term.waitFor("the deleted rows to go", func(s string) bool {
 		return !strings.Contains(s, "tui-backlog-1 ") && !strings.Contains(s, "tui-backlog-2 ") && strings.Contains(s, "tui-backlog-3 ")
 	})
+}
+
+// bulkRunning matches a bulk run's dialog, running or done.
+var bulkRunning = regexp.MustCompile(`at a time\. esc stops|(Approved|Denied|Deleted) [0-9,]+ of [0-9,]+ requests`)
+
+// confirmBulk presses y in a bulk dialog, as an admin
+// does: a y pressed within a second of the last request becoming ready only
+// asks to look again (nobody could have read the dialog yet), and then y
+// again starts the run.
+func (term *terminal) confirmBulk() {
+	term.t.Helper()
+	term.keys("y")
+	screen := term.waitFor("the run to start, or the dialog to ask to look again", func(s string) bool {
+		return strings.Contains(s, "look again, then y") || bulkRunning.MatchString(s)
+	})
+	if strings.Contains(screen, "look again, then y") {
+		term.keys("y")
+	}
 }

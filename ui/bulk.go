@@ -332,7 +332,7 @@ func (m *Model) startBulk(act bulkAction) tea.Cmd {
 	if act == bulkDeny {
 		d = newBulkDenyPrompt(p, &m.keys)
 	} else {
-		d = newBulkConfirm(p, &m.keys, m.cfg.Inspector != nil)
+		d = newBulkConfirm(p, &m.keys, m.cfg.Inspector != nil, m.now)
 	}
 	cmd := m.open(d)
 	m.setStatus(status{})
@@ -378,6 +378,18 @@ func (p *bulkPlan) outcome(message string, named map[string][]certs.Finding) run
 
 // ready is how many requests the one key acts on now, named criticals
 // included.
+// readyUIDs are the requests y acts on now, by UID.
+func (p *bulkPlan) readyUIDs(named map[string][]certs.Finding) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range p.items {
+		_, isNamed := named[it.s.UID]
+		if it.kind == planReady || (it.kind == planCritical && isNamed) {
+			out[it.s.UID] = true
+		}
+	}
+	return out
+}
+
 func (p *bulkPlan) ready(named map[string][]certs.Finding) int {
 	n := p.count[planReady]
 	for _, it := range p.critical {

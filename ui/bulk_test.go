@@ -646,3 +646,33 @@ func TestBulkSaysWhatTheFilterHides(t *testing.T) {
 	h.press("enter", "A")
 	h.wantView("8 of them hidden in the list now (filter or tab): marked before.")
 }
+
+// A y pressed within slipGuard of the dialog coming to approve more (a
+// request decoded meanwhile) was pressed before the admin could read it: it
+// only asks to look again, and the next y approves what the dialog shows.
+// A y pressed later approves at once.
+func TestBulkYJustAfterMoreBecameReadyLooksAgain(t *testing.T) {
+	for _, wait := range []time.Duration{0, slipGuard} {
+		h := newHarness(t, 120, 40, bulkSummaries())
+		h.markBulk()
+		h.press("A")
+		h.wantView("y approves 6.")
+		decoded := swapped(t, bulkSummaries(), "bulk-new", func(s *certs.Summary) {
+			*s = *pendingSummary("bulk-new", clientSigner, "dave", 30*time.Second)
+		})
+		h.send(snapshotMsg{summaries: decoded})
+		h.wantView("y approves 7.")
+		h.clock = h.clock.Add(wait)
+		h.run(h.press("y"))
+		if wait < slipGuard {
+			if len(h.dec.calls) != 0 {
+				t.Fatalf("a y pressed as bulk-new became ready approved %v", h.dec.names())
+			}
+			h.wantView("More became ready as y was pressed: look again, then y.", "y approves 7.")
+			h.run(h.press("y"))
+		}
+		if got := h.dec.names(); len(got) != 7 || !slices.Contains(got, "bulk-new") {
+			t.Fatalf("wait %v: approved %v, want the 7 shown", wait, got)
+		}
+	}
+}

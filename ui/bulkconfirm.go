@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -29,10 +30,18 @@ type bulkConfirmDialog struct {
 	redo    bool
 	changed bool // the plan changed while the dialog was open
 	offset  int  // the first group shown
+	// grew is when y came to act on a request it did not act on before (one
+	// decoded, no longer superseded): a y within slipGuard of it was pressed
+	// before the admin could read the dialog that says so, and only asks to
+	// look again.
+	grew      time.Time
+	lookAgain bool // a y was swallowed: the dialog says why
+	now       func() time.Time
 }
 
-func newBulkConfirm(p *bulkPlan, keys *keyMap, asksAccess bool) *bulkConfirmDialog {
-	return &bulkConfirmDialog{dialogInput: newDialogInput(), keys: keys, plan: p, asksAccess: asksAccess, named: map[string][]certs.Finding{}}
+func newBulkConfirm(p *bulkPlan, keys *keyMap, asksAccess bool, now func() time.Time) *bulkConfirmDialog {
+	return &bulkConfirmDialog{dialogInput: newDialogInput(), keys: keys, plan: p, asksAccess: asksAccess,
+		named: map[string][]certs.Finding{}, now: now}
 }
 
 func (d *bulkConfirmDialog) Init() tea.Cmd { return nil }
@@ -44,6 +53,7 @@ func (d *bulkConfirmDialog) setPlan(p *bulkPlan) tea.Cmd {
 	if planShape(d.plan) != planShape(p) {
 		d.changed = true
 	}
+	before := d.plan.readyUIDs(d.named)
 	d.plan = p
 	keep := map[string][]certs.Finding{}
 	for _, it := range p.critical {
@@ -52,6 +62,12 @@ func (d *bulkConfirmDialog) setPlan(p *bulkPlan) tea.Cmd {
 		}
 	}
 	d.named = keep
+	for uid := range p.readyUIDs(d.named) {
+		if !before[uid] {
+			d.grew, d.lookAgain = d.now(), false
+			break
+		}
+	}
 	d.offset = min(d.offset, max(len(p.groups)-1, 0))
 	if d.naming != nil {
 		was := d.naming
@@ -123,6 +139,10 @@ func (d *bulkConfirmDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 	case !isKey:
 	case key.Matches(k, d.keys.ConfirmBulk):
 		if d.tooSmall() || d.plan.ready(d.named) == 0 {
+			return nil, nil
+		}
+		if !d.grew.IsZero() && d.now().Sub(d.grew) < slipGuard {
+			d.grew, d.lookAgain = time.Time{}, true
 			return nil, nil
 		}
 		msg := ""
@@ -270,6 +290,9 @@ func (d *bulkConfirmDialog) layout() (head, groups, tail []string, fits bool) {
 	var changed []string
 	if d.changed {
 		changed = []string{d.st.bad.Render(cutLine(lit("The list changed while this was open: this is what y does now."), w))}
+	}
+	if d.lookAgain {
+		changed = append(changed, d.st.bad.Render(cutLine(lit("More became ready as y was pressed: look again, then y."), w)))
 	}
 	if p.hidden > 0 && p.act != bulkDelete {
 		// Marks outlive a filter: say that some of what y acts on is not
