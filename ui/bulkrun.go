@@ -367,14 +367,7 @@ func (r *bulkRunDialog) body() (rows int, blank bool) {
 }
 
 func (r *bulkRunDialog) clamp() {
-	rows := r.bodyRows()
-	if r.cursor < r.offset {
-		r.offset = r.cursor
-	}
-	if r.cursor >= r.offset+rows {
-		r.offset = r.cursor - rows + 1
-	}
-	r.offset = max(min(r.offset, len(r.summaryLines())-rows), 0)
+	r.offset = keepInView(r.cursor, r.offset, r.bodyRows(), len(r.summaryLines()))
 }
 
 func (r *bulkRunDialog) View() string {

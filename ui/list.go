@@ -350,15 +350,7 @@ func (l *listModel) moveTo(i int) bool {
 
 // clampOffset scrolls as little as possible to keep the cursor in view.
 func (l *listModel) clampOffset() {
-	page := l.pageRows()
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+page {
-		l.offset = l.cursor - page + 1
-	}
-	l.offset = min(l.offset, max(len(l.shown)-page, 0))
-	l.offset = max(l.offset, 0)
+	l.offset = keepInView(l.cursor, l.offset, l.pageRows(), len(l.shown))
 }
 
 // visibleRows returns the rows on screen.

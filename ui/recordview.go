@@ -254,18 +254,19 @@ func clampScroll(off, lines, page int) int {
 	return max(min(off, lines-page), 0)
 }
 
+// keepInView is the offset of a page of page lines out of lines that scrolls
+// as little as possible from offset to show the line at cursor.
+func keepInView(cursor, offset, page, lines int) int {
+	offset = min(offset, cursor)
+	offset = max(offset, cursor-page+1)
+	return clampScroll(offset, lines, page)
+}
+
 // pageRows is how many lines fit under the column header.
 func (v *recordView) pageRows() int { return max(v.height-1, 1) }
 
 func (v *recordView) clampOffset() {
-	page := v.pageRows()
-	if v.cursor < v.offset {
-		v.offset = v.cursor
-	}
-	if v.cursor >= v.offset+page {
-		v.offset = v.cursor - page + 1
-	}
-	v.offset = max(min(v.offset, len(v.shown)-page), 0)
+	v.offset = keepInView(v.cursor, v.offset, v.pageRows(), len(v.shown))
 }
 
 // rebuild lays out what is shown: the columns, an opened line, the
