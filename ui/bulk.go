@@ -286,15 +286,7 @@ func (m *Model) supersededInView() []*certs.Summary {
 
 // deleteRefusal says why csrtui can't delete requests, "" when nothing known
 // stands in the way.
-func (m *Model) deleteRefusal() string {
-	if m.cfg.ReadOnly {
-		return "read-only (--readonly)"
-	}
-	if missing := m.perms.answers.Missing(certs.PermDeleteCSRs); len(missing) > 0 {
-		return "needs " + missing[0].Rule()
-	}
-	return ""
-}
+func (m *Model) deleteRefusal() string { return m.writeRefusal(certs.PermDeleteCSRs) }
 
 // startBulk opens the dialog of a bulk action, or says why it can't start.
 func (m *Model) startBulk(act bulkAction) tea.Cmd {

@@ -131,11 +131,15 @@ func (m *Model) decisionRefusal(s *certs.Summary) string {
 
 // createRefusal says why csrtui can't create a request (read-only, or the
 // permission to create them), "" when nothing known stands in the way.
-func (m *Model) createRefusal() string {
+func (m *Model) createRefusal() string { return m.writeRefusal(certs.PermCreateCSRs) }
+
+// writeRefusal says why csrtui can't write what p allows (read-only, or p
+// missing), "" when nothing known stands in the way.
+func (m *Model) writeRefusal(p certs.Permission) string {
 	if m.cfg.ReadOnly {
 		return "read-only (--readonly)"
 	}
-	if missing := m.perms.answers.Missing(certs.PermCreateCSRs); len(missing) > 0 {
+	if missing := m.perms.answers.Missing(p); len(missing) > 0 {
 		return "needs " + missing[0].Rule()
 	}
 	return ""
