@@ -59,6 +59,12 @@ func (e *alreadyDecidedError) Unwrap() error { return ErrAlreadyDecided }
 // update), so its UID pins the request bytes.
 var ErrReplaced = errors.New("replaced by a different request")
 
+// ErrChanged is wrapped by the error of a write bound to the version of a
+// request the admin saw (a delete of a superseded request) when the request,
+// still the same one, changed since: decided meanwhile, most likely. Nothing
+// was written; the list shows what it is now.
+var ErrChanged = errors.New("changed since it was listed")
+
 type replacedError struct{ name string }
 
 func (e *replacedError) Error() string {

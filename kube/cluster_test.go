@@ -196,7 +196,7 @@ func TestOnControlPlane(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := create(t, "delete-me", "jane")
-		gone, err := c.Delete(ctx, "delete-me", seen)
+		gone, err := c.Delete(ctx, "delete-me", seen, "")
 		t.Logf("delete of the replaced object: %v", err)
 		if gone || !errors.Is(err, certs.ErrReplaced) || !strings.Contains(err.Error(), "nothing was deleted") {
 			t.Errorf("Delete of the replaced object = %v, %v; want ErrReplaced, said so", gone, err)
@@ -204,14 +204,41 @@ func TestOnControlPlane(t *testing.T) {
 		if csr, err := csrs.Get(ctx, "delete-me", metav1.GetOptions{}); err != nil || string(csr.UID) != now {
 			t.Fatalf("the new request: %v, %v; want it kept", csr, err)
 		}
-		if gone, err := c.Delete(ctx, "delete-me", now); gone || err != nil {
+		if gone, err := c.Delete(ctx, "delete-me", now, ""); gone || err != nil {
 			t.Errorf("Delete of the object seen = %v, %v; want it deleted", gone, err)
 		}
 		if _, err := csrs.Get(ctx, "delete-me", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			t.Errorf("after Delete: %v, want not found", err)
 		}
-		if gone, err := c.Delete(ctx, "delete-me", now); !gone || err != nil {
+		if gone, err := c.Delete(ctx, "delete-me", now, ""); !gone || err != nil {
 			t.Errorf("Delete again = %v, %v; want gone already", gone, err)
+		}
+	})
+
+	// A superseded request approved by someone else after csrtui listed it
+	// is not deleted: the delete is bound to the version listed too.
+	t.Run("DeleteOnlyTheVersionSeen", func(t *testing.T) {
+		csrs := admin.CertificatesV1().CertificateSigningRequests()
+		uid := create(t, "changed-me", "jane")
+		seen, err := csrs.Get(ctx, "changed-me", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Approve(ctx, "changed-me", uid, "meanwhile"); err != nil {
+			t.Fatal(err)
+		}
+		gone, err := c.Delete(ctx, "changed-me", uid, seen.ResourceVersion)
+		t.Logf("delete of the version listed: %v", err)
+		if gone || !errors.Is(err, certs.ErrChanged) || !strings.Contains(err.Error(), `"changed-me" changed since csrtui listed it (now Approved`) ||
+			!strings.Contains(err.Error(), "nothing was deleted") {
+			t.Errorf("Delete of a request changed since = %v, %v; want ErrChanged, said so", gone, err)
+		}
+		cur, err := csrs.Get(ctx, "changed-me", metav1.GetOptions{})
+		if err != nil || string(cur.UID) != uid {
+			t.Fatalf("the request: %v, %v; want it kept", cur, err)
+		}
+		if gone, err := c.Delete(ctx, "changed-me", uid, cur.ResourceVersion); gone || err != nil {
+			t.Errorf("Delete of the version now = %v, %v; want it deleted", gone, err)
 		}
 	})
 

@@ -19,7 +19,7 @@ import (
 func TestDeleteSendsTheUIDAsAPrecondition(t *testing.T) {
 	cs := fake.NewClientset(watchedCSR("old-1", "uid-1", "7"))
 	c := NewClient(cs)
-	gone, err := c.Delete(t.Context(), "old-1", "uid-1")
+	gone, err := c.Delete(t.Context(), "old-1", "uid-1", "7")
 	if err != nil || gone {
 		t.Fatalf("Delete = %v, %v; want it deleted", gone, err)
 	}
@@ -33,12 +33,12 @@ func TestDeleteSendsTheUIDAsAPrecondition(t *testing.T) {
 		t.Fatalf("actions %v: want one delete and nothing else", cs.Actions())
 	}
 	p := sent[0].DeleteOptions.Preconditions
-	if sent[0].Name != "old-1" || p == nil || p.UID == nil || *p.UID != "uid-1" {
-		t.Fatalf("delete sent %+v, want old-1 with the precondition UID uid-1", sent[0])
+	if sent[0].Name != "old-1" || p == nil || p.UID == nil || *p.UID != "uid-1" || p.ResourceVersion == nil || *p.ResourceVersion != "7" {
+		t.Fatalf("delete sent %+v, want old-1 with the preconditions UID uid-1 and resourceVersion 7", sent[0])
 	}
 
 	// Not there: already gone, nothing to say.
-	if gone, err := c.Delete(t.Context(), "old-1", "uid-1"); err != nil || !gone {
+	if gone, err := c.Delete(t.Context(), "old-1", "uid-1", "7"); err != nil || !gone {
 		t.Errorf("Delete of a request not there = %v, %v; want gone", gone, err)
 	}
 }
@@ -68,7 +68,7 @@ func TestDeleteErrors(t *testing.T) {
 			func(err error) bool { return errors.Is(err, ErrReadOnly) }, `deleting "old-1" is disabled`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			gone, err := tc.c.Delete(t.Context(), "old-1", "uid-1")
+			gone, err := tc.c.Delete(t.Context(), "old-1", "uid-1", "")
 			if gone || err == nil || !tc.is(err) || !strings.Contains(err.Error(), tc.contains) {
 				t.Errorf("Delete = %v, %v; want an error saying %q", gone, err, tc.contains)
 			}

@@ -254,6 +254,16 @@ func deleteError(name string, err error) error {
 	return &actionError{msg: msg, err: err}
 }
 
+// changedError is a delete refused because the request, still the one the
+// admin saw, changed since it was listed: it is now in state now (kubectl's
+// words). It unwraps to certs.ErrChanged.
+func changedError(name, now string, err error) error {
+	return &actionError{
+		msg: fmt.Sprintf("%q changed since csrtui listed it (now %s): nothing was deleted", name, now),
+		err: fmt.Errorf("%w: %w", certs.ErrChanged, err),
+	}
+}
+
 // accessCheckError explains why an access review on resource could not be asked.
 func accessCheckError(resource string, err error) error {
 	if apierrors.IsForbidden(err) {

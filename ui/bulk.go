@@ -102,6 +102,9 @@ type bulkResult struct {
 // bulkTarget is one request a run acts on, as the admin confirmed it.
 type bulkTarget struct {
 	name, uid string
+	// rv is, for a delete, the version of the request last seen pending and
+	// superseded: the delete is refused if it changed since.
+	rv string
 	// named holds the critical findings shown when the admin typed the
 	// request's name to approve it anyway; nil when no name was typed (a
 	// critical finding then refuses it).
@@ -348,7 +351,7 @@ func (runOutcome) isOutcome() {}
 func (p *bulkPlan) outcome(message string, named map[string][]certs.Finding) runOutcome {
 	o := runOutcome{act: p.act, message: message}
 	for _, it := range p.items {
-		t := bulkTarget{name: it.s.Name, uid: it.s.UID}
+		t := bulkTarget{name: it.s.Name, uid: it.s.UID, rv: it.s.ResourceVersion}
 		switch it.kind {
 		case planLeftOut:
 			o.left = append(o.left, bulkResult{kind: it.left, name: it.s.Name, detail: it.why})

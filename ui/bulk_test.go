@@ -536,6 +536,59 @@ func TestDeleteSuperseded(t *testing.T) {
 	}
 }
 
+// A delete is bound to the version of the request last seen pending and
+// superseded: a request that changed since (decided meanwhile by someone
+// else) is kept, and the summary says so. The version follows the list while
+// the request is still superseded in it, during the run too.
+func TestDeleteSupersededIsBoundToTheVersion(t *testing.T) {
+	ss := backlogSummaries()
+	var live certs.Summary
+	for _, x := range ss {
+		if x.Name == "csr-node-x-3" {
+			live = *x
+		}
+	}
+	var many []*certs.Summary
+	for i := range 21 {
+		s := live
+		s.Name, s.UID, s.Created = fmt.Sprintf("node-%02d", i), fmt.Sprintf("uid-node-%02d", i), testNow.Add(-time.Duration(21-i)*time.Hour)
+		s.ResourceVersion = fmt.Sprintf("%d", 100+i)
+		many = append(many, &s)
+	}
+	certs.Sort(many)
+	h := newHarness(t, 200, 40, many)
+	h.press("x")
+	h.wantView("Delete 20 superseded requests?")
+	// Before y, one changes in a way that keeps it superseded (a new
+	// annotation): the dialog follows the list.
+	many = swapped(t, many, "node-00", func(s *certs.Summary) { s.ResourceVersion = "70" })
+	h.send(snapshotMsg{summaries: many})
+	h.del.errFor = map[string]error{"node-01": fmt.Errorf(`"node-01" changed since csrtui listed it (now Approved): nothing was deleted: %w`, certs.ErrChanged)}
+	msgs := h.deliverLater(h.press("y"))
+	if len(h.del.calls) != bulkConcurrency {
+		t.Fatalf("deletes sent first: %v, want %d", h.del.calls, bulkConcurrency)
+	}
+	// During the run, one not sent yet changes the same way.
+	many = swapped(t, many, "node-18", func(s *certs.Summary) { s.ResourceVersion = "77" })
+	h.send(snapshotMsg{summaries: many})
+	h.deliverAll(msgs)
+	want := map[string]string{}
+	for _, s := range many {
+		want[s.Name+"/"+s.UID] = s.ResourceVersion
+	}
+	if len(h.del.calls) != 20 {
+		t.Fatalf("deletes %v, want 20", h.del.calls)
+	}
+	for i, c := range h.del.calls {
+		if h.del.versions[i] != want[c] {
+			t.Errorf("delete of %s bound to version %q, want %q", c, h.del.versions[i], want[c])
+		}
+	}
+	h.wantView("Deleted 19 of 20 requests", "19  deleted", "1  no longer superseded (kept)")
+	h.press("down", "enter")
+	h.wantView(`node-01: "node-01" changed since csrtui`)
+}
+
 // Without delete on certificatesigningrequests, or read-only, x is shown
 // disabled with why, and refuses.
 func TestDeleteSupersededNeedsThePermission(t *testing.T) {

@@ -128,7 +128,7 @@ func (r *bulkRunDialog) cmd(i int) tea.Cmd {
 		ctx := context.Background() // the Decider and the Deleter bound each call with the request timeout
 		out := bulkResultMsg{run: run, i: i, uid: t.uid}
 		if act == bulkDelete {
-			gone, err, recordErr := deleteOne(ctx, del, rec, t.name, t.uid, entry)
+			gone, err, recordErr := deleteOne(ctx, del, rec, t.name, t.uid, t.rv, entry)
 			out.res, out.recordErr = deleteResult(t.name, gone, err), recordErr
 			return out
 		}
@@ -176,6 +176,8 @@ func deleteResult(name string, gone bool, err error) bulkResult {
 		out.kind = resultDone
 	case errors.Is(err, certs.ErrReplaced):
 		out.kind, out.detail = resultReplaced, certs.Sanitize(err.Error())
+	case errors.Is(err, certs.ErrChanged):
+		out.kind, out.detail = resultLive, certs.Sanitize(err.Error())
 	case errors.As(err, &st) && st.Status().Code == http.StatusForbidden:
 		out.kind, out.detail = resultForbidden, certs.Sanitize(err.Error())
 	default:
@@ -202,9 +204,9 @@ func (r *bulkRunDialog) stop() {
 
 // setSkips takes, for each target not started yet, why it must not be
 // (verdict answers nil when nothing stands in the way).
-func (r *bulkRunDialog) setSkips(verdict func(t bulkTarget) *bulkResult) {
+func (r *bulkRunDialog) setSkips(verdict func(t *bulkTarget) *bulkResult) {
 	for i := r.next; i < len(r.targets); i++ {
-		r.skip[i] = verdict(r.targets[i])
+		r.skip[i] = verdict(&r.targets[i])
 	}
 }
 
@@ -480,8 +482,15 @@ func (m *Model) recheckRun(r *bulkRunDialog) {
 		byUID[row.s.UID] = row.s
 		byName[row.s.Name] = true
 	}
-	r.setSkips(func(t bulkTarget) *bulkResult {
-		return m.verdict(r.act, t, byUID[t.uid], byName[t.name])
+	r.setSkips(func(t *bulkTarget) *bulkResult {
+		cur := byUID[t.uid]
+		v := m.verdict(r.act, *t, cur, byName[t.name])
+		if v == nil && cur != nil {
+			// Still pending and superseded as the list is now: that version
+			// is the one a delete may remove.
+			t.rv = cur.ResourceVersion
+		}
+		return v
 	})
 }
 

@@ -44,11 +44,11 @@ func decideOne(ctx context.Context, d Decider, rec Recorder, r decisionRequest, 
 	return res
 }
 
-// deleteOne deletes the request name while it has uid through del, then
-// appends entry, the line of the delete but for its outcome, when rec keeps a
-// record. gone is true when there was no request of that name.
-func deleteOne(ctx context.Context, del Deleter, rec Recorder, name, uid string, entry certs.RecordEntry) (gone bool, err, recordErr error) {
-	gone, err = del.Delete(ctx, name, uid)
+// deleteOne deletes the request name while it has uid and is at rv through
+// del, then appends entry, the line of the delete but for its outcome, when
+// rec keeps a record. gone is true when there was no request of that name.
+func deleteOne(ctx context.Context, del Deleter, rec Recorder, name, uid, rv string, entry certs.RecordEntry) (gone bool, err, recordErr error) {
+	gone, err = del.Delete(ctx, name, uid, rv)
 	if rec == nil {
 		return gone, err, nil
 	}

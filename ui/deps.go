@@ -58,7 +58,7 @@ type Decider interface {
 // gone is true when there was no request of that name. Errors carry a
 // message an admin can act on, like the Decider's.
 type Deleter interface {
-	Delete(ctx context.Context, name, uid string) (gone bool, err error)
+	Delete(ctx context.Context, name, uid, rv string) (gone bool, err error)
 }
 
 // A Decider's or Deleter's error that the apiserver answered unwraps to its

@@ -138,16 +138,18 @@ func (f *fakeDecider) names() []string {
 
 // fakeDeleter records the deletes asked: name/uid.
 type fakeDeleter struct {
-	mu     sync.Mutex
-	calls  []string
-	goneOf map[string]bool
-	errFor map[string]error
+	mu       sync.Mutex
+	calls    []string
+	versions []string // the resourceVersion each call was bound to
+	goneOf   map[string]bool
+	errFor   map[string]error
 }
 
-func (f *fakeDeleter) Delete(_ context.Context, name, uid string) (bool, error) {
+func (f *fakeDeleter) Delete(_ context.Context, name, uid, rv string) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, name+"/"+uid)
+	f.versions = append(f.versions, rv)
 	return f.goneOf[name], f.errFor[name]
 }
 

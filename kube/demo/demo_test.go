@@ -218,13 +218,13 @@ func TestDemoDeleteChecksTheUID(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := d.client()
-	if gone, err := c.Delete(ctx, "alice-laptop", "not-"+string(csr.UID)); gone || !errors.Is(err, certs.ErrReplaced) {
+	if gone, err := c.Delete(ctx, "alice-laptop", "not-"+string(csr.UID), ""); gone || !errors.Is(err, certs.ErrReplaced) {
 		t.Errorf("Delete with another UID = %v, %v; want ErrReplaced", gone, err)
 	}
 	if _, err := csrs.Get(ctx, "alice-laptop", metav1.GetOptions{}); err != nil {
 		t.Fatalf("the request went with the wrong UID: %v", err)
 	}
-	if gone, err := c.Delete(ctx, "alice-laptop", string(csr.UID)); gone || err != nil {
+	if gone, err := c.Delete(ctx, "alice-laptop", string(csr.UID), csr.ResourceVersion); gone || err != nil {
 		t.Errorf("Delete = %v, %v; want it deleted", gone, err)
 	}
 	if _, err := csrs.Get(ctx, "alice-laptop", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
