@@ -2,6 +2,7 @@ package certs
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
@@ -24,21 +25,52 @@ func ParseCertificate(pemBytes []byte, req *Request) (*Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status.certificate: not a valid X.509 certificate: %w", err)
 	}
-	c := &Certificate{
-		Serial:    serialHex(cert),
-		Subject:   cert.Subject.String(),
-		Issuer:    cert.Issuer.String(),
-		NotBefore: cert.NotBefore,
-		NotAfter:  cert.NotAfter,
-		SHA256:    Fingerprint(cert.Raw),
-		IsCA:      cert.BasicConstraintsValid && cert.IsCA,
-		Usages:    certificateUsages(cert),
-	}
+	c := newCertificate(cert)
 	if req != nil && len(req.PublicKeyDER) > 0 {
 		c.KeyMatchesRequest = bytes.Equal(cert.RawSubjectPublicKeyInfo, req.PublicKeyDER)
 	}
 	return c, nil
 }
+
+// newCertificate is what csrtui keeps of cert.
+func newCertificate(cert *x509.Certificate) *Certificate {
+	return &Certificate{
+		Serial:        serialHex(cert),
+		Subject:       cert.Subject.String(),
+		CommonName:    cert.Subject.CommonName,
+		Organizations: cert.Subject.Organization,
+		Issuer:        cert.Issuer.String(),
+		NotBefore:     cert.NotBefore,
+		NotAfter:      cert.NotAfter,
+		SHA256:        Fingerprint(cert.Raw),
+		IsCA:          cert.BasicConstraintsValid && cert.IsCA,
+		Usages:        certificateUsages(cert),
+	}
+}
+
+// CertificateSum is the SHA-256 of a request's status.certificate, every
+// byte of it as the apiserver holds it (intermediates and text around the
+// blocks included). The zero value is no certificate.
+type CertificateSum [sha256.Size]byte
+
+// SumCertificate is the CertificateSum of status, zero when status is empty.
+func SumCertificate(status []byte) CertificateSum {
+	if len(status) == 0 {
+		return CertificateSum{}
+	}
+	return sha256.Sum256(status)
+}
+
+// IsZero reports whether c is no certificate's.
+func (c CertificateSum) IsZero() bool { return c == CertificateSum{} }
+
+// String is c as a fingerprint is written: upper-case hex bytes joined by
+// colons.
+func (c CertificateSum) String() string { return colonHex(c[:]) }
+
+// HasCertificate reports whether the request's status.certificate holds
+// anything: it is issued, unless a denial or a failure came too (State).
+func (s *Summary) HasCertificate() bool { return !s.CertificateSum.IsZero() }
 
 // certificateUsages names cert's key usages and extended key usages in
 // Kubernetes' words; an extended key usage with no word is its dotted OID.

@@ -28,8 +28,8 @@ func TestParseCertificate(t *testing.T) {
 	if c.Serial != "1234ABCD" {
 		t.Errorf("Serial = %s", c.Serial)
 	}
-	if c.Issuer != "CN=test-ca" || c.Subject != "CN=jane,O=dev" {
-		t.Errorf("issuer %q subject %q", c.Issuer, c.Subject)
+	if c.Issuer != "CN=test-ca" || c.Subject != "CN=jane,O=dev" || c.CommonName != "jane" || !slices.Equal(c.Organizations, []string{"dev"}) {
+		t.Errorf("issuer %q subject %q CN %q O %q", c.Issuer, c.Subject, c.CommonName, c.Organizations)
 	}
 	if !c.NotBefore.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || !c.NotAfter.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("validity %v - %v", c.NotBefore, c.NotAfter)
@@ -56,6 +56,24 @@ func TestParseCertificate(t *testing.T) {
 	}
 	if c, _ := ParseCertificate(issue(t, reqPEM, true), req); !c.IsCA {
 		t.Error("CA certificate not reported")
+	}
+}
+
+// A summary keeps the SHA-256 of status.certificate, every byte of it: text
+// around the blocks, or a block added after, changes it.
+func TestSumCertificate(t *testing.T) {
+	certPEM := issue(t, reqSpec{cn: "jane"}.pem(t), false)
+	if !SumCertificate(nil).IsZero() || !SumCertificate([]byte{}).IsZero() {
+		t.Error("no certificate has a sum")
+	}
+	sum := SumCertificate(certPEM)
+	if sum.IsZero() || sum != sha256.Sum256(certPEM) || sum.String() != colonHex(sum[:]) {
+		t.Errorf("SumCertificate = %v", sum)
+	}
+	for _, other := range [][]byte{append([]byte("\n"), certPEM...), append(slices.Clone(certPEM), certPEM...)} {
+		if SumCertificate(other) == sum {
+			t.Errorf("%q has the same sum as the certificate alone", other)
+		}
 	}
 }
 

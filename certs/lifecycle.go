@@ -46,7 +46,7 @@ func (s *Summary) Cleanup() (c Cleanup, ok bool) {
 			c, ok = Cleanup{At: at, Why: why}, true
 		}
 	}
-	issued := len(s.CertificatePEM) > 0
+	issued := s.HasCertificate()
 	approved, hasApproved := s.conditionTime(certificatesv1.CertificateApproved)
 	if len(s.Conditions) == 0 && !s.Created.IsZero() {
 		consider(s.Created.Add(cleanPending), "24h after creation (pending)")

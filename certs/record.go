@@ -146,10 +146,11 @@ func NewRecordEntry(a RecordAction, s *Summary) RecordEntry {
 		e.Subject = &decodedRequest(s.Request).Subject
 	}
 	e.Findings = RecordFindings(s.Findings)
-	if s.State == StateIssued && len(s.CertificatePEM) > 0 {
+	if s.State == StateIssued && s.Certificate != nil {
 		// A certificate that does not parse is recorded as none: the
-		// summary's CertificateErr already says why.
-		e.Certificate, _ = NewRecordCertificate(s.CertificatePEM)
+		// summary's CertificateErr already says why. So is one not decoded
+		// yet (Unchecked): its line comes from the bytes, NewRecordCertificate.
+		e.Certificate = s.Certificate.Record()
 	}
 	return e
 }
@@ -197,8 +198,25 @@ func RecordOutcomeOf(err error) RecordOutcome {
 	return OutcomeError
 }
 
+// Record is c as the record keeps it.
+func (c *Certificate) Record() *RecordCertificate {
+	return &RecordCertificate{
+		Serial:    c.Serial,
+		SHA256:    c.SHA256,
+		Issuer:    c.Issuer,
+		NotBefore: c.NotBefore.UTC(),
+		NotAfter:  c.NotAfter.UTC(),
+		User:      c.CommonName,
+		Groups:    orEmpty(slices.Clone(c.Organizations)),
+		Usages:    orEmpty(slices.Clone(c.Usages)),
+	}
+}
+
 // NewRecordCertificate decodes the issued certificate (the first
-// CERTIFICATE block, as ParseCertificate) for the record.
+// CERTIFICATE block) for the record: the first PEM block of any
+// status.certificate the apiserver admitted, since it admits CERTIFICATE
+// blocks only (pkg/apis/certificates/validation/validation.go
+// validateCertificate), so the same certificate as ParseCertificate's.
 func NewRecordCertificate(pemBytes []byte) (*RecordCertificate, error) {
 	var block *pem.Block
 	for rest := pemBytes; ; {
@@ -214,16 +232,7 @@ func NewRecordCertificate(pemBytes []byte) (*RecordCertificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a valid X.509 certificate: %w", err)
 	}
-	return &RecordCertificate{
-		Serial:    serialHex(cert),
-		SHA256:    Fingerprint(cert.Raw),
-		Issuer:    cert.Issuer.String(),
-		NotBefore: cert.NotBefore.UTC(),
-		NotAfter:  cert.NotAfter.UTC(),
-		User:      cert.Subject.CommonName,
-		Groups:    orEmpty(cert.Subject.Organization),
-		Usages:    orEmpty(certificateUsages(cert)),
-	}, nil
+	return newCertificate(cert).Record(), nil
 }
 
 // Fingerprint is the SHA-256 of der as openssl prints it: upper-case hex

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -47,6 +48,11 @@ func TestFingerprintIsOpenSSLs(t *testing.T) {
 	if parsed.SHA256 != recordCertFingerprint {
 		t.Errorf("ParseCertificate's fingerprint %s, openssl says %s", parsed.SHA256, recordCertFingerprint)
 	}
+	// A summary keeps no certificate bytes: the record's line of an issued
+	// certificate comes from the decoded one, and is the line of its bytes.
+	if got := parsed.Record(); !reflect.DeepEqual(got, c) {
+		t.Errorf("the decoded certificate's record\n%+v\nits bytes'\n%+v", got, c)
+	}
 	if c.Serial != "4A83D2CE" || c.User != "jane" || strings.Join(c.Groups, ",") != "dev,system:masters" {
 		t.Errorf("serial %s, user %q, groups %q", c.Serial, c.User, c.Groups)
 	}
@@ -58,6 +64,11 @@ func TestFingerprintIsOpenSSLs(t *testing.T) {
 // recordSummary is an issued request with a hostile name, as certs would
 // summarize it.
 func recordSummary(t testing.TB) *Summary {
+	pem := recordCertPEM(t)
+	cert, err := ParseCertificate(pem, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &Summary{
 		Name:     "jane-\x1b[2J\u202e",
 		UID:      "d5e28f19-uid",
@@ -69,7 +80,8 @@ func recordSummary(t testing.TB) *Summary {
 			CommonName: "jane", Organizations: []string{"dev", "system:masters"},
 			Subject: []Attribute{{OID: "2.5.4.10", Name: "O", Value: "dev"}, {OID: "2.5.4.10", Name: "O", Value: "system:masters"}, {OID: "2.5.4.3", Name: "CN", Value: "jane"}},
 		},
-		CertificatePEM: recordCertPEM(t),
+		CertificateSum: SumCertificate(pem),
+		Certificate:    cert,
 		Findings: []Finding{
 			{ID: FindingDecided, Severity: SeverityBlock, Title: "already Approved,Issued"},
 			{ID: FindingMasters, Severity: SeverityCritical, Title: "O=system:masters"},

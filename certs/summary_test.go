@@ -1,6 +1,7 @@
 package certs
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"reflect"
 	"slices"
@@ -46,8 +47,9 @@ func TestSummarizeFields(t *testing.T) {
 	if s.Request == nil || s.RequestErr != nil || s.Request.CommonName != "Jane" {
 		t.Errorf("request: %+v %v", s.Request, s.RequestErr)
 	}
-	if s.Certificate == nil || s.CertificateErr != nil || !s.Certificate.KeyMatchesRequest || len(s.CertificatePEM) == 0 {
-		t.Errorf("certificate: %+v %v", s.Certificate, s.CertificateErr)
+	if s.Certificate == nil || s.CertificateErr != nil || !s.Certificate.KeyMatchesRequest || !s.HasCertificate() ||
+		s.CertificateSum != sha256.Sum256(obj.Status.Certificate) {
+		t.Errorf("certificate: %+v %v %v", s.Certificate, s.CertificateErr, s.CertificateSum)
 	}
 	if s.Search != "jane\x00jane\x00jane\x00dev\x00ops" {
 		t.Errorf("Search = %q", s.Search)

@@ -89,9 +89,11 @@ type Request struct {
 
 // Certificate is the decoded certificate of an issued CSR.
 type Certificate struct {
-	Serial            string // hex
-	Subject           string // raw
-	Issuer            string // raw
+	Serial            string   // hex
+	Subject           string   // raw
+	CommonName        string   // raw: the user a client certificate authenticates
+	Organizations     []string // raw: its groups
+	Issuer            string   // raw
 	NotBefore         time.Time
 	NotAfter          time.Time
 	SHA256            string // colon-separated upper-case hex fingerprint of the DER
@@ -173,6 +175,11 @@ type Summary struct {
 	Request    *Request // nil when RequestErr is set
 	RequestErr error
 
+	// CertificateSum is all the summary keeps of status.certificate's
+	// bytes: their SHA-256, zero when there are none (HasCertificate).
+	// Whoever writes the certificate reads the request again, and writes
+	// it only when its sum is this one (the certificate the admin saw).
+	CertificateSum CertificateSum
 	CertificatePEM []byte
 	Certificate    *Certificate // nil when none or CertificateErr
 	CertificateErr error
