@@ -272,6 +272,7 @@ func (o *options) runConsole(ctx context.Context) error {
 	watcher := client.Start(ctx, o.policy)
 	cfg := o.consoleConfig()
 	cfg.Source, cfg.Decider, cfg.Deleter, cfg.Inspector, cfg.Creator, cfg.Permissions = watcher, client, client, client, client, client
+	cfg.Reader = client
 	cfg.Cluster = ui.Cluster{Context: client.Context, Server: client.Server, User: client.User, Demo: client.Demo}
 	cfg.Now = now
 	if !client.Demo { // the demo's cluster is in this process: no kubeconfig reaches it

@@ -148,6 +148,11 @@ func TestRequestTimeout(t *testing.T) {
 			_, err := c.Capabilities(ctx, "someone", []string{"dev"})
 			return err
 		},
+		// The console's export reads the request again for its certificate.
+		"Get": func(ctx context.Context, c *Client) error {
+			_, err := c.Get(ctx, "some-csr")
+			return err
+		},
 		"SelfSubjectAccessReview": func(ctx context.Context, c *Client) error {
 			_, err := c.selfAllowed(ctx, authorizationv1.ResourceAttributes{Verb: "list", Resource: "nodes"})
 			return err
@@ -226,10 +231,14 @@ func TestTimeoutErrorsSaySo(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || !strings.Contains(err.Error(), "may or may not have been made") {
 		t.Errorf("Approve = %v, want it to say the apiserver did not answer in time, and the change may have been made", err)
 	}
-	// An access review changes nothing.
+	// An access review changes nothing; nor does a read.
 	_, err = c.Capabilities(t.Context(), "someone", nil)
 	if err == nil || !strings.Contains(err.Error(), "did not answer in time") || strings.Contains(err.Error(), "change") {
 		t.Errorf("Capabilities = %v, want it to say the apiserver did not answer in time, and nothing of a change", err)
+	}
+	_, err = c.Get(t.Context(), "some-csr")
+	if err == nil || !strings.Contains(err.Error(), `could not read "some-csr"`) || !strings.Contains(err.Error(), "did not answer in time") || strings.Contains(err.Error(), "change") {
+		t.Errorf("Get = %v, want it to name the request and say the apiserver did not answer in time", err)
 	}
 }
 

@@ -10,11 +10,13 @@ import (
 )
 
 // One-shot reads, for the commands that run once and exit (csrtui list,
-// describe, approve, check): no informer, each call bounded by the request
-// timeout.
+// describe, approve, check), and for the console's exports, which read a
+// request again for its certificate: no informer, each call bounded by the
+// request timeout.
 
 // Get reads the CSR called name. Its error says when there is none (it
-// unwraps to the apiserver's NotFound) or csrtui may not read it.
+// unwraps to the apiserver's NotFound), csrtui may not read it, or the
+// apiserver did not answer in time.
 func (c *Client) Get(ctx context.Context, name string) (*certificatesv1.CertificateSigningRequest, error) {
 	ctx, cancel := c.bound(ctx)
 	defer cancel()

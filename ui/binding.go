@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"slices"
 	"time"
 
@@ -34,8 +33,10 @@ type binding struct {
 	// findings are those shown (ID, severity and title count; the detail is
 	// not shown in a dialog), for bindFindings.
 	findings []certs.Finding
-	// certificate is what the export offers to write, for bindCertificate.
-	certificate []byte
+	// sum is the SHA-256 of the status.certificate the export offers to
+	// write, for bindCertificate: the console keeps no certificate bytes
+	// (certread.go).
+	sum certs.CertificateSum
 	// undone says what did not happen when the dialog closes: "approved".
 	undone string
 	// decides: the dialog approves or denies the request, which was pending.
@@ -80,7 +81,7 @@ func (b *binding) drift(l *listModel, findingsOf func(*certs.Summary) []certs.Fi
 		return certs.Concat(name, lit(" is gone (deleted, or cleaned up by the cluster) since you opened it."))
 	case b.kind == bindFindings && !sameFindings(b.findings, findingsOf(cur)):
 		return certs.Concat(lit("The findings of "), name, lit(" changed since you opened it: look again."))
-	case b.kind == bindCertificate && !bytes.Equal(b.certificate, cur.CertificatePEM):
+	case b.kind == bindCertificate && b.sum != cur.CertificateSum:
 		return certs.Concat(lit("The certificate of "), name, lit(" changed since you opened it: look again."))
 	}
 	return certs.Text{}
@@ -115,7 +116,7 @@ func (m *Model) recheckDialog() {
 			return
 		}
 		if why := d.b.drift(&m.list, m.findingsOf, m.now()); why.String() != "" && why != d.why {
-			d.why, d.decided = why, decided
+			d.title, d.why, d.decided = "Look again", why, decided
 			m.setStatus(errStatus(why))
 		}
 	case boundDialog:
@@ -146,13 +147,14 @@ type lookAgainDialog struct {
 	keys          *keyMap
 	st            *styles
 	b             *binding
+	title         string
 	why           certs.Text
 	decided       bool // why is another admin's decision
 	width, height int
 }
 
 func newLookAgain(b *binding, why certs.Text, keys *keyMap) *lookAgainDialog {
-	return &lookAgainDialog{keys: keys, b: b, why: why}
+	return &lookAgainDialog{keys: keys, b: b, title: "Look again", why: why}
 }
 
 func (d *lookAgainDialog) Init() tea.Cmd             { return nil }
@@ -172,7 +174,7 @@ func (d *lookAgainDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
 
 func (d *lookAgainDialog) View() string {
 	return stack(d.height,
-		[]string{paint(d.st.bad, lit("Look again"))},
+		[]string{paint(d.st.bad, lit(d.title))},
 		wrap(d.why, d.width),
 		[]string{clip(lit("Nothing was "+d.b.undone+"."), d.width)})
 }

@@ -139,11 +139,11 @@ func TestExportDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "certs")
 	ss := append(testSummaries(), janeIssued())
 	h := newHarnessWith(t, 100, 40, ss, func(_ *harness, c *Config) { c.ExportDir = dir })
-	h.press("G", "k", "e")
+	h.run(h.press("G", "k", "e"))
 	if got, want := h.prompt().input.Value(), filepath.Join(dir, certs.SafeFileName("csr-web-1")+".crt"); got != want {
 		t.Fatalf("export offers %q, want %q", got, want)
 	}
-	h.press("esc", "G", "K")
+	h.run(h.press("esc", "G", "K"))
 	k := h.kubeconfig()
 	if got, want := k.fields[fieldOut].input.Value(), filepath.Join(dir, "jane.kubeconfig"); got != want {
 		t.Fatalf("kubeconfig offers %q, want %q", got, want)

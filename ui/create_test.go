@@ -544,7 +544,7 @@ func TestHostileCreateAndKubeconfig(t *testing.T) {
 		jane := janeIssued()
 		jane.Request = request("jane"+evil, "o"+evil)
 		h = newHarness(t, size[0], size[1], []*certs.Summary{jane})
-		h.press("K")
+		h.run(h.press("K"))
 		if bad := hostileRunes(h.m.View().Content); bad != "" {
 			t.Errorf("the kubeconfig dialog at %dx%d passes %s to the terminal", size[0], size[1], bad)
 		}

@@ -61,6 +61,16 @@ type Deleter interface {
 	Delete(ctx context.Context, name, uid, rv string) (gone bool, err error)
 }
 
+// Reader reads the request called name as the cluster holds it now: the
+// export and kubeconfig dialogs read it again for its certificate, which
+// the console does not keep (certread.go). The Reader bounds the call with
+// the request timeout. Errors carry a message an admin can act on: one that
+// the apiserver answered unwraps to its status (404: no request of that
+// name; 403, naming get on certificatesigningrequests).
+type Reader interface {
+	Get(ctx context.Context, name string) (*certificatesv1.CertificateSigningRequest, error)
+}
+
 // A Decider's or Deleter's error that the apiserver answered unwraps to its
 // status (k8s.io/apimachinery/pkg/api/errors.APIStatus): a bulk run tells a
 // 403 and a 404 apart by its code.

@@ -467,7 +467,7 @@ func (w *detailWriter) conditions(s *certs.Summary) {
 }
 
 func (w *detailWriter) certificate(s *certs.Summary) {
-	if s.Certificate == nil && s.CertificateErr == nil && len(s.CertificatePEM) == 0 {
+	if s.Certificate == nil && s.CertificateErr == nil && !s.HasCertificate() {
 		return
 	}
 	w.section(lit("Certificate"))

@@ -64,12 +64,22 @@ type (
 		act action
 		s   *certs.Summary
 	}
+
+	// noticeOutcome puts a notice in the dialog's place, as a drift does
+	// (binding.go), titled title ("": Look again); why goes on the status
+	// line too.
+	noticeOutcome struct {
+		b     *binding
+		title string
+		why   certs.Text
+	}
 )
 
 func (cancelOutcome) isOutcome() {}
 func (decideOutcome) isOutcome() {}
 func (writeOutcome) isOutcome()  {}
 func (startOutcome) isOutcome()  {}
+func (noticeOutcome) isOutcome() {}
 
 // action is what a key can start on the current CSR.
 type action int
@@ -124,6 +134,13 @@ func (m *Model) apply(out outcome) tea.Cmd {
 		return writeCmd(m.cfg.Recorder, o.fileWrite, o.overwrite)
 	case startOutcome:
 		return m.start(o.act, o.s)
+	case noticeOutcome:
+		m.setStatus(errStatus(o.why))
+		notice := newLookAgain(o.b, o.why, &m.keys)
+		if o.title != "" {
+			notice.title = o.title
+		}
+		return m.open(notice)
 	case runOutcome:
 		return m.startRun(o)
 	}
@@ -158,16 +175,16 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 		}
 		d = newDenyPrompt(s, &m.keys)
 	case actExport:
-		if len(s.CertificatePEM) == 0 || s.State != certs.StateIssued {
+		if !s.HasCertificate() || s.State != certs.StateIssued {
 			m.setStatus(infoStatus(noCertificateText(s)))
 			return nil
 		}
-		p, err := newExportPrompt(s, &m.keys, m.cfg.ExportDir)
-		if err != nil {
-			m.setStatus(errStatus(certs.Concat(certs.Sanitize(s.Name), lit(": the certificate can't be exported: "), certs.Sanitize(err.Error()))))
+		if why := m.exportRefusal(); why.String() != "" {
+			m.setStatus(errStatus(certs.Concat(lit("Exporting is disabled: "), why)))
 			return nil
 		}
-		d = p
+		m.forms++
+		d = newExportPrompt(s, &m.keys, m.cfg.ExportDir, m.forms)
 	case actKubeconfig:
 		k, why := m.kubeconfigDialog(s)
 		if k == nil {
@@ -180,7 +197,24 @@ func (m *Model) start(act action, s *certs.Summary) tea.Cmd {
 	}
 	cmd := m.open(d)
 	m.setStatus(status{})
+	if act == actExport || act == actKubeconfig {
+		cmd = tea.Batch(cmd, readCertificateCmd(m.cfg.Reader, m.forms, s.Name))
+	}
 	return cmd
+}
+
+// exportRefusal says why csrtui can't write a certificate (e, K): it reads
+// the request again first, and may not, or has nothing to read with. It is
+// empty when nothing known stands in the way.
+func (m *Model) exportRefusal() certs.Text {
+	if m.cfg.Reader == nil {
+		return lit("csrtui can't read requests again here, to check the certificate it writes.")
+	}
+	if missing := m.perms.answers.Missing(certs.PermGetCSRs); len(missing) > 0 {
+		return certs.Concat(lit("csrtui's identity needs "), certs.Sanitize(missing[0].Rule()),
+			lit(" (API group "+missing[0].Group+"): it reads the request again to write the certificate shown."))
+	}
+	return certs.Text{}
 }
 
 // kubeconfigDialog is the dialog that writes a kubeconfig for s's user, or
@@ -192,14 +226,15 @@ func (m *Model) kubeconfigDialog(s *certs.Summary) (*kubeconfigDialog, status) {
 	if m.cfg.Kubeconfigs == nil {
 		return nil, errStatus(lit("csrtui can't name the cluster here, so it writes no kubeconfig."))
 	}
-	cluster, err := m.cfg.Kubeconfigs.KubeconfigCluster()
-	if err == nil {
-		var k *kubeconfigDialog
-		if k, err = newKubeconfigDialog(s, cluster, &m.keys, m.cfg.ExportDir, m.now()); err == nil {
-			return k, status{}
-		}
+	if why := m.exportRefusal(); why.String() != "" {
+		return nil, errStatus(certs.Concat(lit("No kubeconfig for "), certs.Sanitize(s.Name), lit(": "), why))
 	}
-	return nil, errStatus(certs.Concat(lit("No kubeconfig for "), certs.Sanitize(s.Name), lit(": "), certs.Sanitize(err.Error())))
+	cluster, err := m.cfg.Kubeconfigs.KubeconfigCluster()
+	if err != nil {
+		return nil, errStatus(certs.Concat(lit("No kubeconfig for "), certs.Sanitize(s.Name), lit(": "), certs.Sanitize(err.Error())))
+	}
+	m.forms++
+	return newKubeconfigDialog(s, cluster, &m.keys, m.cfg.ExportDir, m.now(), m.forms), status{}
 }
 
 // startCreate opens the form that creates a request.

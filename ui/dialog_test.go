@@ -7,6 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	certificatesv1 "k8s.io/api/certificates/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -118,14 +121,24 @@ func TestConfirmOutcomes(t *testing.T) {
 	}
 }
 
-// exportPrompt is the export dialog for s, which must have a certificate.
+// exportPrompt is the export dialog for s, which must have a certificate,
+// once it has read it again from a cluster that holds it as listed.
 func exportPrompt(t *testing.T, s *certs.Summary, keys *keyMap) *promptDialog {
 	t.Helper()
-	p, err := newExportPrompt(s, keys, "")
-	if err != nil {
-		t.Fatal(err)
+	p := newExportPrompt(s, keys, "", 1)
+	if out, _ := p.Update(readAnswer(1, s)); out != nil || p.read.reading() {
+		t.Fatalf("the read of %s: %#v", s.Name, out)
 	}
 	return p
+}
+
+// readAnswer answers the read of the dialog id: s, as listed, with its
+// certificate.
+func readAnswer(id int, s *certs.Summary) certificateReadMsg {
+	return certificateReadMsg{id: id, csr: &certificatesv1.CertificateSigningRequest{
+		ObjectMeta: metav1.ObjectMeta{Name: s.Name, UID: types.UID(s.UID)},
+		Status:     certificatesv1.CertificateSigningRequestStatus{Certificate: issuedPEM(s)},
+	}}
 }
 
 func TestPromptOutcomes(t *testing.T) {
@@ -144,7 +157,7 @@ func TestPromptOutcomes(t *testing.T) {
 	web := summaryNamed(t, "csr-web-1")
 	p = opened(t, exportPrompt(t, web, &keys))
 	out, ok := answer(t, p, "enter").(writeOutcome)
-	if !ok || out.name != "csr-web-1" || out.path != "./csr-web-1.crt" || !bytes.Equal(out.data, web.CertificatePEM) || out.overwrite {
+	if !ok || out.name != "csr-web-1" || out.path != "./csr-web-1.crt" || !bytes.Equal(out.data, issuedPEM(web)) || out.overwrite {
 		t.Fatalf("export: %#v", out)
 	}
 	p = opened(t, exportPrompt(t, web, &keys))

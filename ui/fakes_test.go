@@ -21,7 +21,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	certificatesv1 "k8s.io/api/certificates/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/csrtui/csrtui/certs"
 )
@@ -249,6 +251,78 @@ func (f *fakeCreator) calls() (previewed, created int) {
 	return len(f.previewed), len(f.created)
 }
 
+// issuedCertificates are the certificates the fake cluster holds, by their
+// sum: a summary keeps the sum alone (certs.Summary.CertificateSum).
+var issuedCertificates sync.Map
+
+// issue gives s the certificate pem, as certs would summarize it: its sum;
+// the fake Reader finds the bytes by it.
+func issue(s *certs.Summary, pem []byte) {
+	sum := certs.SumCertificate(pem)
+	issuedCertificates.Store(sum, pem)
+	s.CertificateSum = sum
+}
+
+// issuedPEM is the certificate of s, as the fake cluster holds it.
+func issuedPEM(s *certs.Summary) []byte {
+	if pem, ok := issuedCertificates.Load(s.CertificateSum); ok {
+		return pem.([]byte)
+	}
+	return nil
+}
+
+// fakeReader reads a request from a cluster that holds what the console
+// lists: the summary of that name in the Source's last snapshot, with its
+// certificate (issue); a name it does not list is not found. objects answer
+// for their names instead (another request under the name, another
+// certificate under the UID); err, when set, for every name.
+type fakeReader struct {
+	mu        sync.Mutex
+	src       *fakeSource
+	objects   map[string]*certificatesv1.CertificateSigningRequest
+	err       error
+	reads     []string
+	deadlines int // reads whose context had a deadline
+}
+
+func (f *fakeReader) Get(ctx context.Context, name string) (*certificatesv1.CertificateSigningRequest, error) {
+	f.mu.Lock()
+	f.reads = append(f.reads, name)
+	if _, ok := ctx.Deadline(); ok {
+		f.deadlines++
+	}
+	err, obj := f.err, f.objects[name]
+	f.mu.Unlock()
+	switch {
+	case err != nil:
+		return nil, err
+	case obj != nil:
+		return obj.DeepCopy(), nil
+	}
+	for _, s := range f.src.Snapshot() {
+		if s.Name == name {
+			return &certificatesv1.CertificateSigningRequest{
+				ObjectMeta: metav1.ObjectMeta{Name: s.Name, UID: types.UID(s.UID)},
+				Status:     certificatesv1.CertificateSigningRequestStatus{Certificate: issuedPEM(s)},
+			}, nil
+		}
+	}
+	return nil, wordedError{msg: fmt.Sprintf("certificate signing request %q not found", name),
+		err: apierrors.NewNotFound(certificatesv1.Resource("certificatesigningrequests"), name)}
+}
+
+func (f *fakeReader) set(fn func(f *fakeReader)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+func (f *fakeReader) calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.reads...)
+}
+
 // fakeKubeconfigs names a kind cluster.
 type fakeKubeconfigs struct{ err error }
 
@@ -293,6 +367,7 @@ type harness struct {
 	perms  *fakePermissions // set by newHarnessWith's configure, when wanted
 	cre    *fakeCreator
 	del    *fakeDeleter
+	rd     *fakeReader
 	traced []string // what the console told Trace: "bulk-start 3"
 }
 
@@ -317,6 +392,7 @@ func newHarnessWith(t testing.TB, w, h int, ss []*certs.Summary, configure func(
 		cre: &fakeCreator{},
 		del: &fakeDeleter{},
 	}
+	hs.rd = &fakeReader{src: hs.src}
 	cfg := Config{
 		Source:      hs.src,
 		Decider:     hs.dec,
@@ -324,6 +400,7 @@ func newHarnessWith(t testing.TB, w, h int, ss []*certs.Summary, configure func(
 		Trace:       func(event string, n int) { hs.traced = append(hs.traced, fmt.Sprintf("%s %d", event, n)) },
 		Inspector:   hs.ins,
 		Creator:     hs.cre,
+		Reader:      hs.rd,
 		Kubeconfigs: fakeKubeconfigs{},
 		Cluster:     Cluster{Context: "kind-dev", Server: "https://127.0.0.1:6443", User: "kind-admin", Demo: true},
 		Now:         func() time.Time { return hs.clock },
@@ -523,8 +600,7 @@ func testSummaries() []*certs.Summary {
 		Username: "system:node:web-1", Groups: []string{"system:nodes", "system:authenticated"},
 		Usages: []string{"digital signature", "server auth"}, State: certs.StateIssued, Condition: "Approved,Issued",
 		Request: request("system:node:web-1", "system:nodes"), RequestedDuration: 0, EffectiveDuration: 365 * 24 * time.Hour,
-		Conditions:     []certs.Condition{{Type: "Approved", Status: "True", Reason: "CSRTUIApprove", Message: "Approved with csrtui.", LastUpdate: testNow.Add(-12 * 24 * time.Hour)}},
-		CertificatePEM: testCertificatePEM,
+		Conditions: []certs.Condition{{Type: "Approved", Status: "True", Reason: "CSRTUIApprove", Message: "Approved with csrtui.", LastUpdate: testNow.Add(-12 * 24 * time.Hour)}},
 		Certificate: &certs.Certificate{
 			Serial: "4f:2a:91", Subject: "CN=system:node:web-1,O=system:nodes", Issuer: "CN=kubernetes",
 			NotBefore: testNow.Add(-12 * 24 * time.Hour), NotAfter: testNow.Add(353 * 24 * time.Hour),
@@ -533,6 +609,7 @@ func testSummaries() []*certs.Summary {
 		},
 		Search: "csr-web-1 system:node:web-1 system:nodes",
 	}
+	issue(web, testCertificatePEM)
 	web.Request.DNSNames = []string{"web-1.example.internal"}
 	web.Request.IPAddresses = []string{"10.0.0.7"}
 

@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 		{"confirm-critical", func(h *harness) { h.press("j", "a"); h.typeText("csr-") }},
 		{"confirm-blocked", func(h *harness) { h.press("j", "j", "j", "a") }},
 		{"deny", func(h *harness) { h.press("j", "d"); h.typeText("not ours") }},
-		{"export", func(h *harness) { h.press("G", "e") }},
+		{"export", func(h *harness) { h.run(h.press("G", "e")) }},
 		{"filter", func(h *harness) { h.press("/"); h.typeText("node") }},
 		{"filter-kept", func(h *harness) { h.press("/"); h.typeText("node"); h.press("enter") }},
 		{"help", func(h *harness) { h.press("?") }},

@@ -208,9 +208,11 @@ func (m *Model) everyAction() []key.Binding {
 	if m.cfg.Decider != nil {
 		b = append(b, m.keys.Approve, m.keys.Deny)
 	}
-	b = append(b, m.keys.Export)
-	if m.cfg.Kubeconfigs != nil {
-		b = append(b, m.keys.Kubeconfig)
+	if m.cfg.Reader != nil {
+		b = append(b, m.keys.Export)
+		if m.cfg.Kubeconfigs != nil {
+			b = append(b, m.keys.Kubeconfig)
+		}
 	}
 	return b
 }
@@ -237,7 +239,15 @@ func (m *Model) actionKeys(s *certs.Summary) []key.Binding {
 	if m.cfg.Decider != nil && s.State == certs.StatePending && m.decisionRefusal(s) == "" {
 		b = append(b, m.keys.Approve, m.keys.Deny)
 	}
-	if s.State == certs.StateIssued && len(s.CertificatePEM) > 0 {
+	if s.State == certs.StateIssued && s.HasCertificate() && m.cfg.Reader != nil {
+		if missing := m.perms.answers.Missing(certs.PermGetCSRs); len(missing) > 0 {
+			// Shown, never offered: writing a certificate reads it again first.
+			keys := m.keys.Export.Help().Key
+			if m.cfg.Kubeconfigs != nil && kubeconfigRefusal(s).String() == "" {
+				keys += "/" + m.keys.Kubeconfig.Help().Key
+			}
+			return append(b, disabledKey(keys, "needs "+missing[0].Rule()))
+		}
 		b = append(b, m.keys.Export)
 		if m.cfg.Kubeconfigs != nil && kubeconfigRefusal(s).String() == "" {
 			b = append(b, m.keys.Kubeconfig)

@@ -17,8 +17,9 @@ import (
 // puts the key only they hold; its context, <CN>@<cluster>, is current. It
 // asks where to write it and where the key goes, and writes it as export
 // does: atomically, mode 0600, never over a file without asking again. It is
-// bound to the certificate it shows, so the bytes written are those of the
-// certificate on screen.
+// bound to the certificate it shows, and reads it again when it opens
+// (certread.go), so the bytes written are those of the certificate on
+// screen.
 type kubeconfigDialog struct {
 	form
 	keys    *keyMap
@@ -26,9 +27,9 @@ type kubeconfigDialog struct {
 	name    string // raw CSR name
 	b       *binding
 	cluster certs.KubeconfigCluster
-	user    string   // the kubeconfig's name for the user: the CN, escaped
-	groups  []string // raw
-	cert    []byte   // the certificate file, as export writes it
+	user    string           // the kubeconfig's name for the user: the CN, escaped
+	groups  []string         // raw
+	cert    *certificateRead // the certificate file, as export writes it, once read
 	expires time.Time
 	now     time.Time
 	problem certs.Text
@@ -42,20 +43,17 @@ const (
 
 // newKubeconfigDialog offers to write a kubeconfig for the user of s's
 // certificate on cluster, in dir (the working folder when ""), the key
-// beside it. The error says why it can't.
-func newKubeconfigDialog(s *certs.Summary, cluster certs.KubeconfigCluster, keys *keyMap, dir string, now time.Time) (*kubeconfigDialog, error) {
-	file, _, err := certs.ExportCertificates(s.CertificatePEM)
-	if err != nil {
-		return nil, err
-	}
+// beside it. It reads the certificate again first (readCertificateCmd,
+// answered to id): until it is read, enter writes nothing.
+func newKubeconfigDialog(s *certs.Summary, cluster certs.KubeconfigCluster, keys *keyMap, dir string, now time.Time, id int) *kubeconfigDialog {
 	cn := s.Request.CommonName
 	k := &kubeconfigDialog{
 		form: form{keys: keys}, keys: keys, name: s.Name, cluster: cluster,
 		// The names land in the admin's and the user's terminals
 		// (kubectl config get-contexts): escaped, never raw.
 		user: certs.Sanitize(cn).String(), groups: s.Request.Organizations,
-		cert: file, now: now,
-		b: &binding{name: s.Name, uid: s.UID, kind: bindCertificate, certificate: s.CertificatePEM, undone: "written"},
+		cert: &certificateRead{id: id}, now: now,
+		b: &binding{name: s.Name, uid: s.UID, kind: bindCertificate, sum: s.CertificateSum, undone: "written"},
 	}
 	if s.Certificate != nil {
 		k.expires = s.Certificate.NotAfter
@@ -66,7 +64,7 @@ func newKubeconfigDialog(s *certs.Summary, cluster certs.KubeconfigCluster, keys
 	for _, f := range k.fields {
 		f.input.CursorEnd()
 	}
-	return k, nil
+	return k
 }
 
 func (k *kubeconfigDialog) bound() *binding { return k.b }
@@ -99,6 +97,9 @@ func (k *kubeconfigDialog) keyPath() (string, error) {
 }
 
 func (k *kubeconfigDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
+	if r, isRead := msg.(certificateReadMsg); isRead {
+		return k.cert.take(r, k.b), nil
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if p, isPaste := msg.(tea.PasteMsg); isPaste && certs.LooksLikePEM(p.Content) {
@@ -137,15 +138,18 @@ func (k *kubeconfigDialog) submit() outcome {
 	case keyPath == "":
 		k.problem = lit("Give the path where the user's key goes: the kubeconfig names it, the key never leaves the user.")
 		return nil
+	case k.cert.reading():
+		k.problem = lit("Still reading the certificate from the cluster: nothing is written until it is read.")
+		return nil
 	}
 	kp, err := k.keyPath()
 	if err == nil {
 		var data []byte
-		data, err = certs.Kubeconfig(k.cluster, certs.KubeconfigUser{Name: k.user, CertificatePEM: k.cert, KeyPath: kp})
+		data, err = certs.Kubeconfig(k.cluster, certs.KubeconfigUser{Name: k.user, CertificatePEM: k.cert.file, KeyPath: kp})
 		if err == nil {
 			return writeOutcome{fileWrite: fileWrite{
 				name: k.name, uid: k.b.uid, what: certs.Concat(lit("a kubeconfig for "), lit(k.user)),
-				path: out, data: data, mode: 0o600, keyPath: kp, certificate: k.cert,
+				path: out, data: data, mode: 0o600, keyPath: kp, certificate: k.cert.file,
 			}}
 		}
 	}
@@ -174,6 +178,9 @@ func (k *kubeconfigDialog) View() string {
 	d.value("Context", certs.Concat(lit(k.context()), lit(" (current)")))
 	if !k.expires.IsZero() {
 		d.value("Valid", lit("until "+k.expires.UTC().Format("2006-01-02 15:04Z")+" ("+until(k.now, k.expires)+" left)"))
+	}
+	if k.cert.reading() {
+		d.lines = append(d.lines, k.st.muted.Render(cutLine(lit("Reading the certificate from the cluster, to write the one shown…"), k.width)))
 	}
 	var problem []string
 	if k.problem.String() != "" {
@@ -210,7 +217,7 @@ func keyLocation(kubeconfig, keyPath string) string {
 // kubeconfigRefusal says why K writes nothing for s, and is empty when it
 // can.
 func kubeconfigRefusal(s *certs.Summary) certs.Text {
-	if s.State != certs.StateIssued || len(s.CertificatePEM) == 0 {
+	if s.State != certs.StateIssued || !s.HasCertificate() {
 		return noCertificateText(s)
 	}
 	if s.Request == nil {

@@ -35,7 +35,7 @@ func janeIssued() *certs.Summary {
 	s.Name, s.UID, s.Signer, s.Username = "jane", "uid-jane", clientSigner, "kind-admin"
 	s.Usages = []string{"digital signature", "client auth"}
 	s.Request = request("jane", "dev")
-	s.CertificatePEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	issue(&s, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 	s.Certificate = &certs.Certificate{Subject: "CN=jane,O=dev", NotBefore: tmpl.NotBefore, NotAfter: tmpl.NotAfter, KeyMatchesRequest: true}
 	s.Conditions = []certs.Condition{{Type: "Approved", Status: "True", Reason: "CSRTUIApprove", LastUpdate: testNow.Add(-5*time.Minute - 2*time.Second)}}
 	s.Search = "jane"
@@ -54,7 +54,7 @@ func TestKubeconfigWritesWhatItShows(t *testing.T) {
 	dir := t.TempDir()
 	jane := janeIssued()
 	h := newHarness(t, 100, 40, []*certs.Summary{jane})
-	h.press("K")
+	h.run(h.press("K"))
 	k := h.kubeconfig()
 	view := h.view()
 	for _, want := range []string{"Kubeconfig for jane", "User       jane", "Groups     dev", "kind-dev · https://127.0.0.1:6443",
@@ -77,7 +77,7 @@ func TestKubeconfigWritesWhatItShows(t *testing.T) {
 		t.Fatal(err)
 	}
 	cluster, _ := fakeKubeconfigs{}.KubeconfigCluster()
-	certFile, _, _ := certs.ExportCertificates(jane.CertificatePEM)
+	certFile, _, _ := certs.ExportCertificates(issuedPEM(jane))
 	want, err := certs.Kubeconfig(cluster, certs.KubeconfigUser{Name: "jane", CertificatePEM: certFile, KeyPath: "./jane.key"})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestKubeconfigWritesWhatItShows(t *testing.T) {
 	}
 
 	// Again to the same file: asked a second time, and n leaves it alone.
-	h.press("K")
+	h.run(h.press("K"))
 	h.kubeconfig().fields[fieldOut].input.SetValue(out)
 	h.press("enter")
 	h.run(h.press("enter"))
@@ -121,7 +121,7 @@ func TestKubeconfigKeyPath(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	h := newHarness(t, 100, 40, []*certs.Summary{janeIssued()})
-	h.press("K")
+	h.run(h.press("K"))
 	k := h.kubeconfig()
 	k.fields[fieldOut].input.SetValue(filepath.Join(home, "kc"))
 	k.fields[fieldKey].input.SetValue("")
@@ -182,10 +182,10 @@ func TestKubeconfigBoundToTheCertificate(t *testing.T) {
 	dir := t.TempDir()
 	jane := janeIssued()
 	h := newHarness(t, 100, 40, []*certs.Summary{jane})
-	h.press("K")
+	h.run(h.press("K"))
 	h.kubeconfig().fields[fieldOut].input.SetValue(filepath.Join(dir, "kc"))
 	other := *jane
-	other.CertificatePEM = testCertificatePEM
+	issue(&other, testCertificatePEM)
 	h.send(snapshotMsg{summaries: []*certs.Summary{&other}})
 	if _, ok := h.m.dialog.(*lookAgainDialog); !ok {
 		t.Fatalf("the dialog stayed open over a new certificate: %T", h.m.dialog)
@@ -201,7 +201,7 @@ func TestGoldenKubeconfig(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
 		h := newHarness(t, size[0], size[1], append([]*certs.Summary{janeIssued()}, testSummaries()...))
 		h.focusKeep("jane")
-		h.press("K")
+		h.run(h.press("K"))
 		checkFrame(t, "kubeconfig", h.view(), size[0], size[1])
 		h.golden(fmt.Sprintf("kubeconfig-%dx%d", size[0], size[1]))
 	}

@@ -23,6 +23,9 @@ type Config struct {
 	Deleter   Deleter   // delete superseded requests (nil: x is not offered)
 	Inspector Inspector // what an identity could do (nil: not asked)
 	Creator   Creator   // create requests (nil: n is not offered)
+	// Reader reads a request again for the certificate e and K write (nil:
+	// they are not offered).
+	Reader Reader
 	// Kubeconfigs names the cluster in kubeconfigs for issued client
 	// certificates (nil: K is not offered).
 	Kubeconfigs Kubeconfigs
@@ -119,8 +122,10 @@ type Model struct {
 	// an action key pressed just then does not act on the neighbour.
 	slipped slip
 
-	// forms counts the create forms opened, so that an answer meant for
-	// one is never taken by the next; runs counts the bulk runs so.
+	// forms counts the dialogs opened that ask the cluster (the create
+	// form, the export and the kubeconfig, which read the certificate), so
+	// that an answer meant for one is never taken by the next; runs counts
+	// the bulk runs so.
 	forms, runs int
 	// follow is the name of a request just created: the cursor goes to it
 	// when it shows in the list.

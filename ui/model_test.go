@@ -462,7 +462,7 @@ func TestExport(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	h := newHarness(t, 80, 24, testSummaries())
-	h.press("G", "e")
+	h.run(h.press("G", "e"))
 	h.wantState(statePrompt)
 	if got := h.prompt().input.Value(); got != "./"+certs.SafeFileName("csr-web-1")+".crt" {
 		t.Fatalf("prefilled path %q", got)
@@ -471,7 +471,7 @@ func TestExport(t *testing.T) {
 	h.wantState(stateList)
 	path := filepath.Join(dir, "csr-web-1.crt")
 	data, err := os.ReadFile(path)
-	if err != nil || string(data) != string(testSummaries()[7].CertificatePEM) {
+	if err != nil || string(data) != string(testCertificatePEM) {
 		t.Fatalf("export wrote %q, %v", data, err)
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
@@ -483,14 +483,16 @@ func TestExport(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h.run(h.press("e", "enter"))
+	h.run(h.press("e"))
+	h.run(h.press("enter"))
 	h.wantState(stateOverwrite)
 	h.press("n")
 	h.wantState(stateList)
 	if data, _ := os.ReadFile(path); string(data) != "old" {
 		t.Fatal("n overwrote the file")
 	}
-	h.run(h.press("e", "enter"))
+	h.run(h.press("e"))
+	h.run(h.press("enter"))
 	h.wantState(stateOverwrite)
 	h.run(h.press("y"))
 	h.wantState(stateList)
@@ -507,11 +509,11 @@ func TestExportWritesOnlyTheCertificate(t *testing.T) {
 	t.Chdir(dir)
 	summaries := testSummaries()
 	web := *summaries[7]
-	web.CertificatePEM = append([]byte("\x1b]0;pwned\x07 hello\n"), testCertificatePEM...)
-	web.CertificatePEM = append(web.CertificatePEM, "\n-----BEGIN NOTE-----\nZXZpbA==\n-----END NOTE-----\n\x1b[2J"...)
+	status := append([]byte("\x1b]0;pwned\x07 hello\n"), testCertificatePEM...)
+	issue(&web, append(status, "\n-----BEGIN NOTE-----\nZXZpbA==\n-----END NOTE-----\n\x1b[2J"...))
 	summaries[7] = &web
 	h := newHarness(t, 80, 24, summaries)
-	h.press("G", "e")
+	h.run(h.press("G", "e"))
 	h.run(h.press("enter"))
 	data, err := os.ReadFile(filepath.Join(dir, "csr-web-1.crt"))
 	if err != nil || string(data) != string(testCertificatePEM) {
@@ -522,11 +524,12 @@ func TestExportWritesOnlyTheCertificate(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "csr-web-1.crt")); err != nil {
 		t.Fatal(err)
 	}
-	web.CertificatePEM = []byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+	issue(&web, []byte("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"))
 	h = newHarness(t, 80, 24, summaries)
-	h.press("G", "e")
-	h.run(h.press("enter"))
+	h.run(h.press("G", "e"))
+	h.lookAgain()
 	h.wantStatus(statusErr, "does not parse")
+	h.run(h.press("enter"))
 	if _, err := os.Stat(filepath.Join(dir, "csr-web-1.crt")); err == nil {
 		t.Fatal("a file was written")
 	}

@@ -25,6 +25,9 @@ type promptDialog struct {
 	done    func(answer string) outcome // what enter asks of the console
 	b       *binding                    // what it acts on, nil when nothing
 	problem certs.Text                  // why the last answer was refused
+	// read is the certificate the export writes, read again when it opens
+	// (certread.go); nil for the other prompts.
+	read *certificateRead
 }
 
 func (p *promptDialog) bound() *binding { return p.b }
@@ -49,33 +52,43 @@ func newDenyPrompt(s *certs.Summary, keys *keyMap) *promptDialog {
 }
 
 // newExportPrompt asks where to write the certificate of s, offering a file
-// named after it in dir (the working folder when ""). When status.certificate holds
-// several certificates it says how many and lists their subjects; the file
-// written is exactly those. The error says why nothing can be exported.
-func newExportPrompt(s *certs.Summary, keys *keyMap, dir string) (*promptDialog, error) {
-	file, subjects, err := certs.ExportCertificates(s.CertificatePEM)
-	if err != nil {
-		return nil, err
-	}
+// named after it in dir (the working folder when ""). It reads the
+// certificate again first (readCertificateCmd, answered to id): until it is
+// read, enter writes nothing. When status.certificate holds several
+// certificates it says how many and lists their subjects; the file written
+// is exactly those.
+func newExportPrompt(s *certs.Summary, keys *keyMap, dir string, id int) *promptDialog {
 	name, uid := s.Name, s.UID
-	text := lit("Write the PEM certificate to:")
-	if n := len(subjects); n > 1 {
-		text = lit(fmt.Sprintf("status.certificate holds %d certificates, all written to the file:", n))
+	p := newPrompt(keys, certs.Concat(lit("Export the certificate of "), certs.Sanitize(name)),
+		certs.Concat(lit("Reading the certificate of "), quoted(name), lit(" from the cluster, to write the one shown…")),
+		keys.SubmitWrite, nil)
+	p.read = &certificateRead{id: id}
+	p.done = func(path string) outcome {
+		file := p.read.file
+		return writeOutcome{fileWrite: fileWrite{name: name, uid: uid, what: certs.Concat(lit("the certificate of "), quoted(name)), path: path, data: file, mode: 0o644, certificate: file}}
 	}
-	p := newPrompt(keys, certs.Concat(lit("Export the certificate of "), certs.Sanitize(name)), text,
-		keys.SubmitWrite, func(path string) outcome {
-			return writeOutcome{fileWrite: fileWrite{name: name, uid: uid, what: certs.Concat(lit("the certificate of "), quoted(name)), path: path, data: file, mode: 0o644, certificate: file}}
-		})
-	if len(subjects) > 1 {
+	p.b = &binding{name: name, uid: uid, kind: bindCertificate, sum: s.CertificateSum, undone: "written"}
+	p.input.SetValue(offeredPath(dir, certs.SafeFileName(name)+".crt"))
+	p.input.CursorEnd()
+	return p
+}
+
+// certificateRead takes the answer to the export's read: what the file
+// holds, once it is the certificate shown.
+func (p *promptDialog) certificateRead(msg certificateReadMsg) outcome {
+	if out := p.read.take(msg, p.b); out != nil || p.read.reading() {
+		return out
+	}
+	p.text = lit("Write the PEM certificate to:")
+	if n := len(p.read.subjects); n > 1 {
+		p.text = lit(fmt.Sprintf("status.certificate holds %d certificates, all written to the file:", n))
 		p.more = ", all written"
-		for i, sub := range subjects {
+		for i, sub := range p.read.subjects {
 			p.list = append(p.list, certs.Concat(lit(fmt.Sprintf("%2d  ", i+1)), certs.Sanitize(sub)))
 		}
 	}
-	p.b = &binding{name: name, uid: s.UID, kind: bindCertificate, certificate: s.CertificatePEM, undone: "written"}
-	p.input.SetValue(offeredPath(dir, certs.SafeFileName(name)+".crt"))
-	p.input.CursorEnd()
-	return p, nil
+	p.problem = certs.Text{}
+	return nil
 }
 
 // newBulkDenyPrompt asks one reason for denying every request of plan p that
@@ -114,10 +127,19 @@ func (p *promptDialog) Init() tea.Cmd { return p.input.Focus() }
 // Update hands the answer over on enter, unless it is refused, and gives up
 // on esc; anything else is typed.
 func (p *promptDialog) Update(msg tea.Msg) (outcome, tea.Cmd) {
+	if r, ok := msg.(certificateReadMsg); ok {
+		if p.read == nil {
+			return nil, nil
+		}
+		return p.certificateRead(r), nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, p.keys.Cancel):
 			return cancelOutcome{}, nil
+		case key.Matches(k, p.submit) && p.read != nil && p.read.reading():
+			p.problem = lit("Still reading the certificate from the cluster: nothing is written until it is read.")
+			return nil, nil
 		case key.Matches(k, p.submit):
 			if p.check != nil {
 				if err := p.check(p.input.Value()); err != nil {

@@ -69,7 +69,7 @@ func TestExportToAFolder(t *testing.T) {
 	}
 	for _, path := range []string{"~", "~/", "certs", home, "."} {
 		h := newHarness(t, 80, 24, testSummaries())
-		h.press("G", "e")
+		h.run(h.press("G", "e"))
 		p := h.prompt()
 		p.input.SetValue(path)
 		h.run(h.press("enter"))
@@ -101,10 +101,10 @@ func TestExportShowsEveryCertificate(t *testing.T) {
 	t.Chdir(dir)
 	extra := certificatePEM(t, pkix.Name{CommonName: "mallory\x1b[2J", Organization: []string{"system:masters"}})
 	ss := swapped(t, testSummaries(), "csr-web-1", func(s *certs.Summary) {
-		s.CertificatePEM = append(append(append([]byte(nil), testCertificatePEM...), "junk\n"...), extra...)
+		issue(s, append(append(append([]byte(nil), testCertificatePEM...), "junk\n"...), extra...))
 	})
 	h := newHarness(t, 80, 24, ss)
-	h.press("G", "e")
+	h.run(h.press("G", "e"))
 	screen := h.view()
 	for _, want := range []string{
 		"status.certificate holds 2 certificates, all written to the file:",
@@ -123,13 +123,14 @@ func TestExportShowsEveryCertificate(t *testing.T) {
 
 	// More than fit: the count, and every line the dialog has room for.
 	many := swapped(t, testSummaries(), "csr-web-1", func(s *certs.Summary) {
-		s.CertificatePEM = nil
+		var status []byte
 		for range 30 {
-			s.CertificatePEM = append(s.CertificatePEM, extra...)
+			status = append(status, extra...)
 		}
+		issue(s, status)
 	})
 	h = newHarness(t, 80, 24, many)
-	h.press("G", "e")
+	h.run(h.press("G", "e"))
 	screen = h.view()
 	checkFrame(t, "many certificates", screen, 80, 24)
 	if !strings.Contains(screen, "holds 30 certificates") || !strings.Contains(screen, "more, all written") || !strings.Contains(screen, "> ./csr-web-1.crt") {

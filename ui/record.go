@@ -64,12 +64,13 @@ func (m *Model) decisionRecord(o decideOutcome) certs.RecordEntry {
 }
 
 // exportRecord is the record's line of an export, but for its outcome and
-// file: the request the dialog showed, by UID, and the certificate written.
+// file: the request the dialog showed, by UID, and the certificate written,
+// from the bytes read for it (certread.go).
 func (m *Model) exportRecord(w fileWrite) certs.RecordEntry {
 	e := m.recordOf(certs.RecordExport, m.list.byUID(w.uid))
 	e.Name, e.UID = w.name, w.uid
-	if e.Certificate == nil && len(w.certificate) > 0 {
-		e.Certificate, _ = certs.NewRecordCertificate(w.certificate)
+	if c, err := certs.NewRecordCertificate(w.certificate); err == nil {
+		e.Certificate = c
 	}
 	return e
 }

@@ -79,7 +79,8 @@ func issued(s *certs.Summary) *certs.Summary {
 	c := *s
 	c.State, c.Condition = certs.StateIssued, "Approved,Issued"
 	c.Conditions = []certs.Condition{{Type: "Approved", Status: "True", Reason: certs.ReasonApprove}}
-	c.CertificatePEM = testCertificatePEM
+	issue(&c, testCertificatePEM)
+	c.Certificate, _ = certs.ParseCertificate(testCertificatePEM, nil)
 	return &c
 }
 
@@ -148,7 +149,7 @@ func TestExportAndCreateAreRecorded(t *testing.T) {
 	t.Chdir(dir)
 	rec := &fakeRecorder{}
 	h := newRecordedHarness(t, 120, 40, testSummaries(), rec)
-	h.press("G", "e")
+	h.run(h.press("G", "e"))
 	h.run(h.press("enter"))
 	h.wantStatus(statusOK, "Wrote the certificate")
 	es := rec.entries()
@@ -159,7 +160,7 @@ func TestExportAndCreateAreRecorded(t *testing.T) {
 	}
 
 	// A write that fails is recorded as failed: nothing was handed out.
-	h.press("e")
+	h.run(h.press("e"))
 	h.prompt().input.SetValue(filepath.Join(dir, "missing", "x.crt"))
 	h.run(h.press("enter"))
 	if es := rec.entries(); len(es) != 2 || es[1].Outcome != certs.OutcomeError || len(es[1].Files) != 0 {
@@ -169,9 +170,9 @@ func TestExportAndCreateAreRecorded(t *testing.T) {
 	// A kubeconfig hands the certificate out too.
 	h.m.list.moveTo(0)
 	alice := issued(testSummaries()[0])
-	alice.Certificate, _ = certs.ParseCertificate(testCertificatePEM, nil)
+	h.src.set([]*certs.Summary{alice})
 	h.send(snapshotMsg{summaries: []*certs.Summary{alice}})
-	h.press("K")
+	h.run(h.press("K"))
 	h.run(h.press("enter"))
 	h.run(h.press("enter"))
 	if es := rec.entries(); len(es) != 3 || es[2].Action != certs.RecordExport || es[2].Certificate == nil ||

@@ -69,7 +69,7 @@ func TestResizeStorm(t *testing.T) {
 		{"confirm", func(h *harness) { h.run(h.press("a")) }},
 		{"confirm-critical", func(h *harness) { h.run(h.press("j", "a")); h.typeText("csr-") }},
 		{"deny", func(h *harness) { h.press("j", "d"); h.typeText("not ours") }},
-		{"export", func(h *harness) { h.press("G", "k", "k", "e") }},
+		{"export", func(h *harness) { h.run(h.press("G", "k", "k", "e")) }},
 		{"filter", func(h *harness) { h.press("/"); h.typeText("node") }},
 		{"help", func(h *harness) { h.press("?") }},
 		{"create", func(h *harness) { h.run(h.press("n")) }},

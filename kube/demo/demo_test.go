@@ -21,6 +21,7 @@ import (
 	certificatesv1 "k8s.io/api/certificates/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // startTestDemo starts a demo whose requesters submit quickly, and a watcher on it.
@@ -69,7 +70,16 @@ func TestDemoApproveIssuesACertificate(t *testing.T) {
 	if got.Certificate == nil || !got.Certificate.KeyMatchesRequest {
 		t.Fatalf("certificate = %+v (err %v), want one for the request's key", got.Certificate, got.CertificateErr)
 	}
-	block, _ := pem.Decode(got.CertificatePEM)
+	// The console's export reads it again (ui.Reader): the same request and
+	// the certificate the summary shows.
+	obj, err := c.Get(t.Context(), "alice-laptop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj.UID != types.UID(got.UID) || certs.SumCertificate(obj.Status.Certificate) != got.CertificateSum {
+		t.Fatalf("Get = UID %s, certificate %q; want the request listed, with its certificate", obj.UID, obj.Status.Certificate)
+	}
+	block, _ := pem.Decode(obj.Status.Certificate)
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
