@@ -12,9 +12,10 @@ import (
 
 // Summarize decodes and lints one CSR. It never mutates csr and never panics,
 // whatever the object holds: csr is a shared informer cache object. What the
-// summary keeps is copied, but the certificate, which it shares with csr: a
-// certificate is the largest thing a summary holds, the two are never
-// modified, and a console holding 10,000 would otherwise hold each twice.
+// summary keeps is copied. Of the certificate it keeps no bytes (6,000
+// issued requests hold about 4 MB of them, which nothing on screen reads):
+// what it decodes (Certificate), and their SHA-256 (CertificateSum), against
+// which whoever writes the certificate checks the one it reads again.
 func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f ClusterFacts) *Summary {
 	if csr == nil {
 		s := &Summary{Condition: "Pending", RequestErr: errors.New("no certificate signing request")}
@@ -36,8 +37,8 @@ func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f Cluste
 // check), so that thousands of rows can show at once and be decoded after.
 // The summary is Unchecked: its request and certificate are not decoded, and
 // its one finding, FindingUnchecked, blocks approval until Summarize replaces
-// it. Like Summarize, it copies what it keeps but the certificate, which it
-// shares with csr (never modify either).
+// it. Like Summarize, it copies what it keeps, and keeps of the certificate
+// its CertificateSum alone.
 func Glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 	if csr == nil {
 		return Summarize(nil, p, ClusterFacts{})
@@ -115,9 +116,6 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 	// About 1 µs for a 1 KB certificate: the SHA-256 is taken once, here,
 	// so that a row can be exported before it is decoded.
 	s.CertificateSum = SumCertificate(csr.Status.Certificate)
-	if len(csr.Status.Certificate) > 0 {
-		s.CertificatePEM = csr.Status.Certificate // shared: see Summarize
-	}
 	return s
 }
 

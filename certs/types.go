@@ -180,7 +180,6 @@ type Summary struct {
 	// Whoever writes the certificate reads the request again, and writes
 	// it only when its sum is this one (the certificate the admin saw).
 	CertificateSum CertificateSum
-	CertificatePEM []byte
 	Certificate    *Certificate // nil when none or CertificateErr
 	CertificateErr error
 

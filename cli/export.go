@@ -129,7 +129,7 @@ func (o *ExportOptions) export(ctx context.Context, c Cluster, entry *certs.Reco
 	if s.State != certs.StateIssued {
 		return withCode(ExitNotAsAsked, fmt.Errorf("\"%s\" has no certificate: it is %s", s.Name, s.Condition))
 	}
-	pem, err := certs.CertificateFile(s.CertificatePEM)
+	pem, err := certs.CertificateFile(csr.Status.Certificate)
 	if err != nil {
 		return withCode(ExitNotAsAsked, fmt.Errorf("\"%s\": %w", s.Name, err))
 	}
