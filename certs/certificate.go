@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,16 @@ func ParseCertificate(pemBytes []byte, req *Request) (*Certificate, error) {
 	c := newCertificate(cert)
 	if req != nil && len(req.PublicKeyDER) > 0 {
 		c.KeyMatchesRequest = bytes.Equal(cert.RawSubjectPublicKeyInfo, req.PublicKeyDER)
+	}
+	if req != nil {
+		// The built-in signers copy the request's subject: hold its names
+		// once (neither is ever modified).
+		if c.CommonName == req.CommonName {
+			c.CommonName = req.CommonName
+		}
+		if len(c.Organizations) > 0 && slices.Equal(c.Organizations, req.Organizations) {
+			c.Organizations = req.Organizations
+		}
 	}
 	return c, nil
 }

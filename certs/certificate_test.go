@@ -31,6 +31,10 @@ func TestParseCertificate(t *testing.T) {
 	if c.Issuer != "CN=test-ca" || c.Subject != "CN=jane,O=dev" || c.CommonName != "jane" || !slices.Equal(c.Organizations, []string{"dev"}) {
 		t.Errorf("issuer %q subject %q CN %q O %q", c.Issuer, c.Subject, c.CommonName, c.Organizations)
 	}
+	// The request's names, held once: thousands of certificates repeat them.
+	if &c.Organizations[0] != &req.Organizations[0] {
+		t.Error("the certificate holds a copy of the request's O values")
+	}
 	if !c.NotBefore.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || !c.NotAfter.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("validity %v - %v", c.NotBefore, c.NotAfter)
 	}
