@@ -215,8 +215,9 @@ func TestOnControlPlane(t *testing.T) {
 		}
 	})
 
-	// A superseded request approved by someone else after csrtui listed it
-	// is not deleted: the delete is bound to the version listed too.
+	// A superseded request decided by someone else after csrtui listed it
+	// is not deleted: the delete is bound to the version listed too. (A
+	// denial: an approval would go on changing as the signer issues.)
 	t.Run("DeleteOnlyTheVersionSeen", func(t *testing.T) {
 		csrs := admin.CertificatesV1().CertificateSigningRequests()
 		uid := create(t, "changed-me", "jane")
@@ -224,12 +225,12 @@ func TestOnControlPlane(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Approve(ctx, "changed-me", uid, "meanwhile"); err != nil {
+		if _, err := c.Deny(ctx, "changed-me", uid, "meanwhile"); err != nil {
 			t.Fatal(err)
 		}
 		gone, err := c.Delete(ctx, "changed-me", uid, seen.ResourceVersion)
 		t.Logf("delete of the version listed: %v", err)
-		if gone || !errors.Is(err, certs.ErrChanged) || !strings.Contains(err.Error(), `"changed-me" changed since csrtui listed it (now Approved`) ||
+		if gone || !errors.Is(err, certs.ErrChanged) || !strings.Contains(err.Error(), `"changed-me" changed since csrtui listed it (now Denied)`) ||
 			!strings.Contains(err.Error(), "nothing was deleted") {
 			t.Errorf("Delete of a request changed since = %v, %v; want ErrChanged, said so", gone, err)
 		}
