@@ -78,7 +78,7 @@ func BenchmarkInitialSync10k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if n := len(w.store.ListKeys()); n < 10000 {
+				if n := w.store.len(); n < 10000 {
 					b.Fatalf("%d CSRs in the store", n)
 				}
 				cancel()

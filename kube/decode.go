@@ -31,12 +31,10 @@ type decoder struct {
 	drainedOnce sync.Once
 }
 
-// decodeJob is one glance to decode: the object it was made from, and its
-// spec.request, which the cached object no longer holds (requests).
+// decodeJob is one glance to decode: the object it was made from.
 type decodeJob struct {
-	key     string
-	csr     *certificatesv1.CertificateSigningRequest
-	request []byte
+	key string
+	csr *certificatesv1.CertificateSigningRequest
 }
 
 // decoded is a full summary of csr, its findings taken with facts factsVer.
@@ -112,14 +110,15 @@ func (d *decoder) work() {
 			return
 		}
 		j := d.jobs[0]
+		// The slot lets go of the object: what is left of the slice keeps
+		// its whole array, and the object must go once decoded.
+		d.jobs[0] = decodeJob{}
 		d.jobs = d.jobs[1:]
 		d.busy[j.csr] = true
 		facts, ver := d.facts, d.factsVer
 		d.mu.Unlock()
 
-		full := *j.csr // shallow: Summarize reads and copies, never modifies
-		full.Spec.Request = j.request
-		s := certs.Summarize(&full, d.policy, facts)
+		s := certs.Summarize(j.csr, d.policy, facts)
 
 		d.mu.Lock()
 		delete(d.busy, j.csr)

@@ -8,16 +8,14 @@ import (
 	"github.com/csrtui/csrtui/certs"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/cache"
 )
 
-// Watcher is the live list of CSRs: an informer fills its cache, event handlers
-// only note which CSRs changed, and Snapshot turns those (and only those) into
-// summaries, sorted as the list shows them.
+// Watcher is the live list of CSRs: a reflector lists and watches them into
+// its store (summaries), which keeps each as its summary and notes which
+// changed, and Snapshot edits those (and only those) into the list, sorted as
+// it shows them.
 //
 // A changed CSR first shows as a glance (certs.Glance: the fields read without
 // decoding, approval blocked), and decoders in the background replace it with
@@ -28,23 +26,15 @@ type Watcher struct {
 	server  string
 	changed chan struct{}
 	loaded  chan struct{} // closed once store and facts are set
-	store   cache.Store
+	store   summaries
 	facts   *factSource
 	health  *health
-	// requests are those of the cached objects not decoded yet: the
-	// informer's transform takes them out of the objects.
-	requests requests
 
-	mu           sync.Mutex // guards dirty, factsChanged and startErr
-	dirty        map[string]struct{}
+	mu           sync.Mutex // guards factsChanged and startErr
 	factsChanged bool
 	startErr     error // why the initial lists never came (Start)
 
-	snapMu  sync.Mutex // one Snapshot builds at a time; guards what follows
-	entries map[string]entry
-	// room is the most entries held since the map was made: a Go map keeps
-	// the room it once needed.
-	room     int
+	snapMu   sync.Mutex // one Snapshot builds at a time; guards what follows
 	snapshot []*certs.Summary
 	built    bool
 	known    certs.ClusterFacts
@@ -53,31 +43,9 @@ type Watcher struct {
 	dec decoder
 }
 
-// entry is one cached summary with what it was built from.
-type entry struct {
-	uid      types.UID
-	rv       string
-	factsVer int
-	summary  *certs.Summary
-	// csr is the object of a glance, for the decoder, and request its
-	// spec.request (the cached object has none); both nil once decoded. A
-	// glance whose request did not come (decodable false) waits for a newer
-	// version of its CSR, on its way.
-	csr       *certificatesv1.CertificateSigningRequest
-	request   []byte
-	decodable bool
-}
-
-// glanceEntry is the entry of a CSR the decoders have not seen yet.
-func (w *Watcher) glanceEntry(csr *certificatesv1.CertificateSigningRequest) entry {
-	req, ok := w.requests.take(csr)
-	return entry{uid: csr.UID, rv: csr.ResourceVersion, factsVer: w.factsVer, summary: certs.Glance(csr, w.policy),
-		csr: csr, request: req, decodable: ok}
-}
-
-// Watch starts an informer on CertificateSigningRequests, and on the nodes and
-// RBAC roles and bindings the findings need when the admin may read them, and
-// returns once their caches hold the initial lists. It fails when the initial
+// Watch starts a reflector on CertificateSigningRequests, and informers on the
+// nodes and RBAC roles and bindings the findings need when the admin may read
+// them, and returns once they hold the initial lists. It fails when the initial
 // list fails (no permission, unreachable) or ctx ends; everything it started stops
 // when ctx is done.
 //
@@ -89,7 +57,7 @@ func (w *Watcher) glanceEntry(csr *certificatesv1.CertificateSigningRequest) ent
 // stream the objects as one watch event each. Streaming spares memory (43 MB
 // allocated against 69 MB for 10,000 CSRs) but filled the cache 1.7 times slower
 // (320 ms against 185 ms on a 1.37 apiserver, BenchmarkInitialSync10k), and the
-// list's memory is garbage as soon as the store holds the objects.
+// list's memory is garbage as soon as the store holds its glances.
 func (c *Client) Watch(ctx context.Context, policy certs.Policy) (*Watcher, error) {
 	w := c.newWatcher(policy)
 	if err := w.start(ctx, c); err != nil {
@@ -126,10 +94,9 @@ func (c *Client) newWatcher(policy certs.Policy) *Watcher {
 		server:  c.Server,
 		changed: make(chan struct{}, 1),
 		loaded:  make(chan struct{}),
-		dirty:   make(map[string]struct{}),
-		entries: make(map[string]entry),
 		health:  &health{},
 	}
+	w.store.init(w.policy, w.poke)
 	w.dec.init(w.policy, w.poke)
 	w.health.onChange = w.poke
 	return w
@@ -138,7 +105,7 @@ func (c *Client) newWatcher(policy certs.Policy) *Watcher {
 // start fills the caches and marks the Watcher loaded, or says why it could not.
 func (w *Watcher) start(ctx context.Context, c *Client) error {
 	// ictx stops what was started when start fails; once it succeeds, ctx alone
-	// decides when the informers stop.
+	// decides when the reflector and informers stop.
 	ictx, cancel := context.WithCancel(ctx)
 	context.AfterFunc(ctx, cancel)
 	factsDone := make(chan struct{})
@@ -148,38 +115,28 @@ func (w *Watcher) start(ctx context.Context, c *Client) error {
 	}()
 
 	csrs := c.Interface.CertificatesV1().CertificateSigningRequests()
-	inf, err := startInformer(ictx, informerSpec{
+	err := startReflector(ictx, informerSpec{
 		list: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return csrs.List(ctx, o)
 		},
-		watch:     csrs.Watch,
-		object:    &certificatesv1.CertificateSigningRequest{},
-		transform: w.requests.transform,
-		handler: cache.ResourceEventHandlerFuncs{
-			AddFunc:    w.mark,
-			UpdateFunc: func(_, obj any) { w.mark(obj) },
-			DeleteFunc: func(obj any) {
-				w.requests.deleted(obj)
-				w.mark(obj)
-			},
-		},
+		watch:  csrs.Watch,
+		object: &certificatesv1.CertificateSigningRequest{},
 		client: c.Interface,
 		health: w.health,
 		stream: c.streamList,
-	})
+	}, &w.store)
 	if err != nil {
 		cancel()
 		<-factsDone
 		return listError(ctx, c.Server, err)
 	}
-	w.store = inf.GetStore()
 	<-factsDone
 	if err := ctx.Err(); err != nil {
 		cancel()
 		return err
 	}
 	w.dec.start(ictx)
-	close(w.loaded) // store and facts are set: Snapshot may read them
+	close(w.loaded) // the list and facts are in: Snapshot may read them
 	w.poke()
 	return nil
 }
@@ -218,7 +175,7 @@ func (w *Watcher) Changed() <-chan struct{} { return w.changed }
 // watch is healthy. The list keeps its last known content meanwhile. Before
 // Loaded, it is nil or the reason the initial lists never came, which is final.
 // After, the error says since when (Since) and whether retrying alone may
-// mend it (Retrying): the informer retries either way.
+// mend it (Retrying): the reflector retries either way.
 func (w *Watcher) Err() error {
 	if !w.Loaded() {
 		w.mu.Lock()
@@ -244,133 +201,93 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	defer w.snapMu.Unlock()
 
 	w.mu.Lock()
-	dirty := w.dirty
-	if len(dirty) > 0 {
-		w.dirty = make(map[string]struct{})
-	}
 	factsChanged := w.factsChanged
 	w.factsChanged = false
 	w.mu.Unlock()
 
-	changed := !w.built
-	var ed edits
+	relint := false
 	if factsChanged || !w.built {
 		if f := w.facts.current(); !factsEqual(f, w.known) || !w.built {
 			w.known = f
 			w.factsVer++
-			// Every finding depends on the facts: take them again. The
-			// decoded requests stay as they are.
-			for k, e := range w.entries {
-				if !e.summary.Unchecked && e.factsVer != w.factsVer {
-					e.summary, e.factsVer = certs.Relint(e.summary, w.policy, w.known), w.factsVer
-					w.entries[k] = e
-					changed, ed.all = true, true
-				}
-			}
+			relint = w.built // a first snapshot has glances only
 		}
 	}
-	if !w.built {
-		// The first snapshot holds every CSR of the initial list, read at once
-		// after the marks were taken: it covers them.
-		dirty = nil
-		objs := w.store.List()
-		w.entries = make(map[string]entry, len(objs))
-		for _, obj := range objs {
-			if csr, ok := obj.(*certificatesv1.CertificateSigningRequest); ok {
-				w.entries[csr.Name] = w.glanceEntry(csr)
-			}
-		}
-	}
+	decoded := w.dec.take()
 
-	for key := range dirty {
-		obj, exists, err := w.store.GetByKey(key)
-		if err != nil || !exists {
-			if e, ok := w.entries[key]; ok {
-				delete(w.entries, key)
-				ed.out = append(ed.out, e.summary)
-				changed = true
+	st := &w.store
+	st.mu.Lock()
+	changed := !w.built
+	var ed edits
+	if relint {
+		// Every finding depends on the facts: take them again. The decoded
+		// requests stay as they are.
+		for name, s := range st.byName {
+			if !s.Unchecked {
+				st.byName[name] = certs.Relint(s, w.policy, w.known)
+				changed, ed.all = true, true
 			}
-			continue
 		}
-		csr, ok := obj.(*certificatesv1.CertificateSigningRequest)
-		if !ok {
-			continue
+	}
+	// The first snapshot shows every summary: no change was noted before.
+	for name, shown := range st.changed {
+		if shown != nil {
+			ed.out = append(ed.out, shown)
 		}
-		// A key can be marked after a snapshot already read its object (the
-		// store holds an object before its handler runs): nothing to redo then.
-		e, ok := w.entries[key]
-		if ok && e.uid == csr.UID && e.rv == csr.ResourceVersion {
-			w.requests.forget(csr) // delivered again by a relist
-			continue
+		if s, ok := st.byName[name]; ok {
+			ed.in = append(ed.in, s)
 		}
-		if ok {
-			ed.out = append(ed.out, e.summary)
-		}
-		g := w.glanceEntry(csr)
-		w.entries[key] = g
-		ed.in = append(ed.in, g.summary)
 		changed = true
 	}
-
-	for key, d := range w.dec.take() {
-		e, ok := w.entries[key]
-		if !ok || e.csr != d.csr {
-			continue // changed or gone since: a newer glance waits for its turn
+	st.changed, st.shown = nil, true
+	for name, d := range decoded {
+		// A glance changed or gone since was noted, and its newer version
+		// waits for its turn.
+		if obj, ok := st.objects[name]; !ok || obj != d.csr {
+			continue
 		}
 		s := d.summary
 		if d.factsVer != w.factsVer {
 			s = certs.Relint(s, w.policy, w.known)
 		}
-		w.entries[key] = entry{uid: e.uid, rv: e.rv, factsVer: w.factsVer, summary: s}
-		ed.out, ed.in = append(ed.out, e.summary), append(ed.in, s)
+		ed.out, ed.in = append(ed.out, st.byName[name]), append(ed.in, s)
+		st.byName[name] = s
+		st.decoded(name)
 		changed = true
 	}
-
 	if !changed {
+		st.mu.Unlock()
 		return w.snapshot
 	}
-	w.fitEntries()
-	list, ok := ed.apply(w.snapshot, w.built)
-	if !ok {
-		list = make([]*certs.Summary, 0, len(w.entries))
-		for _, e := range w.entries {
-			list = append(list, e.summary)
+	list, edited := ed.apply(w.snapshot, w.built)
+	if !edited {
+		list = make([]*certs.Summary, 0, len(st.byName))
+		for _, s := range st.byName {
+			list = append(list, s)
 		}
+	}
+	st.mu.Unlock()
+	if !edited {
 		certs.Sort(list)
 	}
 	w.snapshot = list
 	w.built = true
 
-	// What is still a glance goes to the decoders in the order of the list.
+	// What is still a glance goes to the decoders in the order of the list,
+	// unless it changed since it was put in the list: the next snapshot
+	// shows it as it is now.
 	var jobs []decodeJob
+	st.mu.Lock()
 	for _, s := range list {
-		if s.Unchecked {
-			if e := w.entries[s.Name]; e.csr != nil && e.decodable {
-				jobs = append(jobs, decodeJob{key: s.Name, csr: e.csr, request: e.request})
+		if s.Unchecked && st.byName[s.Name] == s {
+			if obj := st.objects[s.Name]; obj != nil {
+				jobs = append(jobs, decodeJob{key: s.Name, csr: obj})
 			}
 		}
 	}
+	st.mu.Unlock()
 	w.dec.queue(jobs, w.known, w.factsVer)
 	return list
-}
-
-// minRoom is the size of entries below which a map's spare room is not worth
-// a rebuild.
-const minRoom = 1024
-
-// fitEntries makes the map of entries anew once it holds under a quarter of
-// what it once did: when the cleaner deletes a burst of 10,000 requests an
-// hour after they were issued, say. w.snapMu is held.
-func (w *Watcher) fitEntries() {
-	w.room = max(w.room, len(w.entries))
-	if w.room <= minRoom || len(w.entries) >= w.room/4 {
-		return
-	}
-	fresh := make(map[string]entry, len(w.entries))
-	for k, e := range w.entries {
-		fresh[k] = e
-	}
-	w.entries, w.room = fresh, len(fresh)
 }
 
 // Summarize decodes and lints a CSR that is not in the list (one about to be
@@ -416,19 +333,6 @@ func (ed *edits) apply(sorted []*certs.Summary, built bool) ([]*certs.Summary, b
 	return list, true
 }
 
-// mark notes that the CSR behind an informer event changed. It runs on the
-// informer's goroutine, so it does no more than that.
-func (w *Watcher) mark(obj any) {
-	key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj)
-	if err != nil {
-		return
-	}
-	w.mu.Lock()
-	w.dirty[key] = struct{}{}
-	w.mu.Unlock()
-	w.poke()
-}
-
 // markFacts notes that the cluster facts may have changed.
 func (w *Watcher) markFacts() {
 	w.mu.Lock()
@@ -444,15 +348,4 @@ func (w *Watcher) poke() {
 	case w.changed <- struct{}{}:
 	default:
 	}
-}
-
-// dropManagedFields is the informers' transform: managed fields are a large share
-// of every object and nothing in csrtui reads them. It mutates the object in
-// place, which client-go allows for transforms since it runs before anyone else
-// sees the object.
-func dropManagedFields(obj any) (any, error) {
-	if m, err := meta.Accessor(obj); err == nil {
-		m.SetManagedFields(nil)
-	}
-	return obj, nil
 }

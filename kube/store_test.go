@@ -28,26 +28,36 @@ func csrFor(t *testing.T, name, uid, rv, cn string) *certificatesv1.CertificateS
 	}
 }
 
-// The cache keeps no request: each waits, out of its object, until a snapshot
-// hands it to the decoders, and nothing is left once every request is decoded,
-// whatever came and went meanwhile.
-func TestRequestsLeaveTheCacheAndAreHeldUntilDecoded(t *testing.T) {
+// objects are the objects of the fake clientset's CSRs, as a list from the
+// apiserver delivers them to the store.
+func objects(t *testing.T, cs *fake.Clientset) []any {
+	t.Helper()
+	list, err := cs.CertificatesV1().CertificateSigningRequests().List(t.Context(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []any
+	for i := range list.Items {
+		out = append(out, &list.Items[i])
+	}
+	return out
+}
+
+// A CSR is kept as its object only until decoded, whatever came and went
+// meanwhile, and a relist of what is held changes nothing.
+func TestObjectsAreHeldUntilDecoded(t *testing.T) {
 	cs := fake.NewClientset(csrFor(t, "a", "uid-a", "1", "a"), csrFor(t, "b", "uid-b", "1", "b"), csrFor(t, "c", "uid-c", "1", "c"))
 	w, err := NewClient(cs).Watch(t.Context(), certs.DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, obj := range w.store.List() {
-		if csr := obj.(*certificatesv1.CertificateSigningRequest); csr.Spec.Request != nil {
-			t.Errorf("the cache holds the request of %s", csr.Name)
-		}
+	// Nothing is decoded before a first snapshot says in which order.
+	if n := w.store.undecoded(); n != 3 {
+		t.Errorf("%d objects held before the first snapshot, want 3", n)
 	}
-	if n := w.requests.len(); n != 3 {
-		t.Errorf("%d requests held before the first snapshot, want 3", n)
-	}
-	w.Snapshot()
-	if n := w.requests.len(); n != 0 {
-		t.Errorf("%d requests held after the first snapshot took them", n)
+	waitSnapshot(t, w, "a, b and c decoded", func(s []*certs.Summary) bool { return len(s) == 3 })
+	if n := w.store.undecoded(); n != 0 {
+		t.Errorf("%d objects held with every request decoded", n)
 	}
 
 	csrs := cs.CertificatesV1().CertificateSigningRequests()
@@ -60,71 +70,80 @@ func TestRequestsLeaveTheCacheAndAreHeldUntilDecoded(t *testing.T) {
 	waitSnapshot(t, w, "a gone and d decoded", func(s []*certs.Summary) bool {
 		return len(s) == 3 && find(s, "a") == nil && find(s, "d") != nil
 	})
-	if n := w.requests.len(); n != 0 {
-		t.Errorf("%d requests held with every request decoded", n)
+	if n := w.store.undecoded(); n != 0 {
+		t.Errorf("%d objects held with every request decoded", n)
 	}
 
-	// A relist delivers every object again, request and all.
+	// A relist delivers every object again: those held are left alone, and
+	// one delivered again by the watch too.
 	before := w.Snapshot()
-	for _, name := range []string{"b", "c", "d"} {
-		obj, _, _ := w.store.GetByKey(name)
-		again := obj.(*certificatesv1.CertificateSigningRequest).DeepCopy()
-		again.Spec.Request = requestPEM(t, name)
-		if _, err := w.requests.transform(again); err != nil {
-			t.Fatal(err)
-		}
-		w.mark(again)
+	if err := w.store.Replace(objects(t, cs), "10"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := csrs.Get(t.Context(), "b", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.Update(again); err != nil {
+		t.Fatal(err)
 	}
 	if after := w.Snapshot(); &after[0] != &before[0] {
 		t.Error("a relist of unchanged requests rebuilt the snapshot")
 	}
-	if n := w.requests.len(); n != 0 {
-		t.Errorf("%d requests held after a relist of decoded requests", n)
+	if n := w.store.undecoded(); n != 0 {
+		t.Errorf("%d objects held after a relist of decoded requests", n)
 	}
 
 	// A request created and deleted before any snapshot saw it.
 	brief := csrFor(t, "brief", "uid-brief", "3", "brief")
-	if _, err := w.requests.transform(brief); err != nil {
+	if err := w.store.Add(brief); err != nil {
 		t.Fatal(err)
 	}
-	w.requests.deleted(cache.DeletedFinalStateUnknown{Key: "brief", Obj: brief})
-	if n := w.requests.len(); n != 0 {
-		t.Errorf("%d requests held after the only one held was deleted", n)
+	if err := w.store.Delete(cache.DeletedFinalStateUnknown{Key: "brief", Obj: brief}); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.store.undecoded(); n != 0 {
+		t.Errorf("%d objects held after the only one held was deleted", n)
+	}
+	if s := w.Snapshot(); len(s) != 3 || find(s, "brief") != nil {
+		t.Errorf("after brief came and went: %d requests", len(s))
 	}
 }
 
-// A snapshot that reads an older version than the one delivered last gets no
-// request for it: the newer one is on its way, and is decoded when it comes.
-func TestRequestsGiveOnlyTheVersionDelivered(t *testing.T) {
-	var r requests
-	v1, v2 := csrFor(t, "x", "uid-x", "1", "x"), csrFor(t, "x", "uid-x", "2", "x")
-	pem2 := v2.Spec.Request
-	for _, v := range []*certificatesv1.CertificateSigningRequest{v1, v2} {
-		if _, err := r.transform(v); err != nil {
-			t.Fatal(err)
-		}
-		if v.Spec.Request != nil {
-			t.Fatal("the transform left the request in the object")
-		}
-	}
-	if _, ok := r.take(v1); ok {
-		t.Error("took the request of a version replaced since")
-	}
-	other := csrFor(t, "x", "uid-other", "2", "x")
-	r.deleted(other)
-	if _, ok := r.take(other); ok || r.len() != 1 {
-		t.Error("the deletion of another object of that name dropped the request held")
-	}
-	// Should the transform run again on an object it emptied, the request
-	// held for that version stays.
-	if _, err := r.transform(v2); err != nil {
+// A relist is the whole truth: what it lacks is gone, what changed is a
+// glance again with its object, what did not is kept as it is.
+func TestARelistReplacesWhatChanged(t *testing.T) {
+	var st summaries
+	st.init(certs.DefaultPolicy(), func() {})
+	a, b, c := csrFor(t, "a", "uid-a", "1", "a"), csrFor(t, "b", "uid-b", "1", "b"), csrFor(t, "c", "uid-c", "1", "c")
+	if err := st.Replace([]any{a, b, c}, "1"); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok := r.take(v2); !ok || &got[0] != &pem2[0] {
-		t.Error("the version delivered last did not get its request")
+	select {
+	case <-st.synced():
+	default:
+		t.Fatal("a whole list in, and synced is not closed")
 	}
-	if r.len() != 0 {
-		t.Error("a request taken is still held")
+	st.shown = true // as a snapshot does
+	kept := st.byName["a"]
+	newB := csrFor(t, "b", "uid-b", "2", "b")
+	if err := st.Replace([]any{csrFor(t, "a", "uid-a", "1", "a"), newB}, "2"); err != nil {
+		t.Fatal(err)
+	}
+	if st.byName["a"] != kept {
+		t.Error("an unchanged request was summarized again")
+	}
+	if s := st.byName["b"]; s == nil || s.ResourceVersion != "2" || !s.Unchecked || st.objects["b"] != newB {
+		t.Errorf("b after the relist: %+v", s)
+	}
+	if _, ok := st.byName["c"]; ok || st.objects["c"] != nil {
+		t.Error("c, not in the relist, is still held")
+	}
+	if len(st.changed) != 2 || st.changed["c"] == nil || st.changed["b"] == nil {
+		t.Errorf("noted as changed: %v, want b and c with the summaries shown", st.changed)
+	}
+	if err := st.Replace([]any{"not a CSR"}, "3"); err == nil {
+		t.Error("a list of something else was taken")
 	}
 }
 
@@ -213,8 +232,8 @@ func TestEntriesShrinkWhenMostRequestsAreGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Snapshot()
-	if w.room != 2*minRoom {
-		t.Fatalf("room %d after listing %d", w.room, 2*minRoom)
+	if w.store.room != 2*minRoom {
+		t.Fatalf("room %d after listing %d", w.store.room, 2*minRoom)
 	}
 	csrs := cs.CertificatesV1().CertificateSigningRequests()
 	keep := minRoom / 4
@@ -228,7 +247,7 @@ func TestEntriesShrinkWhenMostRequestsAreGone(t *testing.T) {
 		}
 	}
 	// Made anew on the way down, when under a quarter of the most were left.
-	if w.room >= 2*minRoom/4 || len(w.entries) != keep {
-		t.Errorf("room %d for %d entries after the rest went", w.room, len(w.entries))
+	if w.store.room >= 2*minRoom/4 || w.store.len() != keep {
+		t.Errorf("room %d for %d summaries after the rest went", w.store.room, w.store.len())
 	}
 }
