@@ -3,11 +3,15 @@ package kube
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/csrtui/csrtui/certs"
 	"github.com/csrtui/csrtui/e2e/controlplane"
@@ -574,6 +578,85 @@ func TestOnControlPlane(t *testing.T) {
 			!strings.Contains(err.Error(), "csrtui needs create on certificatesigningrequests") {
 			t.Fatalf("no create: %v", err)
 		}
+	})
+
+	// Once decoded, a CSR is its summary alone: nothing holds on to the
+	// object it was listed or watched as, issued ones included (their summary
+	// shares the certificate's bytes, not the object). Each object kept for
+	// the decoders is followed with a weak pointer, which a GC clears once
+	// nothing else points to the object.
+	t.Run("DecodedKeepsNoObject", func(t *testing.T) {
+		const listed, watched = 200, 20
+		var issued []string
+		for i := range listed {
+			name := fmt.Sprintf("hold-%03d", i)
+			uid := create(t, name, name)
+			if i%10 == 0 {
+				if _, err := c.Approve(ctx, name, uid, ""); err != nil {
+					t.Fatal(err)
+				}
+				issued = append(issued, name)
+			}
+		}
+		waitSnapshot(t, w, "the approved ones issued", func(s []*certs.Summary) bool {
+			for _, name := range issued {
+				if x := find(s, name); x == nil || x.State != certs.StateIssued {
+					return false
+				}
+			}
+			return true
+		})
+
+		var mu sync.Mutex
+		var kept []weak.Pointer[certificatesv1.CertificateSigningRequest]
+		hw := c.newWatcher(certs.DefaultPolicy())
+		hw.store.kept = func(csr *certificatesv1.CertificateSigningRequest) {
+			mu.Lock()
+			kept = append(kept, weak.Make(csr))
+			mu.Unlock()
+		}
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		if err := hw.start(wctx, c); err != nil {
+			t.Fatal(err)
+		}
+		for i := range watched {
+			create(t, fmt.Sprintf("hold-late-%02d", i), "late")
+		}
+		s := waitSnapshot(t, hw, "every request decoded", func(s []*certs.Summary) bool {
+			return find(s, "hold-000") != nil && find(s, fmt.Sprintf("hold-late-%02d", watched-1)) != nil
+		})
+		select {
+		case <-hw.Decoded():
+		default:
+			t.Fatal("every request decoded, and Decoded is not closed")
+		}
+		if x := find(s, issued[0]); x == nil || x.Certificate == nil || len(x.CertificatePEM) == 0 {
+			t.Fatalf("%s decoded as %+v", issued[0], x)
+		}
+		if n := hw.store.undecoded(); n != 0 {
+			t.Errorf("%d objects held for the decoders with every request decoded", n)
+		}
+
+		runtime.GC()
+		mu.Lock()
+		alive := 0
+		for _, p := range kept {
+			if p.Value() != nil {
+				alive++
+			}
+		}
+		n := len(kept)
+		mu.Unlock()
+		if n < listed+watched {
+			t.Fatalf("%d objects kept for the decoders, want at least the %d made here", n, listed+watched)
+		}
+		if alive != 0 {
+			t.Errorf("%d of the %d objects decoded are still held", alive, n)
+		}
+		t.Logf("%d objects decoded; %d summaries", n, len(s))
+		runtime.KeepAlive(s)
+		runtime.KeepAlive(hw)
 	})
 
 	// Last: it stops the control plane.

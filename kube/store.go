@@ -40,6 +40,10 @@ type summaries struct {
 	// room is the most summaries held since byName was made: a Go map keeps
 	// the room it once needed.
 	room int
+
+	// kept, when set, is called with each object kept for the decoders:
+	// tests follow them.
+	kept func(*certificatesv1.CertificateSigningRequest)
 }
 
 func (s *summaries) init(p certs.Policy, poke func()) {
@@ -159,6 +163,9 @@ func (s *summaries) set(csr *certificatesv1.CertificateSigningRequest) bool {
 	}
 	s.byName[csr.Name] = certs.Glance(csr, s.policy)
 	s.objects[csr.Name] = csr
+	if s.kept != nil {
+		s.kept(csr)
+	}
 	return true
 }
 
