@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/csrtui/csrtui/certs"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -249,5 +251,49 @@ func TestEntriesShrinkWhenMostRequestsAreGone(t *testing.T) {
 	// Made anew on the way down, when under a quarter of the most were left.
 	if w.store.room >= 2*minRoom/4 || w.store.len() != keep {
 		t.Errorf("room %d for %d summaries after the rest went", w.store.room, w.store.len())
+	}
+}
+
+// The strings CSRs repeat are held once, however many copies the objects
+// came with; and past maxInterned strings none is held twice over.
+func TestRepeatedStringsAreHeldOnce(t *testing.T) {
+	var st summaries
+	st.init(certs.DefaultPolicy(), func() {})
+	a, b := csrFor(t, "a", "uid-a", "1", "jane"), csrFor(t, "b", "uid-b", "1", "jane")
+	for _, csr := range []*certificatesv1.CertificateSigningRequest{a, b} {
+		// As decoded from the wire: a copy of each string apiece.
+		csr.Spec.SignerName = strings.Clone(csr.Spec.SignerName)
+		csr.Spec.Username = strings.Clone("system:node:n1")
+		csr.Spec.Groups = []string{strings.Clone("system:nodes")}
+		csr.Spec.Usages = []certificatesv1.KeyUsage{certificatesv1.KeyUsage(strings.Clone("client auth"))}
+		csr.Status.Conditions = []certificatesv1.CertificateSigningRequestCondition{{
+			Type: certificatesv1.CertificateApproved, Status: corev1.ConditionStatus(strings.Clone("True")),
+			Reason: strings.Clone("KubectlApprove"), Message: strings.Clone("This CSR was approved by kubectl certificate approve."),
+		}}
+	}
+	if unsafe.StringData(a.Spec.Username) == unsafe.StringData(b.Spec.Username) {
+		t.Fatal("the test's strings are not copies")
+	}
+	if err := st.Replace([]any{a, b}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	sa, sb := st.byName["a"], st.byName["b"]
+	same := func(what, x, y string) {
+		if x != y || unsafe.StringData(x) != unsafe.StringData(y) {
+			t.Errorf("%s: two copies held", what)
+		}
+	}
+	same("signer", sa.Signer, sb.Signer)
+	same("username", sa.Username, sb.Username)
+	same("group", sa.Groups[0], sb.Groups[0])
+	same("usage", sa.Usages[0], sb.Usages[0])
+	same("condition reason", sa.Conditions[0].Reason, sb.Conditions[0].Reason)
+	same("condition message", sa.Conditions[0].Message, sb.Conditions[0].Message)
+
+	for i := range 2 * maxInterned {
+		intern(&st.words, fmt.Sprint(i))
+	}
+	if n := len(st.words); n > maxInterned {
+		t.Errorf("%d strings held, want at most %d", n, maxInterned)
 	}
 }
