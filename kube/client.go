@@ -1,6 +1,6 @@
 // Package kube is where csrtui talks to the apiserver: it builds the client from
-// kubectl's flags, keeps a live, decoded list of CertificateSigningRequests from an
-// informer, writes approve/deny decisions, and asks the cluster what an identity may
+// kubectl's flags, keeps a live, decoded list of CertificateSigningRequests from a
+// watch, writes approve/deny decisions, and asks the cluster what an identity may
 // do. It returns plain values and errors written for an admin, and knows nothing of
 // the screen.
 package kube
@@ -35,7 +35,7 @@ type Client struct {
 	// timeout is kubectl's --request-timeout; zero, when it is not set, means
 	// defaultTimeout. See bound.
 	timeout time.Duration
-	// streamList fills the CSR informer with a streaming watch-list rather than
+	// streamList fills the CSR list with a streaming watch-list rather than
 	// one LIST; off, see Watch.
 	streamList bool
 	// readOnly refuses every write before it is sent (WithReadOnly).
@@ -113,7 +113,7 @@ func New(flags *genericclioptions.ConfigFlags, opts ...Option) (*Client, error) 
 	}
 	cfg = rest.CopyConfig(cfg)
 
-	// The informer's watches are long requests: an HTTP client timeout would cut
+	// The watches are long requests: an HTTP client timeout would cut
 	// them every few seconds. The client bounds one-shot calls instead (bound).
 	timeout := cfg.Timeout
 	cfg.Timeout = 0

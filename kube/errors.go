@@ -129,7 +129,7 @@ type connError struct {
 func (e *connError) Since() time.Time { return e.since }
 
 // Retrying is false when the apiserver answers but refuses csrtui (the
-// credentials, the permission to list or watch): the informer keeps trying,
+// credentials, the permission to list or watch): the watch keeps trying,
 // but only someone acting (a new login, a restored binding) mends that.
 func (e *connError) Retrying() bool { return e.retrying }
 

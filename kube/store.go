@@ -16,9 +16,7 @@ import (
 // all, which the decoders need; once decoded, it is its summary alone. An
 // informer would keep every object in its own cache besides (about 10 MB for
 // 10,000 CSRs), for nothing csrtui reads: the decisions read the object
-// again (Client.decide), and the request of a CSR never changes under its UID
-// (the apiserver keeps the spec on update:
-// pkg/registry/certificates/certificates/strategy.go).
+// again (Client.decide).
 //
 // Its keys are names: CSRs are cluster-scoped.
 type summaries struct {
