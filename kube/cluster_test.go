@@ -631,7 +631,7 @@ func TestOnControlPlane(t *testing.T) {
 		default:
 			t.Fatal("every request decoded, and Decoded is not closed")
 		}
-		if x := find(s, issued[0]); x == nil || x.Certificate == nil || len(x.CertificatePEM) == 0 {
+		if x := find(s, issued[0]); x == nil || x.Certificate == nil || !x.HasCertificate() {
 			t.Fatalf("%s decoded as %+v", issued[0], x)
 		}
 		if n := hw.store.undecoded(); n != 0 {
