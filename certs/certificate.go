@@ -1,7 +1,6 @@
 package certs
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -27,10 +26,8 @@ func ParseCertificate(pemBytes []byte, req *Request) (*Certificate, error) {
 		return nil, fmt.Errorf("status.certificate: not a valid X.509 certificate: %w", err)
 	}
 	c := newCertificate(cert)
-	if req != nil && len(req.PublicKeyDER) > 0 {
-		c.KeyMatchesRequest = bytes.Equal(cert.RawSubjectPublicKeyInfo, req.PublicKeyDER)
-	}
 	if req != nil {
+		c.KeyMatchesRequest = sha256.Sum256(cert.RawSubjectPublicKeyInfo) == req.PublicKeySHA256
 		// The built-in signers copy the request's subject: hold its names
 		// once (neither is ever modified).
 		if c.CommonName == req.CommonName {

@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -187,6 +188,12 @@ func ReadRequestFile(data []byte) ([]byte, *x509.CertificateRequest, error) {
 func SamePublicKey(key crypto.Signer, spkiDER []byte) bool {
 	der, err := x509.MarshalPKIXPublicKey(key.Public())
 	return err == nil && string(der) == string(spkiDER)
+}
+
+// ForKey reports whether the request is for key's public half.
+func (r *Request) ForKey(key crypto.Signer) bool {
+	der, err := x509.MarshalPKIXPublicKey(key.Public())
+	return err == nil && sha256.Sum256(der) == r.PublicKeySHA256
 }
 
 // RequestUsages are the usages to ask signer for, for a certificate on key: what

@@ -115,11 +115,11 @@ func TestNewRequest(t *testing.T) {
 	if r.CommonName != "jane" || strings.Join(r.Organizations, ",") != "dev,ops" || r.SignatureErr != nil {
 		t.Fatalf("request = CN %q O %q, signature %v", r.CommonName, r.Organizations, r.SignatureErr)
 	}
-	if !SamePublicKey(keyP256(), r.PublicKeyDER) {
+	if !r.ForKey(keyP256()) {
 		t.Fatal("the request is not for the key")
 	}
-	if SamePublicKey(keyRSA2048(), r.PublicKeyDER) {
-		t.Fatal("SamePublicKey matched another key")
+	if r.ForKey(keyRSA2048()) {
+		t.Fatal("ForKey matched another key")
 	}
 	if _, err := NewRequest(keyP256(), "", nil); err == nil {
 		t.Fatal("a request without a common name was built")

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
@@ -49,7 +50,7 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 		DNSNames:           cloneStrings(csr.DNSNames),
 		EmailAddresses:     cloneStrings(csr.EmailAddresses),
 		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
-		PublicKeyDER:       bytes.Clone(csr.RawSubjectPublicKeyInfo),
+		PublicKeySHA256:    sha256.Sum256(csr.RawSubjectPublicKeyInfo),
 		BytesBeforePEM:     countNonSpace(pemBytes[:max(before, 0)]),
 	}
 	for _, ip := range csr.IPAddresses {

@@ -139,8 +139,8 @@ func TestParseRequestKeys(t *testing.T) {
 			if r.SignatureErr != nil {
 				t.Fatalf("signature: %v", r.SignatureErr)
 			}
-			if len(r.PublicKeyDER) == 0 {
-				t.Fatal("no PublicKeyDER")
+			if r.PublicKeySHA256 == [32]byte{} {
+				t.Fatal("no PublicKeySHA256")
 			}
 		})
 	}

@@ -155,7 +155,7 @@ func (o *RequestOptions) resume(ctx context.Context) (*request, *certificatesv1.
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", r.name, err)
 	}
-	if !certs.SamePublicKey(r.key, decoded.PublicKeyDER) {
+	if !decoded.ForKey(r.key) {
 		return nil, nil, nil, fmt.Errorf("%s was not made from the key in %s: it is someone else's request, or a new one of the same name", r.name, r.keyFile)
 	}
 	r.cn = decoded.CommonName

@@ -214,7 +214,7 @@ func TestRequestRenewalReusesTheKey(t *testing.T) {
 		t.Error("--duration 0 set expirationSeconds")
 	}
 	req := must(certs.ParseRequest(f.created[0].Spec.Request))
-	if !certs.SamePublicKey(fixtureKey, req.PublicKeyDER) {
+	if !req.ForKey(fixtureKey) {
 		t.Error("the request is not for the given key")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "jane-renewed.key")); err == nil {
