@@ -60,7 +60,7 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 		r.URIs = append(r.URIs, u.String())
 	}
 	for _, atv := range csr.Subject.Names {
-		oid := atv.Type.String()
+		oid := oidString(atv.Type)
 		r.Subject = append(r.Subject, Attribute{OID: oid, Name: attributeName(oid), Value: attributeValue(atv.Value)})
 	}
 	r.PublicKeyAlgorithm, r.KeyBits, r.Curve = describeKey(csr.PublicKey)
@@ -180,7 +180,7 @@ var extensionNames = map[string]string{
 }
 
 func (r *Request) addExtension(id asn1.ObjectIdentifier, critical bool, value []byte, csr *x509.CertificateRequest) {
-	oid := id.String()
+	oid := oidString(id)
 	ext := Extension{OID: oid, Name: oid, Critical: critical}
 	if n, ok := extensionNames[oid]; ok {
 		ext.Name = n
@@ -227,7 +227,7 @@ func (r *Request) addExtension(id asn1.ObjectIdentifier, critical bool, value []
 		}
 		words := make([]string, 0, len(oids))
 		for _, o := range oids {
-			w := extKeyUsageWordOf(o.String())
+			w := extKeyUsageWordOf(oidString(o))
 			words = append(words, w)
 			r.RequestedExtKeyUsages = appendUnique(r.RequestedExtKeyUsages, w)
 		}
