@@ -26,19 +26,14 @@ func StatusOf(csr *certificatesv1.CertificateSigningRequest) (State, string) {
 	}
 	issued := len(csr.Status.Certificate) > 0
 
-	words := "Pending"
+	decision := 0 // Pending
 	switch {
 	case denied:
-		words = "Denied"
+		decision = 2
 	case approved:
-		words = "Approved"
+		decision = 1
 	}
-	if failed {
-		words += ",Failed"
-	}
-	if issued {
-		words += ",Issued"
-	}
+	words := conditionWords[decision][b2i(failed)][b2i(issued)]
 
 	// The state answers "what can still happen": a denial or a failure is final
 	// even if a certificate somehow sits next to it.
@@ -54,6 +49,21 @@ func StatusOf(csr *certificatesv1.CertificateSigningRequest) (State, string) {
 		state = StateApproved
 	}
 	return state, words
+}
+
+// conditionWords are StatusOf's words by decision (pending, approved,
+// denied), failed and issued, written out so that every summary shares them.
+var conditionWords = [3][2][2]string{
+	{{"Pending", "Pending,Issued"}, {"Pending,Failed", "Pending,Failed,Issued"}},
+	{{"Approved", "Approved,Issued"}, {"Approved,Failed", "Approved,Failed,Issued"}},
+	{{"Denied", "Denied,Issued"}, {"Denied,Failed", "Denied,Failed,Issued"}},
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (s Severity) String() string {
