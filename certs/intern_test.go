@@ -2,6 +2,9 @@ package certs
 
 import (
 	"encoding/asn1"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -14,5 +17,48 @@ func TestOIDStringIsDotted(t *testing.T) {
 		if got, want := oidString(id), id.String(); got != want {
 			t.Errorf("oidString(%v) = %q, want %q", []int(id), got, want)
 		}
+	}
+}
+
+func TestInternListSharesEqualLists(t *testing.T) {
+	a := internList([]string{"system:nodes", "system:authenticated"})
+	b := internList([]string{"system:nodes", "system:authenticated"})
+	if !slices.Equal(a, []string{"system:nodes", "system:authenticated"}) || &a[0] != &b[0] {
+		t.Fatalf("%q and %q are not one list", a, b)
+	}
+	if cap(a) != len(a) {
+		t.Errorf("capacity %d: an append would write into the shared list", cap(a))
+	}
+	if internList(nil) != nil || internList([]string{}) != nil {
+		t.Error("an empty list is not nil")
+	}
+	// Lists whose strings joined would read the same stay apart.
+	for _, l := range [][]string{{"a\x00b"}, {"a", "b"}, {"ab"}, {"a", "", "b"}, {"\x01a", "b"}, {"", "a", "b"}} {
+		if got := internList(l); !slices.Equal(got, l) {
+			t.Errorf("internList(%q) = %q", l, got)
+		}
+	}
+	long := slices.Repeat([]string{"g"}, maxListLen+1)
+	if got := internList(long); !slices.Equal(got, long) {
+		t.Errorf("a long list came back as %q", got)
+	}
+	big := []string{strings.Repeat("x", maxListKey)}
+	if got := internList(big); !slices.Equal(got, big) {
+		t.Error("a list too big to share came back changed")
+	}
+}
+
+func TestInternListStaysSmall(t *testing.T) {
+	for i := range 2 * maxLists {
+		l := []string{"team-" + strconv.Itoa(i)}
+		if got := internList(l); !slices.Equal(got, l) {
+			t.Fatalf("internList(%q) = %q", l, got)
+		}
+	}
+	lists.Lock()
+	n := len(lists.m)
+	lists.Unlock()
+	if n > maxLists {
+		t.Fatalf("%d lists kept, at most %d", n, maxLists)
 	}
 }

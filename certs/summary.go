@@ -78,10 +78,10 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 		UID:             string(csr.UID),
 		ResourceVersion: csr.ResourceVersion,
 		Created:         csr.CreationTimestamp.Time,
-		Signer:          csr.Spec.SignerName,
-		Username:        csr.Spec.Username,
-		UserUID:         csr.Spec.UID,
-		Groups:          cloneStrings(csr.Spec.Groups),
+		Signer:          intern(csr.Spec.SignerName),
+		Username:        intern(csr.Spec.Username),
+		UserUID:         intern(csr.Spec.UID),
+		Groups:          internList(csr.Spec.Groups),
 		Annotations:     maps.Clone(csr.Annotations),
 	}
 	if len(csr.Spec.Extra) > 0 {
@@ -91,10 +91,11 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 		}
 	}
 	if len(csr.Spec.Usages) > 0 {
-		s.Usages = make([]string, len(csr.Spec.Usages))
+		usages := make([]string, len(csr.Spec.Usages))
 		for i, u := range csr.Spec.Usages {
-			s.Usages[i] = string(u)
+			usages[i] = string(u)
 		}
+		s.Usages = internList(usages)
 	}
 	if e := csr.Spec.ExpirationSeconds; e != nil && *e > 0 {
 		s.RequestedDuration = time.Duration(*e) * time.Second
@@ -105,10 +106,10 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 		s.Conditions = make([]Condition, len(csr.Status.Conditions))
 		for i, c := range csr.Status.Conditions {
 			s.Conditions[i] = Condition{
-				Type:       string(c.Type),
-				Status:     string(c.Status),
-				Reason:     c.Reason,
-				Message:    c.Message,
+				Type:       intern(string(c.Type)),
+				Status:     intern(string(c.Status)),
+				Reason:     intern(c.Reason),
+				Message:    intern(c.Message),
 				LastUpdate: c.LastUpdateTime.Time,
 			}
 		}
