@@ -42,17 +42,19 @@ func ParseCertificate(pemBytes []byte, req *Request) (*Certificate, error) {
 
 // newCertificate is what csrtui keeps of cert.
 func newCertificate(cert *x509.Certificate) *Certificate {
+	// A node's, or a user's, certificates repeat its names, and all repeat
+	// the issuer and the usages: they are shared (intern).
 	return &Certificate{
 		Serial:        serialHex(cert),
-		Subject:       cert.Subject.String(),
-		CommonName:    cert.Subject.CommonName,
-		Organizations: cert.Subject.Organization,
-		Issuer:        cert.Issuer.String(),
+		Subject:       intern(cert.Subject.String()),
+		CommonName:    intern(cert.Subject.CommonName),
+		Organizations: internList(cert.Subject.Organization),
+		Issuer:        intern(cert.Issuer.String()),
 		NotBefore:     cert.NotBefore,
 		NotAfter:      cert.NotAfter,
 		SHA256:        Fingerprint(cert.Raw),
 		IsCA:          cert.BasicConstraintsValid && cert.IsCA,
-		Usages:        certificateUsages(cert),
+		Usages:        internList(certificateUsages(cert)),
 	}
 }
 

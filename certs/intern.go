@@ -75,8 +75,11 @@ const (
 	maxListKey = 160 // bytes of a list's key
 )
 
-// internEach is a copy of ss whose strings are interned.
+// internEach is a copy of ss whose strings are interned; nil when ss is empty.
 func internEach(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = intern(s)

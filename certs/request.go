@@ -44,33 +44,46 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 		return nil, fmt.Errorf("spec.request: not a valid PKCS#10 request: %w", err)
 	}
 
+	// A request's names and groups repeat those of the requester's other
+	// requests: summaries share them (intern).
 	r := &Request{
-		CommonName:         csr.Subject.CommonName,
-		Organizations:      cloneStrings(csr.Subject.Organization),
-		DNSNames:           cloneStrings(csr.DNSNames),
+		CommonName:         intern(csr.Subject.CommonName),
+		Organizations:      internList(csr.Subject.Organization),
+		DNSNames:           internEach(csr.DNSNames),
 		EmailAddresses:     cloneStrings(csr.EmailAddresses),
 		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
 		PublicKeySHA256:    sha256.Sum256(csr.RawSubjectPublicKeyInfo),
 		BytesBeforePEM:     countNonSpace(pemBytes[:max(before, 0)]),
 	}
-	for _, ip := range csr.IPAddresses {
-		r.IPAddresses = append(r.IPAddresses, ip.String())
+	if len(csr.IPAddresses) > 0 {
+		r.IPAddresses = make([]string, len(csr.IPAddresses))
+		for i, ip := range csr.IPAddresses {
+			r.IPAddresses[i] = intern(ip.String())
+		}
 	}
 	for _, u := range csr.URIs {
 		r.URIs = append(r.URIs, u.String())
 	}
-	for _, atv := range csr.Subject.Names {
-		oid := oidString(atv.Type)
-		r.Subject = append(r.Subject, Attribute{OID: oid, Name: attributeName(oid), Value: attributeValue(atv.Value)})
+	if len(csr.Subject.Names) > 0 {
+		r.Subject = make([]Attribute, len(csr.Subject.Names))
+		for i, atv := range csr.Subject.Names {
+			oid := oidString(atv.Type)
+			r.Subject[i] = Attribute{OID: oid, Name: attributeName(oid), Value: intern(attributeValue(atv.Value))}
+		}
 	}
 	r.PublicKeyAlgorithm, r.KeyBits, r.Curve = describeKey(csr.PublicKey)
 	// x509.ParseCertificateRequest does not verify the signature; the apiserver
 	// does (pkg/apis/certificates/validation/validation.go), so a request that
 	// fails here can't be a real pending CSR.
 	r.SignatureErr = csr.CheckSignature()
+	if len(csr.Extensions) > 0 {
+		r.Extensions = make([]Extension, 0, len(csr.Extensions))
+	}
 	for _, ext := range csr.Extensions {
 		r.addExtension(ext.Id, ext.Critical, ext.Value, csr)
 	}
+	r.RequestedKeyUsages = internList(r.RequestedKeyUsages)
+	r.RequestedExtKeyUsages = internList(r.RequestedExtKeyUsages)
 	return r, nil
 }
 
@@ -250,6 +263,7 @@ func (r *Request) addExtension(id asn1.ObjectIdentifier, critical bool, value []
 	default:
 		ext.Value = strconv.Itoa(len(value)) + " bytes"
 	}
+	ext.Value = intern(ext.Value) // the same usages, or the same node's names, as other requests
 	r.Extensions = append(r.Extensions, ext)
 }
 
