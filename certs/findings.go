@@ -83,7 +83,7 @@ func findings(s *Summary, p Policy, f ClusterFacts) []Finding {
 	l.customSigner()
 	l.pemJunk()
 	slices.SortStableFunc(l.out, func(a, b Finding) int { return int(b.Severity) - int(a.Severity) })
-	return l.out
+	return internFindings(l.out)
 }
 
 func (l *linter) unparsable() {

@@ -2,6 +2,7 @@ package certs
 
 import (
 	"encoding/asn1"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strconv"
@@ -27,53 +28,110 @@ func intern(s string) string {
 }
 
 // internList returns a list of the same strings as ss that summaries holding
-// the same list share: a requester's groups, a request's usages. A list is
-// shared, never modified: callers must not change it (nor append to it; its
-// capacity is its length, so an append copies it). Lists too long to be
-// typical, and lists first seen once lists holds maxLists, are copied (their
-// strings still shared): so lists stays small whatever the cluster holds.
+// the same list share: a requester's groups, a request's usages. Its strings
+// are interned. A shared list is never modified: callers must not change it
+// (nor append to it in place: its capacity is its length). Lists longer than
+// the usual few are copied, not shared.
 func internList(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
-	if len(ss) > maxListLen {
+	size := 0
+	for _, s := range ss {
+		size += len(s)
+	}
+	if len(ss) > maxListLen || size > maxListBytes {
 		return internEach(ss)
 	}
-	// The key is each string after its length, so that no two lists share one.
-	var buf [maxListKey]byte
-	key := buf[:0]
+	var h maphash.Hash
+	h.SetSeed(sharedSeed)
 	for _, s := range ss {
-		if len(key)+1+len(s) > len(buf) {
-			return internEach(ss)
-		}
-		key = append(key, byte(len(s)))
-		key = append(key, s...)
+		writeString(&h, s)
 	}
-	lists.Lock()
-	defer lists.Unlock()
-	if l, ok := lists.m[string(key)]; ok {
-		return l
-	}
-	l := internEach(ss)
-	if len(lists.m) < maxLists {
-		lists.m[string(key)] = l
-	}
-	return l
+	return stringLists.share(h.Sum64(), ss, internEach)
 }
 
-// lists are the lists internList shares, by key.
-var lists = struct {
-	sync.Mutex
-	m map[string][]string
-}{m: map[string][]string{}}
+// internFindings returns a list of the same findings as fs that summaries
+// with the same findings share: the findings of a kind of request repeat from
+// one CSR to the next. Like internList's, the list is never to be modified.
+func internFindings(fs []Finding) []Finding {
+	if len(fs) == 0 {
+		return nil
+	}
+	size := 0
+	for _, f := range fs {
+		size += len(f.Title) + len(f.Detail)
+	}
+	if len(fs) > maxListLen || size > maxFindingsBytes {
+		return fs
+	}
+	var h maphash.Hash
+	h.SetSeed(sharedSeed)
+	for _, f := range fs {
+		writeString(&h, f.ID)
+		maphash.WriteComparable(&h, f.Severity)
+		writeString(&h, f.Title)
+		writeString(&h, f.Detail)
+	}
+	return findingLists.share(h.Sum64(), fs, func(fs []Finding) []Finding {
+		// A copy, as fs was grown by appends and has room to spare. Titles
+		// repeat in lists that differ; details are mostly constants.
+		out := make([]Finding, len(fs))
+		for i, f := range fs {
+			f.Title = intern(f.Title)
+			out[i] = f
+		}
+		return out
+	})
+}
 
-// lists holds at most maxLists lists of at most maxListLen strings whose
-// key is at most maxListKey bytes: under 128 KiB.
-const (
-	maxLists   = 256
-	maxListLen = 8   // strings in a list: the usual few groups or usages
-	maxListKey = 160 // bytes of a list's key
+// writeString writes s and its length: no two lists hash alike for being
+// joined alike.
+func writeString(h *maphash.Hash, s string) {
+	maphash.WriteComparable(h, len(s))
+	h.WriteString(s)
+}
+
+var sharedSeed = maphash.MakeSeed()
+
+// sharedLists holds the lists that summaries share, by hash. It holds at most
+// maxLists, each small (maxListLen, maxListBytes, maxFindingsBytes: at most
+// about 100 KiB of lists of strings, and 1 MiB of findings, mostly constant
+// text that takes no memory of its own), and starts over when full: a
+// cluster whose lists all differ can't make it grow, and lists that stop
+// repeating leave it.
+type sharedLists[T comparable] struct {
+	mu sync.Mutex
+	m  map[uint64][]T
+}
+
+var (
+	stringLists  sharedLists[string]
+	findingLists sharedLists[Finding]
 )
+
+const (
+	maxLists         = 256
+	maxListLen       = 8    // elements of a shared list: groups, usages, findings
+	maxListBytes     = 256  // bytes of a shared list of strings
+	maxFindingsBytes = 4096 // bytes of titles and details of a shared list of findings (mostly constants)
+)
+
+// share returns the list held under h if it equals l, else keeps and returns
+// own(l), a list equal to l that it may keep.
+func (t *sharedLists[T]) share(h uint64, l []T, own func([]T) []T) []T {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if kept, ok := t.m[h]; ok && slices.Equal(kept, l) {
+		return kept
+	}
+	l = own(l)
+	if t.m == nil || len(t.m) >= maxLists {
+		t.m = make(map[uint64][]T, maxLists)
+	}
+	t.m[h] = l
+	return l
+}
 
 // internEach is a copy of ss whose strings are interned; nil when ss is empty.
 func internEach(ss []string) []string {

@@ -42,7 +42,7 @@ func TestInternListSharesEqualLists(t *testing.T) {
 	if got := internList(long); !slices.Equal(got, long) {
 		t.Errorf("a long list came back as %q", got)
 	}
-	big := []string{strings.Repeat("x", maxListKey)}
+	big := []string{strings.Repeat("x", maxListBytes+1)}
 	if got := internList(big); !slices.Equal(got, big) {
 		t.Error("a list too big to share came back changed")
 	}
@@ -55,10 +55,42 @@ func TestInternListStaysSmall(t *testing.T) {
 			t.Fatalf("internList(%q) = %q", l, got)
 		}
 	}
-	lists.Lock()
-	n := len(lists.m)
-	lists.Unlock()
+	stringLists.mu.Lock()
+	n := len(stringLists.m)
+	stringLists.mu.Unlock()
 	if n > maxLists {
 		t.Fatalf("%d lists kept, at most %d", n, maxLists)
+	}
+}
+
+func TestEqualRequestsShareFindings(t *testing.T) {
+	spec := servingSpec()
+	spec.exp = 0 // long-lived, besides what the serving request has
+	a := Summarize(spec.build(t), DefaultPolicy(), ClusterFacts{})
+	b := Summarize(spec.build(t), DefaultPolicy(), ClusterFacts{})
+	if len(a.Findings) < 2 || &a.Findings[0] != &b.Findings[0] {
+		t.Fatalf("findings not shared: %+v", a.Findings)
+	}
+	if cap(a.Findings) != len(a.Findings) {
+		t.Errorf("capacity %d: an append would write into the shared list", cap(a.Findings))
+	}
+	// Findings that differ in any part are never taken for one another.
+	want := slices.Clone(a.Findings)
+	for i := range want {
+		for _, edit := range []func(f *Finding){
+			func(f *Finding) { f.Title += "." },
+			func(f *Finding) { f.Detail += "." },
+			func(f *Finding) { f.Severity-- },
+			func(f *Finding) { f.ID += "." },
+		} {
+			other := slices.Clone(want)
+			edit(&other[i])
+			if got := internFindings(slices.Clone(other)); !slices.Equal(got, other) {
+				t.Fatalf("internFindings(%+v) = %+v", other, got)
+			}
+		}
+	}
+	if !slices.Equal(a.Findings, want) {
+		t.Fatalf("the shared findings changed: %+v", a.Findings)
 	}
 }
