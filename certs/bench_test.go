@@ -2,7 +2,6 @@ package certs
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -39,17 +38,22 @@ func BenchmarkSummarize(b *testing.B) {
 	}
 }
 
+// summaries10k are 10,000 kubelets' requests, as Summarize leaves them for
+// sorting and filtering.
 func summaries10k() []*Summary {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	list := make([]*Summary, 10000)
 	for i := range list {
-		name := fmt.Sprintf("csr-%05d", (i*7919)%10000)
-		list[i] = &Summary{
-			Name:    name,
-			State:   State(i % 5),
-			Created: base.Add(time.Duration((i*104729)%5000) * time.Second),
-			Search:  strings.ToLower(name + "\x00system:node:node-" + fmt.Sprint(i%300) + "\x00system:nodes"),
+		node := intern("system:node:node-" + fmt.Sprint(i%300))
+		s := &Summary{
+			Name:     fmt.Sprintf("csr-%05d", (i*7919)%10000),
+			Username: node,
+			State:    State(i % 5),
+			Created:  base.Add(time.Duration((i*104729)%5000) * time.Second),
+			Request:  &Request{CommonName: node, Organizations: internList([]string{"system:nodes"})},
 		}
+		s.Search = searchText(s)
+		list[i] = s
 	}
 	return list
 }

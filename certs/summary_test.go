@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/charmbracelet/x/ansi"
 	certificatesv1 "k8s.io/api/certificates/v1"
@@ -51,7 +52,7 @@ func TestSummarizeFields(t *testing.T) {
 		s.CertificateSum != sha256.Sum256(obj.Status.Certificate) {
 		t.Errorf("certificate: %+v %v %v", s.Certificate, s.CertificateErr, s.CertificateSum)
 	}
-	if s.Search != "jane\x00jane\x00jane\x00dev\x00ops" {
+	if s.Search != "\x00jane\x00jane\x00dev\x00ops" { // the name is lower case: Matches reads it
 		t.Errorf("Search = %q", s.Search)
 	}
 	if len(s.Findings) == 0 || s.Findings[0].Severity != SeverityBlock || s.Findings[0].ID != FindingDecided {
@@ -136,21 +137,42 @@ func TestSort(t *testing.T) {
 }
 
 func TestMatches(t *testing.T) {
-	c := clientSpec()
-	c.name = "CSR-Jane"
-	c.username = "Admin"
-	c.req.orgs = []string{"Platform"}
-	s := Summarize(c.build(t), DefaultPolicy(), goodFacts())
-	for filter, want := range map[string]bool{
-		"": true, "csr-jane": true, "CSR-JANE": true, "admin": true, "jane": true, "platform": true,
-		"PLAT": true, "bob": false, "jane\x00admin": false, "digital": false,
+	for _, tc := range []struct{ name, username, cn, org string }{
+		{"CSR-Jane", "Admin", "jane", "Platform"},
+		{"csr-jane", "admin", "jane", "Platform"},
+		{"csr-jane", "admin", "Jane", "platform"},
+		{"csr-jane", "admin", "jane", "platform"},
+		{"csr-jane", "admin", "jane", "plätform"},
+		{"csr-jane", "admin", "jane", "PLÄTFORM"},
 	} {
-		if got := s.Matches(filter); got != want {
-			t.Errorf("Matches(%q) = %v, want %v", filter, got, want)
+		c := clientSpec()
+		c.name, c.username, c.req.cn, c.req.orgs = tc.name, tc.username, tc.cn, []string{"ops", tc.org}
+		s := Summarize(c.build(t), DefaultPolicy(), goodFacts())
+		plat := strings.EqualFold(tc.org, "platform")
+		for filter, want := range map[string]bool{
+			"": true, "csr-jane": true, "CSR-JANE": true, "admin": true, "jane": true, "platform": plat,
+			"PLAT": plat, "pläT": !plat, "bob": false, "jane\x00admin": false, "admin\x00": false,
+			"digital": false, "ops": true, "e-a": false, "nja": false,
+		} {
+			if got := s.Matches(filter); got != want {
+				t.Errorf("%+v: Matches(%q) = %v, want %v", tc, filter, got, want)
+			}
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = s.Matches("platform") }); n != 0 {
+			t.Errorf("%+v: Matches with a lower-case filter allocates %v times", tc, n)
+		}
+		// A lower-case name is left out of Search, so that the requester's
+		// other CSRs share it.
+		c.name += "-2"
+		other := Summarize(c.build(t), DefaultPolicy(), goodFacts())
+		if shared := unsafe.StringData(s.Search) == unsafe.StringData(other.Search); shared != (tc.name == "csr-jane") {
+			t.Errorf("%+v: Search %q shared with the next CSR: %v", tc, s.Search, shared)
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { _ = s.Matches("platform") }); n != 0 {
-		t.Errorf("Matches with a lower-case filter allocates %v times", n)
+	// A glance matches on its name and requester alone.
+	g := Glance(clientSpec().build(t), DefaultPolicy())
+	if !g.Matches("JAN") || g.Matches("dev") {
+		t.Errorf("glance matches %q", g.Search)
 	}
 }
 
@@ -360,7 +382,7 @@ func TestGlance(t *testing.T) {
 	// Everything else is the summary's.
 	want := *full
 	want.Request, want.Certificate, want.Findings, want.Unchecked = nil, nil, g.Findings, true
-	want.Search = strings.ToLower(full.Name + "\x00" + full.Username)
+	want.Search = "\x00" + full.Username // no subject, and the name apart
 	if !reflect.DeepEqual(*g, want) {
 		t.Errorf("glance\n %+v\nwant\n %+v", *g, want)
 	}

@@ -197,7 +197,9 @@ type Summary struct {
 	Annotations map[string]string
 
 	// Search is the lower-cased text the list filter matches: name, requester,
-	// subject CN and O. Built once by Summarize.
+	// subject CN and O, each after a NUL. A name in lower case already is
+	// left out, and Search starts with the NUL: Matches reads Name itself.
+	// Built once by Summarize.
 	Search string
 }
 
