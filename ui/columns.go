@@ -58,13 +58,13 @@ func (l *listModel) layout() {
 	want[colCleanup] = max(want[colCleanup], len("in 59m"))
 	for _, r := range l.rows {
 		want[colName] = max(want[colName], r.nameW)
-		want[colSigner] = max(want[colSigner], r.signerW[0])
-		mediumSigner = max(mediumSigner, r.signerW[1])
-		want[colRequestor] = max(want[colRequestor], r.requestorW)
-		want[colSubject] = max(want[colSubject], r.subjectW)
-		want[colDuration] = max(want[colDuration], r.durationW)
-		want[colCondition] = max(want[colCondition], r.conditionW)
-		want[colIssued] = max(want[colIssued], r.issuedW)
+		want[colSigner] = max(want[colSigner], r.signer[0].width)
+		mediumSigner = max(mediumSigner, r.signer[1].width)
+		want[colRequestor] = max(want[colRequestor], r.requestor.width)
+		want[colSubject] = max(want[colSubject], r.subject.width)
+		want[colDuration] = max(want[colDuration], r.duration.width)
+		want[colCondition] = max(want[colCondition], r.condition.width)
+		want[colIssued] = max(want[colIssued], r.issued.width)
 	}
 	if l.backlog.Len() > 0 {
 		want[colCondition] = max(want[colCondition], len(certs.ConditionSuperseded))
@@ -203,7 +203,7 @@ func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selecte
 	case selected:
 		lead = ">"
 	}
-	cell := func(c int, s certs.Text, sw int) {
+	put := func(c int, s certs.Text, sw int) {
 		if !l.show[c] {
 			return
 		}
@@ -215,29 +215,30 @@ func (l *listModel) renderRow(b *strings.Builder, r *row, now time.Time, selecte
 		b.WriteString(fit(s, sw, l.widths[c]))
 		n += l.gap + l.widths[c]
 	}
-	cell(colName, r.name, r.nameW)
+	put(colName, r.name, r.nameW)
 	a := age(now, r.s.Created)
-	cell(colAge, lit(a), len(a))
+	put(colAge, lit(a), len(a))
 	form := 2
-	for i, w := range r.signerW {
-		if w <= l.widths[colSigner] {
+	for i, c := range r.signer {
+		if c.width <= l.widths[colSigner] {
 			form = i
 			break
 		}
 	}
-	cell(colSigner, r.signer[form], r.signerW[form])
-	cell(colRequestor, r.requestor, r.requestorW)
-	cell(colSubject, r.subject, r.subjectW)
-	cell(colDuration, r.duration, r.durationW)
+	putCell := func(c int, x *cell) { put(c, x.text, x.width) }
+	putCell(colSigner, r.signer[form])
+	putCell(colRequestor, r.requestor)
+	putCell(colSubject, r.subject)
+	putCell(colDuration, r.duration)
 	if l.backlog.Superseded(r.s) {
-		cell(colCondition, supersededCell, len(certs.ConditionSuperseded))
+		put(colCondition, supersededCell, len(certs.ConditionSuperseded))
 	} else {
-		cell(colCondition, r.condition, r.conditionW)
+		putCell(colCondition, r.condition)
 	}
-	cell(colIssued, r.issued, r.issuedW)
+	putCell(colIssued, r.issued)
 	if l.show[colCleanup] {
 		c := cleanupText(r.s, now)
-		cell(colCleanup, lit(c), len(c))
+		put(colCleanup, lit(c), len(c))
 	}
 	if n < l.width {
 		b.WriteString(strings.Repeat(" ", l.width-n))

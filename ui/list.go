@@ -8,47 +8,66 @@ import (
 )
 
 // row is a CSR's list cells, sanitized and measured once per Summary. A
-// Summary never changes after it is built, so rows are cached by pointer
-// across snapshots.
+// Summary never changes after it is built, so rows are kept across snapshots.
 type row struct {
 	s *certs.Summary
 
-	name, requestor, subject, duration, condition, issued certs.Text
-	signer                                                [3]certs.Text
+	name  certs.Text
+	nameW int
 
-	nameW, requestorW, subjectW, durationW, conditionW, issuedW int
-	signerW                                                     [3]int
+	// The other cells repeat from row to row (a requester's, a signer's, a
+	// condition's): rows share them (cells).
+	requestor, subject, duration, condition, issued *cell
+	signer                                          [3]*cell // longest first (signerForms)
 }
 
-func newRow(s *certs.Summary) *row {
+// cell is a cell's text and its width.
+type cell struct {
+	text  certs.Text
+	width int
+}
+
+// cells are the cells rows share, by text: thousands of rows show the same
+// few requesters, subjects, signers and conditions.
+type cells map[string]*cell
+
+// of is the shared cell of t, measured once.
+func (cs cells) of(t certs.Text) *cell {
+	c := cs[t.String()]
+	if c == nil {
+		c = &cell{t, certs.Width(t)}
+		cs[t.String()] = c
+	}
+	return c
+}
+
+func (l *listModel) newRow(s *certs.Summary) *row {
 	r := &row{
 		s:         s,
 		name:      certs.Sanitize(s.Name),
-		requestor: certs.Sanitize(s.Username),
-		subject:   subjectText(s),
-		duration:  durationText(s.RequestedDuration),
-		condition: certs.Sanitize(s.Condition),
-		signer:    signerForms(s.Signer),
-		issued:    issuedText(s),
+		requestor: l.cells.of(certs.Sanitize(s.Username)),
+		subject:   l.cells.of(subjectText(s)),
+		duration:  l.cells.of(durationText(s.RequestedDuration)),
+		condition: l.cells.of(certs.Sanitize(s.Condition)),
+		issued:    l.cells.of(issuedText(s)),
 	}
-	r.issuedW = certs.Width(r.issued)
 	r.nameW = certs.Width(r.name)
-	r.requestorW = certs.Width(r.requestor)
-	r.subjectW = certs.Width(r.subject)
-	r.durationW = certs.Width(r.duration)
-	r.conditionW = certs.Width(r.condition)
-	for i, f := range r.signer {
-		r.signerW[i] = certs.Width(f)
+	for i, f := range signerForms(s.Signer) {
+		r.signer[i] = l.cells.of(f)
 	}
+	l.made++
 	return r
 }
 
 // listModel is the windowed CSR table. It renders only the rows that fit.
 type listModel struct {
 	keys  *keyMap // for the hints of an empty list
-	cache map[*certs.Summary]*row
-	rows  []*row // the whole snapshot, in the Source's order
-	shown []*row // rows after the pending-only switch and the filter
+	rows  []*row  // the whole snapshot, in the Source's order
+	shown []*row  // rows after the pending-only switch and the filter
+	// cells are the rows' shared cells, and made counts the rows made since
+	// cells was last cleared of those no row shows.
+	cells cells
+	made  int
 
 	cursor, offset int
 	selected       string // raw name of the selected CSR, kept across snapshots
@@ -80,7 +99,7 @@ type listModel struct {
 }
 
 func newListModel() listModel {
-	return listModel{cache: map[*certs.Summary]*row{}}
+	return listModel{cells: cells{}}
 }
 
 // SetSize sets the list's outer size and recomputes column widths.
@@ -91,20 +110,28 @@ func (l *listModel) SetSize(w, h int) {
 }
 
 // setSummaries replaces the snapshot, keeping the cursor on the same CSR.
+//
+// A summary's row is made once. The snapshot is sorted (certs.Sort), so the
+// rows of the summaries still in it are found walking the old rows alongside
+// the new summaries, whether CSRs came, went or moved between them.
 func (l *listModel) setSummaries(ss []*certs.Summary) {
 	old := l.rows
 	rows := make([]*row, len(ss))
 	l.pending = 0
+	j := 0 // old rows before j sort before ss[i], or are taken
 	for i, s := range ss {
+		for j < len(old) && old[j].s != s && certs.Compare(old[j].s, s) < 0 {
+			j++
+		}
 		var r *row
 		switch {
 		case i < len(old) && old[i].s == s: // most rows stay put between snapshots
 			r = old[i]
+		case j < len(old) && old[j].s == s:
+			r = old[j]
+			j++
 		default:
-			if r = l.cache[s]; r == nil {
-				r = newRow(s)
-				l.cache[s] = r
-			}
+			r = l.newRow(s)
 		}
 		rows[i] = r
 		if s.State == certs.StatePending {
@@ -114,14 +141,16 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 	l.rows, l.total = rows, len(ss)
 	l.backlog = certs.BacklogOf(ss)
 	l.gen++
-	// Forget summaries that left (replaced or gone) once there are a few:
-	// each holds a decoded request, and every row is replaced at least once,
-	// when its request is decoded. Rebuilding the cache costs well under a
+	// Forget the cells of rows that left (replaced or gone) once as many rows
+	// were made as are shown: every row is replaced at least once, when its
+	// request is decoded. Gathering the cells again costs well under a
 	// millisecond.
-	if len(l.cache) > len(rows)+64 {
-		l.cache = make(map[*certs.Summary]*row, len(rows))
+	if l.made > len(rows)+64 {
+		l.cells, l.made = make(cells), 0
 		for _, r := range rows {
-			l.cache[r.s] = r
+			for _, c := range [...]*cell{r.requestor, r.subject, r.duration, r.condition, r.issued, r.signer[0], r.signer[1], r.signer[2]} {
+				l.cells[c.text.String()] = c
+			}
 		}
 	}
 	l.layout()
