@@ -4,11 +4,14 @@ import (
 	"encoding/asn1"
 	"hash/maphash"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unique"
+	"unsafe"
+	"weak"
 )
 
 // A console holds a summary of every CSR in the cluster, and most of what
@@ -30,18 +33,10 @@ func intern(s string) string {
 // internList returns a list of the same strings as ss that summaries holding
 // the same list share: a requester's groups, a request's usages. Its strings
 // are interned. A shared list is never modified: callers must not change it
-// (nor append to it in place: its capacity is its length). Lists longer than
-// the usual few are copied, not shared.
+// (nor append to it in place: its capacity is its length).
 func internList(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
-	}
-	size := 0
-	for _, s := range ss {
-		size += len(s)
-	}
-	if len(ss) > maxListLen || size > maxListBytes {
-		return internEach(ss)
 	}
 	var h maphash.Hash
 	h.SetSeed(sharedSeed)
@@ -51,19 +46,41 @@ func internList(ss []string) []string {
 	return stringLists.share(h.Sum64(), ss, internEach)
 }
 
-// internFindings returns a list of the same findings as fs that summaries
-// with the same findings share: the findings of a kind of request repeat from
-// one CSR to the next. Like internList's, the list is never to be modified.
+// internSubject is internList for a request's subject: a node's, or a
+// user's, requests repeat it.
+func internSubject(as []Attribute) []Attribute {
+	if len(as) == 0 {
+		return nil
+	}
+	var h maphash.Hash
+	h.SetSeed(sharedSeed)
+	for _, a := range as {
+		writeString(&h, a.OID)
+		writeString(&h, a.Value)
+	}
+	return subjectLists.share(h.Sum64(), as, slices.Clip)
+}
+
+// internExtensions is internList for a request's extensions: a kind of
+// requester, or a node, asks for the same ones.
+func internExtensions(es []Extension) []Extension {
+	if len(es) == 0 {
+		return nil
+	}
+	var h maphash.Hash
+	h.SetSeed(sharedSeed)
+	for _, e := range es {
+		writeString(&h, e.OID)
+		writeString(&h, e.Value)
+	}
+	return extensionLists.share(h.Sum64(), es, slices.Clip)
+}
+
+// internFindings is internList for findings: the findings of a kind of
+// request repeat from one CSR to the next.
 func internFindings(fs []Finding) []Finding {
 	if len(fs) == 0 {
 		return nil
-	}
-	size := 0
-	for _, f := range fs {
-		size += len(f.Title) + len(f.Detail)
-	}
-	if len(fs) > maxListLen || size > maxFindingsBytes {
-		return fs
 	}
 	var h maphash.Hash
 	h.SetSeed(sharedSeed)
@@ -94,27 +111,25 @@ func writeString(h *maphash.Hash, s string) {
 
 var sharedSeed = maphash.MakeSeed()
 
-// sharedLists holds the lists that summaries share, by hash. It holds at most
-// maxLists, each small (maxListLen, maxListBytes, maxFindingsBytes: at most
-// about 100 KiB of lists of strings, and 1 MiB of findings, mostly constant
-// text that takes no memory of its own), and starts over when full: a
-// cluster whose lists all differ can't make it grow, and lists that stop
-// repeating leave it.
+// sharedLists holds the lists that summaries share, by hash. Like the unique
+// package's table, it holds them weakly: a list leaves it once no summary
+// holds it, so a cluster can't make it grow beyond the summaries kept.
 type sharedLists[T comparable] struct {
 	mu sync.Mutex
-	m  map[uint64][]T
+	m  map[uint64]sharedList[T]
+}
+
+// sharedList is a shared list, found from its first element.
+type sharedList[T any] struct {
+	first weak.Pointer[T]
+	len   int
 }
 
 var (
-	stringLists  sharedLists[string]
-	findingLists sharedLists[Finding]
-)
-
-const (
-	maxLists         = 256
-	maxListLen       = 8    // elements of a shared list: groups, usages, findings
-	maxListBytes     = 256  // bytes of a shared list of strings
-	maxFindingsBytes = 4096 // bytes of titles and details of a shared list of findings (mostly constants)
+	stringLists    sharedLists[string]
+	subjectLists   sharedLists[Attribute]
+	extensionLists sharedLists[Extension]
+	findingLists   sharedLists[Finding]
 )
 
 // share returns the list held under h if it equals l, else keeps and returns
@@ -122,15 +137,38 @@ const (
 func (t *sharedLists[T]) share(h uint64, l []T, own func([]T) []T) []T {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if kept, ok := t.m[h]; ok && slices.Equal(kept, l) {
-		return kept
+	if e, ok := t.m[h]; ok {
+		if p := e.first.Value(); p != nil {
+			// The list is alive as long as its first element is: they are
+			// one allocation.
+			if kept := unsafe.Slice(p, e.len); slices.Equal(kept, l) {
+				return kept
+			}
+		}
 	}
 	l = own(l)
-	if t.m == nil || len(t.m) >= maxLists {
-		t.m = make(map[uint64][]T, maxLists)
+	if t.m == nil {
+		t.m = map[uint64]sharedList[T]{}
 	}
-	t.m[h] = l
+	t.m[h] = sharedList[T]{weak.Make(&l[0]), len(l)}
+	runtime.AddCleanup(&l[0], t.forget, h)
 	return l
+}
+
+// forget drops the list held under h if nothing holds it any more.
+func (t *sharedLists[T]) forget(h uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e, ok := t.m[h]; ok && e.first.Value() == nil {
+		delete(t.m, h)
+	}
+}
+
+// size is how many lists t holds.
+func (t *sharedLists[T]) size() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.m)
 }
 
 // internEach is a copy of ss whose strings are interned; nil when ss is empty.

@@ -82,6 +82,8 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 	for _, ext := range csr.Extensions {
 		r.addExtension(ext.Id, ext.Critical, ext.Value, csr)
 	}
+	r.Subject = internSubject(r.Subject)
+	r.Extensions = internExtensions(r.Extensions)
 	r.RequestedKeyUsages = internList(r.RequestedKeyUsages)
 	r.RequestedExtKeyUsages = internList(r.RequestedExtKeyUsages)
 	return r, nil
