@@ -34,79 +34,31 @@ func intern(s string) string {
 // the same list share: a requester's groups, a request's usages. Its strings
 // are interned. A shared list is never modified: callers must not change it
 // (nor append to it in place: its capacity is its length).
-func internList(ss []string) []string {
-	if len(ss) == 0 {
-		return nil
-	}
-	var h maphash.Hash
-	h.SetSeed(sharedSeed)
-	for _, s := range ss {
-		writeString(&h, s)
-	}
-	return stringLists.share(h.Sum64(), ss, internEach)
-}
+func internList(ss []string) []string { return stringLists.intern(ss, internEach) }
 
-// internSubject is internList for a request's subject: a node's, or a
-// user's, requests repeat it.
-func internSubject(as []Attribute) []Attribute {
-	if len(as) == 0 {
-		return nil
-	}
-	var h maphash.Hash
-	h.SetSeed(sharedSeed)
-	for _, a := range as {
-		writeString(&h, a.OID)
-		writeString(&h, a.Value)
-	}
-	return subjectLists.share(h.Sum64(), as, slices.Clip)
-}
+// internSubject is internList for a request's subject, which a node's, or a
+// user's, requests repeat.
+func internSubject(as []Attribute) []Attribute { return subjectLists.intern(as, slices.Clone) }
 
 // internExtensions is internList for a request's extensions: a kind of
 // requester, or a node, asks for the same ones.
-func internExtensions(es []Extension) []Extension {
-	if len(es) == 0 {
-		return nil
-	}
-	var h maphash.Hash
-	h.SetSeed(sharedSeed)
-	for _, e := range es {
-		writeString(&h, e.OID)
-		writeString(&h, e.Value)
-	}
-	return extensionLists.share(h.Sum64(), es, slices.Clip)
-}
+func internExtensions(es []Extension) []Extension { return extensionLists.intern(es, slices.Clone) }
+
+// internConditions is internList for a CSR's conditions: a signer or an
+// approver that decides many at once gives the same words at the same second.
+func internConditions(cs []Condition) []Condition { return conditionLists.intern(cs, slices.Clone) }
 
 // internFindings is internList for findings: the findings of a kind of
 // request repeat from one CSR to the next.
 func internFindings(fs []Finding) []Finding {
-	if len(fs) == 0 {
-		return nil
-	}
-	var h maphash.Hash
-	h.SetSeed(sharedSeed)
-	for _, f := range fs {
-		writeString(&h, f.ID)
-		maphash.WriteComparable(&h, f.Severity)
-		writeString(&h, f.Title)
-		writeString(&h, f.Detail)
-	}
-	return findingLists.share(h.Sum64(), fs, func(fs []Finding) []Finding {
-		// A copy, as fs was grown by appends and has room to spare. Titles
-		// repeat in lists that differ; details are mostly constants.
-		out := make([]Finding, len(fs))
-		for i, f := range fs {
-			f.Title = intern(f.Title)
-			out[i] = f
+	return findingLists.intern(fs, func(fs []Finding) []Finding {
+		// Titles repeat in lists that differ; details are mostly constants.
+		out := slices.Clone(fs)
+		for i := range out {
+			out[i].Title = intern(out[i].Title)
 		}
 		return out
 	})
-}
-
-// writeString writes s and its length: no two lists hash alike for being
-// joined alike.
-func writeString(h *maphash.Hash, s string) {
-	maphash.WriteComparable(h, len(s))
-	h.WriteString(s)
 }
 
 var sharedSeed = maphash.MakeSeed()
@@ -129,24 +81,35 @@ var (
 	stringLists    sharedLists[string]
 	subjectLists   sharedLists[Attribute]
 	extensionLists sharedLists[Extension]
+	conditionLists sharedLists[Condition]
 	findingLists   sharedLists[Finding]
 )
 
-// share returns the list held under h if it equals l, else keeps and returns
-// own(l), a list equal to l that it may keep.
-func (t *sharedLists[T]) share(h uint64, l []T, own func([]T) []T) []T {
+// intern returns the list held equal to l, else keeps and returns own(l), a
+// copy of l (l may have room to spare, or be the caller's), whose capacity it
+// cuts to its length: an append to a shared list must copy it.
+func (t *sharedLists[T]) intern(l []T, own func([]T) []T) []T {
+	if len(l) == 0 {
+		return nil
+	}
+	var hash maphash.Hash
+	hash.SetSeed(sharedSeed)
+	for _, x := range l {
+		maphash.WriteComparable(&hash, x) // as a map hashes its keys: equal lists hash alike
+	}
+	h := hash.Sum64()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if e, ok := t.m[h]; ok {
+		// While its first element is alive, so is the whole list: they are
+		// one allocation, of e.len elements.
 		if p := e.first.Value(); p != nil {
-			// The list is alive as long as its first element is: they are
-			// one allocation.
 			if kept := unsafe.Slice(p, e.len); slices.Equal(kept, l) {
 				return kept
 			}
 		}
 	}
-	l = own(l)
+	l = slices.Clip(own(l))
 	if t.m == nil {
 		t.m = map[uint64]sharedList[T]{}
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	certificatesv1 "k8s.io/api/certificates/v1"
 )
 
 func TestOIDStringIsDotted(t *testing.T) {
@@ -73,18 +75,23 @@ func TestSharedListsForgetWhatNothingHolds(t *testing.T) {
 	runtime.KeepAlive(held)
 }
 
-func TestEqualRequestsShareFindings(t *testing.T) {
+func TestEqualRequestsShareWhatRepeats(t *testing.T) {
 	spec := servingSpec()
 	spec.exp = 0 // long-lived, besides what the serving request has
+	spec.conds = []certificatesv1.RequestConditionType{certificatesv1.CertificateDenied}
 	a := Summarize(spec.build(t), DefaultPolicy(), ClusterFacts{})
 	b := Summarize(spec.build(t), DefaultPolicy(), ClusterFacts{})
 	if len(a.Findings) < 2 || &a.Findings[0] != &b.Findings[0] {
 		t.Fatalf("findings not shared: %+v", a.Findings)
 	}
-	// So do the subject and the extensions of a node's requests.
-	if ra, rb := a.Request, b.Request; ra == rb || len(ra.Subject) == 0 || len(ra.Extensions) == 0 ||
-		&ra.Subject[0] != &rb.Subject[0] || &ra.Extensions[0] != &rb.Extensions[0] {
-		t.Errorf("subject or extensions not shared: %+v %+v", ra.Subject, ra.Extensions)
+	// So do the conditions, and the subject, names and extensions of a
+	// node's requests.
+	if len(a.Conditions) != 1 || &a.Conditions[0] != &b.Conditions[0] {
+		t.Errorf("conditions not shared: %+v", a.Conditions)
+	}
+	if ra, rb := a.Request, b.Request; ra == rb || len(ra.Subject) == 0 || len(ra.Extensions) == 0 || len(ra.DNSNames) == 0 ||
+		&ra.Subject[0] != &rb.Subject[0] || &ra.Extensions[0] != &rb.Extensions[0] || &ra.DNSNames[0] != &rb.DNSNames[0] {
+		t.Errorf("subject, names or extensions not shared: %+v %+v %q", ra.Subject, ra.Extensions, ra.DNSNames)
 	}
 	if cap(a.Findings) != len(a.Findings) {
 		t.Errorf("capacity %d: an append would write into the shared list", cap(a.Findings))

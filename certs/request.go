@@ -49,20 +49,25 @@ func ParseRequest(pemBytes []byte) (*Request, error) {
 	r := &Request{
 		CommonName:         intern(csr.Subject.CommonName),
 		Organizations:      internList(csr.Subject.Organization),
-		DNSNames:           internEach(csr.DNSNames),
-		EmailAddresses:     cloneStrings(csr.EmailAddresses),
+		DNSNames:           internList(csr.DNSNames),
+		EmailAddresses:     internList(csr.EmailAddresses),
 		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
 		PublicKeySHA256:    sha256.Sum256(csr.RawSubjectPublicKeyInfo),
 		BytesBeforePEM:     countNonSpace(pemBytes[:max(before, 0)]),
 	}
 	if len(csr.IPAddresses) > 0 {
-		r.IPAddresses = make([]string, len(csr.IPAddresses))
+		ips := make([]string, len(csr.IPAddresses))
 		for i, ip := range csr.IPAddresses {
-			r.IPAddresses[i] = intern(ip.String())
+			ips[i] = ip.String()
 		}
+		r.IPAddresses = internList(ips)
 	}
-	for _, u := range csr.URIs {
-		r.URIs = append(r.URIs, u.String())
+	if len(csr.URIs) > 0 {
+		uris := make([]string, len(csr.URIs))
+		for i, u := range csr.URIs {
+			uris[i] = u.String()
+		}
+		r.URIs = internList(uris)
 	}
 	if len(csr.Subject.Names) > 0 {
 		r.Subject = make([]Attribute, len(csr.Subject.Names))

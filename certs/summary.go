@@ -103,9 +103,9 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 	s.EffectiveDuration = effectiveDuration(s.Signer, s.RequestedDuration, p)
 	s.State, s.Condition = StatusOf(csr)
 	if len(csr.Status.Conditions) > 0 {
-		s.Conditions = make([]Condition, len(csr.Status.Conditions))
+		conds := make([]Condition, len(csr.Status.Conditions))
 		for i, c := range csr.Status.Conditions {
-			s.Conditions[i] = Condition{
+			conds[i] = Condition{
 				Type:       intern(string(c.Type)),
 				Status:     intern(string(c.Status)),
 				Reason:     intern(c.Reason),
@@ -113,6 +113,7 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 				LastUpdate: c.LastUpdateTime.Time,
 			}
 		}
+		s.Conditions = internConditions(conds)
 	}
 	// About 1 µs for a 1 KB certificate: the SHA-256 is taken once, here,
 	// so that a row can be exported before it is decoded.
