@@ -38,8 +38,6 @@ type summaries struct {
 	// room is the most summaries held since byName was made: a Go map keeps
 	// the room it once needed.
 	room int
-	// words are the strings many CSRs repeat.
-	words interned
 
 	// kept, when set, is called with each object kept for the decoders:
 	// tests follow them.
@@ -154,7 +152,6 @@ func (s *summaries) set(csr *certificatesv1.CertificateSigningRequest) bool {
 	// Kept until decoded, which reads no managed fields. The object is the
 	// reflector's own, decoded for this store alone.
 	csr.ManagedFields = nil
-	s.words.share(csr)
 	s.note(csr.Name, old)
 	if s.byName == nil {
 		s.byName = map[string]*certs.Summary{}
@@ -236,46 +233,4 @@ func (s *summaries) undecoded() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.objects)
-}
-
-// interned holds one copy of each string that repeats across CSRs, for the
-// summaries to share: the objects come with a copy of each string apiece.
-// 10,000 CSRs of a few signers, usages and groups and a few hundred
-// requesters hold 1.9 MB of such copies otherwise. Past maxInterned strings
-// it starts afresh, so that strings that do not repeat are not kept for
-// nothing.
-type interned map[string]string
-
-const maxInterned = 4096
-
-// share makes csr's repeated strings the ones held: the signer, the
-// requester and its groups, the usages, and the words of its conditions
-// (kubectl and the controllers write the same message each time).
-func (t *interned) share(csr *certificatesv1.CertificateSigningRequest) {
-	sp := &csr.Spec
-	sp.SignerName = intern(t, sp.SignerName)
-	sp.Username = intern(t, sp.Username)
-	for i := range sp.Groups {
-		sp.Groups[i] = intern(t, sp.Groups[i])
-	}
-	for i := range sp.Usages {
-		sp.Usages[i] = intern(t, sp.Usages[i])
-	}
-	for i := range csr.Status.Conditions {
-		c := &csr.Status.Conditions[i]
-		c.Type, c.Status = intern(t, c.Type), intern(t, c.Status)
-		c.Reason, c.Message = intern(t, c.Reason), intern(t, c.Message)
-	}
-}
-
-// intern returns the copy of s held, holding s when none is.
-func intern[S ~string](t *interned, s S) S {
-	if v, ok := (*t)[string(s)]; ok {
-		return S(v)
-	}
-	if *t == nil || len(*t) >= maxInterned {
-		*t = interned{}
-	}
-	(*t)[string(s)] = string(s)
-	return s
 }
