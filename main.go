@@ -323,21 +323,12 @@ func (o *options) runConsole(ctx context.Context) error {
 	}
 	model := ui.New(cfg)
 
-	// Bubble Tea's renderer wakes at its frame rate for the program's whole life,
-	// even when nothing changes (upstream charmbracelet/bubbletea#1796 would stop
-	// that), with or without WithoutRenderer. It is nearly all the CPU an idle
-	// console takes: with 10,000 requests listed, 0.42% of a core at 30 frames a
-	// second (0.64% at 60, 0.18% at 10, 0.04% at 1), against 0.03% for all the
-	// rest, a forced collection every two minutes included. 30 frames a second
-	// keep up with key repeat, a key shows within 33 ms, and half the wakeups
-	// of the default 60 remain.
 	// Draw on the terminal even when stdout is piped, as gum does.
 	out := os.Stdout
 	if !term.IsTerminal(out.Fd()) {
 		out = os.Stderr
 	}
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30), trace.output(out)}
-	_, err = tea.NewProgram(trace.model(model), opts...).Run()
+	_, err = ui.Run(ctx, trace.model(model), ui.Terminal{Out: out, Frames: trace.writer})
 	// The list never came: that, not how the console closed, is the error.
 	if startErr := model.Err(); startErr != nil && ctx.Err() == nil {
 		return startErr

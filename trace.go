@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -89,12 +90,13 @@ func (t *tracer) model(m tea.Model) tea.Model {
 	return traceModel{Model: m, t: t}
 }
 
-// output wraps the terminal to stamp what the last views drew once it is written.
-func (t *tracer) output(f *os.File) tea.ProgramOption {
+// writer wraps the terminal's frames to stamp what the last views drew once
+// it is written (ui.Terminal.Frames).
+func (t *tracer) writer(w io.Writer) io.Writer {
 	if t == nil {
-		return tea.WithOutput(f)
+		return w
 	}
-	return tea.WithOutput(traceOutput{File: f, t: t})
+	return traceOutput{Writer: w, t: t}
 }
 
 // event is ui.Config.Trace: a bulk run's start is stamped at once (the
@@ -163,15 +165,14 @@ func (m traceModel) View() tea.View {
 	return v
 }
 
-// traceOutput is the terminal; it stays an *os.File to Bubble Tea, which reads
-// the terminal's size and modes from it.
+// traceOutput is where the console's frames go, each in one write.
 type traceOutput struct {
-	*os.File
+	io.Writer
 	t *tracer
 }
 
 func (o traceOutput) Write(p []byte) (int, error) {
-	n, err := o.File.Write(p)
+	n, err := o.Writer.Write(p)
 	now := time.Now().UnixNano()
 	t := o.t
 	t.mu.Lock()
