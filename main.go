@@ -231,9 +231,6 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// gcPercent is the console's GOGC once its list is in (runConsole).
-const gcPercent = 25
-
 // runConsole starts the informer and runs the console until the admin quits.
 // Nothing waits for the network before the console shows: it says it is
 // loading, then shows the list, or ends with the one error that kept the list
@@ -296,7 +293,7 @@ func (o *options) runConsole(ctx context.Context) error {
 		select {
 		case <-watcher.Listed():
 			if os.Getenv("GOGC") == "" {
-				debug.SetGCPercent(gcPercent)
+				debug.SetGCPercent(activePercent)
 			}
 		case <-ctx.Done():
 			return
@@ -304,10 +301,12 @@ func (o *options) runConsole(ctx context.Context) error {
 		// Starting leaves garbage for tens of megabytes on a big cluster (the
 		// list response, every request listed before it was decoded): give it
 		// back to the system once, rather than keep it for a heap never that
-		// big again.
+		// big again. From then on a memory limit, not time, starts each
+		// collection (gc.go).
 		select {
 		case <-watcher.Decoded():
 			debug.FreeOSMemory()
+			startMemoryPacer(os.Getenv)
 		case <-ctx.Done():
 		}
 	}()
