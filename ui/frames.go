@@ -15,9 +15,11 @@ import (
 )
 
 // frameInterval is the least time between two frames: a burst of changes (key
-// repeat, a resize storm, a flood of informer events) shows at most 60 frames
-// a second, the last view always among them.
-const frameInterval = time.Second / 60
+// repeat, a resize storm, a flood of watch events, a bulk run's progress)
+// shows at most 30 frames a second, the last view always among them, as
+// Bubble Tea's renderer did: a frame of 200x60 takes several milliseconds to
+// diff and write, CPU a small machine needs for the work the frames show.
+const frameInterval = time.Second / 30
 
 // frames draws the console's views on the terminal with the renderer Bubble
 // Tea's own uses (ultraviolet's TerminalRenderer, fed the same way as
