@@ -385,7 +385,10 @@ func TestConsoleClusterAdminThroughRBACNeedsTheName(t *testing.T) {
 			t.Fatalf("the list does not mark %s critical:\n%s", c.name, term.screen())
 		}
 		term.keys("a")
-		screen := term.waitForText("type the CSR's name to approve it", "cluster-admin power through RBAC")
+		// The access review's answer comes after the RBAC finding, and a new
+		// critical finding clears a name typed before it: wait for both.
+		screen := term.waitForText("type the CSR's name to approve it", "cluster-admin power through RBAC",
+			"this identity could do everything")
 		// The title wraps inside the dialog box: look for its words in order.
 		if !regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(c.path)), `[\s│]+`)).MatchString(screen) {
 			t.Fatalf("the dialog does not say %q:\n%s", c.path, screen)
