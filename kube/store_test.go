@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unsafe"
@@ -15,7 +16,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -229,9 +232,23 @@ func TestEntriesShrinkWhenMostRequestsAreGone(t *testing.T) {
 		})
 	}
 	cs := fake.NewClientset(objs...)
+	// The fake clientset replays nothing: a delete made before the watch
+	// opens is never seen. Delete only once it is open.
+	watching := make(chan struct{})
+	var once sync.Once
+	cs.PrependWatchReactor("certificatesigningrequests", func(a k8stesting.Action) (bool, watch.Interface, error) {
+		wi, err := cs.Tracker().Watch(a.GetResource(), a.GetNamespace())
+		once.Do(func() { close(watching) })
+		return true, wi, err
+	})
 	w, err := NewClient(cs).Watch(t.Context(), certs.DefaultPolicy())
 	if err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case <-watching:
+	case <-time.After(time.Minute):
+		t.Fatal("the watch never opened")
 	}
 	w.Snapshot()
 	if w.store.room != 2*minRoom {
