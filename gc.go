@@ -61,15 +61,17 @@ const (
 	metricCycles   = "/gc/cycles/total:gc-cycles"
 )
 
-// startMemoryPacer brings the collector to rest now and keeps it paced as
-// above. It does nothing, and returns a no-op, when the user set GOGC or
-// GOMEMLIMIT: theirs stands. stop puts Go's defaults back.
+// startMemoryPacer brings the collector to rest now, which first gives the
+// free memory back to the system, and keeps it paced as above. When the user
+// set GOGC or GOMEMLIMIT theirs stands: it only gives the memory back, and
+// returns a no-op. stop puts Go's defaults back.
 func startMemoryPacer(getenv func(string) string) (stop func()) {
 	return startPacer(getenv, restAfter)
 }
 
 func startPacer(getenv func(string) string, restAfter time.Duration) (stop func()) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		debug.FreeOSMemory()
 		return func() {}
 	}
 	p := &memoryPacer{restAfter: restAfter, samples: []metrics.Sample{{Name: metricTotal}, {Name: metricReleased}, {Name: metricLive}, {Name: metricCycles}}}

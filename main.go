@@ -284,9 +284,7 @@ func (o *options) runConsole(ctx context.Context) error {
 		// Once listed, the heap is mostly the cluster's summaries, and it
 		// changes by small edits: collect when it grew by a quarter rather
 		// than doubled (Go's default), which keeps the memory taken near
-		// what is live. With 10,000 requests: 50 MB of heap in spans
-		// against 55 MB and an RSS of 87 MB against 92, for a collection
-		// after every 10 MB allocated, a few milliseconds of CPU each. The
+		// what is live, for a few milliseconds of CPU per collection. The
 		// initial list is decoded at the default, which shows it sooner
 		// (GOGC=25 from the start took 20% longer). A GOGC set by the user
 		// stays as it is.
@@ -301,11 +299,10 @@ func (o *options) runConsole(ctx context.Context) error {
 		// Starting leaves garbage for tens of megabytes on a big cluster (the
 		// list response, every request listed before it was decoded): give it
 		// back to the system once, rather than keep it for a heap never that
-		// big again. From then on a memory limit, not time, starts each
-		// collection (gc.go).
+		// big again. The pacer does that as it first comes to rest; from
+		// then on a memory limit, not time, starts each collection (gc.go).
 		select {
 		case <-watcher.Decoded():
-			debug.FreeOSMemory()
 			startMemoryPacer(os.Getenv)
 		case <-ctx.Done():
 		}
