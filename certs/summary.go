@@ -2,6 +2,7 @@ package certs
 
 import (
 	"errors"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -22,10 +23,37 @@ func Summarize(csr *certificatesv1.CertificateSigningRequest, p Policy, f Cluste
 		s.Findings = findings(s, p, f)
 		return s
 	}
+	return SummarizeSince(csr, nil, p, f)
+}
+
+// SummarizeSince is Summarize, for a new version of the request prior
+// summarized: what prior decoded of the same bytes is taken as it is, not
+// decoded again. A request's spec can't change once created (the
+// apiserver's strategy keeps the old spec on every update:
+// pkg/registry/certificates/certificates/strategy.go), so each decision and
+// issuance brings a new version of bytes already checked: approving a
+// thousand requests would otherwise check a thousand signatures again, and
+// parse a thousand certificates twice. Bytes are the same when the UID is and
+// their hashes are (a 64-bit hash seeded at random when csrtui starts, which
+// nobody can aim a collision at); anything else is decoded anew. A nil or
+// Unchecked prior is no help.
+func SummarizeSince(csr *certificatesv1.CertificateSigningRequest, prior *Summary, p Policy, f ClusterFacts) *Summary {
+	if csr == nil {
+		return Summarize(nil, p, f)
+	}
 	s := glance(csr, p)
-	s.Request, s.RequestErr = ParseRequest(csr.Spec.Request)
+	same := prior != nil && !prior.Unchecked && prior.UID == s.UID && prior.requestSum == s.requestSum
+	if same {
+		s.Request, s.RequestErr = prior.Request, prior.RequestErr
+	} else {
+		s.Request, s.RequestErr = ParseRequest(csr.Spec.Request)
+	}
 	if len(csr.Status.Certificate) > 0 {
-		s.Certificate, s.CertificateErr = ParseCertificate(csr.Status.Certificate, s.Request)
+		if same && prior.CertificateSum == s.CertificateSum {
+			s.Certificate, s.CertificateErr = prior.Certificate, prior.CertificateErr
+		} else {
+			s.Certificate, s.CertificateErr = ParseCertificate(csr.Status.Certificate, s.Request)
+		}
 	}
 	s.Findings = findings(s, p, f)
 	s.Search = searchText(s)
@@ -118,8 +146,12 @@ func glance(csr *certificatesv1.CertificateSigningRequest, p Policy) *Summary {
 	// About 1 µs for a 1 KB certificate: the SHA-256 is taken once, here,
 	// so that a row can be exported before it is decoded.
 	s.CertificateSum = SumCertificate(csr.Status.Certificate)
+	s.requestSum = maphash.Bytes(requestSeed, csr.Spec.Request)
 	return s
 }
+
+// requestSeed seeds requestSum's hash, at random for each run of csrtui.
+var requestSeed = maphash.MakeSeed()
 
 // searchText joins what the filter matches, lower-cased once here so that
 // Matches needs no allocation per keystroke and row. Each field follows a NUL,

@@ -408,3 +408,73 @@ func TestRelint(t *testing.T) {
 		t.Error("Relint of a glance is not the glance")
 	}
 }
+
+// TestSummarizeSinceReusesOnlyTheSameBytes: a new version of a request takes
+// what its prior summary decoded of the same bytes, and decodes anything else.
+func TestSummarizeSinceReusesOnlyTheSameBytes(t *testing.T) {
+	p, f := DefaultPolicy(), goodFacts()
+	v1 := clientSpec().build(t)
+	prior := Summarize(v1, p, f)
+	if prior.Request == nil {
+		t.Fatalf("the request did not decode: %v", prior.RequestErr)
+	}
+
+	approved := v1.DeepCopy()
+	approved.ResourceVersion = "43"
+	approved.Status.Conditions = []certificatesv1.CertificateSigningRequestCondition{{Type: certificatesv1.CertificateApproved, Status: "True", Reason: "Test"}}
+	s := SummarizeSince(approved, prior, p, f)
+	if s.Request != prior.Request {
+		t.Error("the same request's bytes were decoded again")
+	}
+	sameAsSummarize(t, s, Summarize(approved, p, f))
+
+	issued := approved.DeepCopy()
+	issued.ResourceVersion = "44"
+	issued.Status.Certificate = issuedAt(t, v1.Spec.Request, lifeNow.Add(-time.Hour), lifeNow.Add(time.Hour))
+	withCert := SummarizeSince(issued, s, p, f)
+	if withCert.Request != prior.Request || withCert.Certificate == nil {
+		t.Fatalf("issued: request reused %v, certificate %v (%v)", withCert.Request == prior.Request, withCert.Certificate, withCert.CertificateErr)
+	}
+	sameAsSummarize(t, withCert, Summarize(issued, p, f))
+	again := issued.DeepCopy()
+	again.ResourceVersion = "45"
+	if got := SummarizeSince(again, withCert, p, f); got.Certificate != withCert.Certificate {
+		t.Error("the same certificate was parsed again")
+	}
+
+	// What the same UID and the same hash don't vouch for is decoded anew.
+	other := clientSpec()
+	other.req.cn = "mallory"
+	swapped := approved.DeepCopy()
+	swapped.Spec.Request = other.build(t).Spec.Request
+	replaced := approved.DeepCopy()
+	replaced.UID = "another-uid"
+	for _, c := range []struct {
+		what  string
+		csr   *certificatesv1.CertificateSigningRequest
+		prior *Summary
+	}{
+		{"other bytes under the same UID", swapped, prior},
+		{"another UID", replaced, prior},
+		{"an unchecked prior", approved, Glance(v1, p)},
+		{"no prior", approved, nil},
+	} {
+		got := SummarizeSince(c.csr, c.prior, p, f)
+		if got.Request == prior.Request {
+			t.Errorf("%s: the prior's request was taken", c.what)
+		}
+		sameAsSummarize(t, got, Summarize(c.csr, p, f))
+	}
+	if got := SummarizeSince(swapped, prior, p, f); got.Request == nil || got.Request.CommonName != "mallory" {
+		t.Errorf("other bytes under the same UID show %+v, want mallory's request", got.Request)
+	}
+}
+
+// sameAsSummarize fails unless got says what want, Summarize's, says.
+func sameAsSummarize(t *testing.T, got, want *Summary) {
+	t.Helper()
+	if !reflect.DeepEqual(got.Request, want.Request) || !reflect.DeepEqual(got.Certificate, want.Certificate) ||
+		!reflect.DeepEqual(got.Findings, want.Findings) || got.Condition != want.Condition || got.Search != want.Search {
+		t.Errorf("summary differs from Summarize's:\n got %+v\nwant %+v", got, want)
+	}
+}

@@ -194,6 +194,10 @@ type Summary struct {
 	// errors are not known yet, and Findings holds FindingUnchecked only.
 	Unchecked bool
 
+	// requestSum is a hash of spec.request's bytes (SummarizeSince). It
+	// fills room the struct had spare: a summary takes no more memory.
+	requestSum uint64
+
 	Annotations map[string]string
 
 	// Search is the lower-cased text the list filter matches: name, requester,

@@ -31,10 +31,12 @@ type decoder struct {
 	drainedOnce sync.Once
 }
 
-// decodeJob is one glance to decode: the object it was made from.
+// decodeJob is one glance to decode: the object it was made from, and the
+// summary of the request's version decoded before, if any.
 type decodeJob struct {
-	key string
-	csr *certificatesv1.CertificateSigningRequest
+	key   string
+	csr   *certificatesv1.CertificateSigningRequest
+	prior *certs.Summary
 }
 
 // decoded is a full summary of csr, its findings taken with facts factsVer.
@@ -118,7 +120,7 @@ func (d *decoder) work() {
 		facts, ver := d.facts, d.factsVer
 		d.mu.Unlock()
 
-		s := certs.Summarize(j.csr, d.policy, facts)
+		s := certs.SummarizeSince(j.csr, j.prior, d.policy, facts)
 
 		d.mu.Lock()
 		delete(d.busy, j.csr)

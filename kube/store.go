@@ -30,6 +30,10 @@ type summaries struct {
 	// objects are those of the glances in byName, for the decoders; nil
 	// when every summary is decoded.
 	objects map[string]*certificatesv1.CertificateSigningRequest
+	// priors are, for glances in byName that are a new version of a request
+	// decoded before, that decoded summary: the decoders take from it what
+	// they need not decode again (certs.SummarizeSince).
+	priors map[string]*certs.Summary
 	// changed are the names changed since the last snapshot, each with the
 	// summary that snapshot showed (nil for none). No snapshot, no changes
 	// noted: the first one shows everything.
@@ -153,6 +157,17 @@ func (s *summaries) set(csr *certificatesv1.CertificateSigningRequest) bool {
 	// reflector's own, decoded for this store alone.
 	csr.ManagedFields = nil
 	s.note(csr.Name, old)
+	switch {
+	case ok && !old.Unchecked && old.UID == string(csr.UID):
+		if s.priors == nil {
+			s.priors = map[string]*certs.Summary{}
+		}
+		s.priors[csr.Name] = old
+	case ok && old.Unchecked && old.UID == string(csr.UID):
+		// A version not decoded yet: the prior before it, if any, stays.
+	default:
+		delete(s.priors, csr.Name)
+	}
 	if s.byName == nil {
 		s.byName = map[string]*certs.Summary{}
 	}
@@ -185,6 +200,10 @@ func (s *summaries) decoded(name string) {
 	delete(s.objects, name)
 	if len(s.objects) == 0 {
 		s.objects = nil
+	}
+	delete(s.priors, name)
+	if len(s.priors) == 0 {
+		s.priors = nil
 	}
 }
 

@@ -307,3 +307,50 @@ func TestRepeatedStringsAreHeldOnce(t *testing.T) {
 	same("condition reason", sa.Conditions[0].Reason, sb.Conditions[0].Reason)
 	same("condition message", sa.Conditions[0].Message, sb.Conditions[0].Message)
 }
+
+// A new version of a decoded request is decoded from what its last decoded
+// version held (certs.SummarizeSince), and a request that took the name of
+// another is decoded from its own bytes.
+func TestANewVersionIsDecodedFromThePrior(t *testing.T) {
+	cs := fake.NewClientset(csrFor(t, "a", "uid-a", "1", "a"), csrFor(t, "b", "uid-b", "1", "b"))
+	w, err := NewClient(cs).Watch(t.Context(), certs.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := waitSnapshot(t, w, "a and b decoded", func(s []*certs.Summary) bool {
+		return len(s) == 2 && !find(s, "a").Unchecked && !find(s, "b").Unchecked
+	})
+	a, b := find(first, "a"), find(first, "b")
+
+	obj, err := cs.CertificatesV1().CertificateSigningRequests().Get(t.Context(), "a", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approved := obj.DeepCopy()
+	approved.ResourceVersion = "2"
+	approved.Status.Conditions = []certificatesv1.CertificateSigningRequestCondition{{Type: certificatesv1.CertificateApproved, Status: corev1.ConditionTrue}}
+	// Two versions before a decoder sees the first: the prior is still a's.
+	halfway := approved.DeepCopy()
+	halfway.ResourceVersion = "3"
+	retaken := csrFor(t, "b", "uid-b2", "2", "b")
+	for _, o := range []*certificatesv1.CertificateSigningRequest{approved, halfway, retaken} {
+		if err := w.store.Update(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := waitSnapshot(t, w, "the new versions decoded", func(s []*certs.Summary) bool {
+		na, nb := find(s, "a"), find(s, "b")
+		return na != nil && nb != nil && !na.Unchecked && !nb.Unchecked && na.ResourceVersion == "3" && nb.UID == "uid-b2"
+	})
+	if got := find(next, "a"); got.Request != a.Request || got.State != certs.StateApproved {
+		t.Errorf("a's new version: request taken from the prior %v, state %v", got.Request == a.Request, got.State)
+	}
+	if got := find(next, "b"); got.Request == b.Request || got.Request == nil {
+		t.Error("a new request under b's name took the old one's decoding")
+	}
+	w.store.mu.Lock()
+	defer w.store.mu.Unlock()
+	if w.store.priors != nil {
+		t.Errorf("priors held with every request decoded: %v", w.store.priors)
+	}
+}

@@ -281,7 +281,7 @@ func (w *Watcher) Snapshot() []*certs.Summary {
 	for _, s := range list {
 		if s.Unchecked && st.byName[s.Name] == s {
 			if obj := st.objects[s.Name]; obj != nil {
-				jobs = append(jobs, decodeJob{key: s.Name, csr: obj})
+				jobs = append(jobs, decodeJob{key: s.Name, csr: obj, prior: st.priors[s.Name]})
 			}
 		}
 	}
