@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"maps"
-	"slices"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/csrtui/csrtui/certs"
@@ -101,25 +98,41 @@ func (m *Model) decided(msg decisionMsg) tea.Cmd {
 // the list shows issued, and forgets those that will never have one (gone,
 // replaced, failed).
 func (m *Model) recordIssued() tea.Cmd {
-	var cmds []tea.Cmd
-	byUID := m.list.byUID
-	if len(m.rec.awaiting) > 16 { // a bulk approval's: one pass over the list, not one per approval
-		index := make(map[string]*certs.Summary, len(m.list.rows))
-		for _, r := range m.list.rows {
-			index[r.s.UID] = r.s
-		}
-		byUID = func(uid string) *certs.Summary { return index[uid] }
+	if len(m.rec.awaiting) == 0 {
+		return nil
 	}
-	for _, uid := range slices.Sorted(maps.Keys(m.rec.awaiting)) {
-		s := byUID(uid)
+	// One pass over the list, in its order, looking up each row in the
+	// awaiting approvals: a bulk approval awaits a thousand, on every
+	// snapshot until they are issued.
+	var cmds []tea.Cmd
+	awaited, listed := len(m.rec.awaiting), 0
+	for _, r := range m.list.rows {
+		s := r.s
+		if _, ok := m.rec.awaiting[s.UID]; !ok {
+			continue
+		}
+		listed++
 		switch {
-		case s == nil || s.State == certs.StateDenied || s.State == certs.StateFailed:
-			delete(m.rec.awaiting, uid)
+		case s.State == certs.StateDenied || s.State == certs.StateFailed:
+			delete(m.rec.awaiting, s.UID)
 		case s.State == certs.StateIssued && !s.Unchecked: // decoded: its subject and findings known
-			delete(m.rec.awaiting, uid)
+			delete(m.rec.awaiting, s.UID)
 			e := m.recordOf(certs.RecordIssued, s)
 			e.SetOutcome(nil, nil)
 			cmds = append(cmds, recordCmd(m.cfg.Recorder, e, certs.Concat(lit("The certificate of "), quoted(s.Name))))
+		}
+	}
+	if listed < awaited { // some are gone, or replaced: they will never have one
+		present := make(map[string]bool, listed)
+		for _, r := range m.list.rows {
+			if _, ok := m.rec.awaiting[r.s.UID]; ok {
+				present[r.s.UID] = true
+			}
+		}
+		for uid := range m.rec.awaiting {
+			if !present[uid] {
+				delete(m.rec.awaiting, uid)
+			}
 		}
 	}
 	return tea.Batch(cmds...)

@@ -144,6 +144,36 @@ func TestDecisionsAreRecorded(t *testing.T) {
 	}
 }
 
+// An approval whose request goes, or is replaced under its name, before it
+// is issued waits for nothing: the certificate of the new request is not the
+// approval's to record.
+func TestAwaitingEndsWithTheRequest(t *testing.T) {
+	replaced := testSummaries()
+	another := issued(replaced[0])
+	another.UID = "uid-another"
+	replaced[0] = another
+	for _, c := range []struct {
+		what string
+		ss   []*certs.Summary
+	}{{"replaced", replaced}, {"gone", testSummaries()[1:]}} {
+		rec := &fakeRecorder{}
+		h := newRecordedHarness(t, 120, 40, testSummaries(), rec)
+		h.run(h.press("a"))
+		h.run(h.press("y"))
+		if len(h.m.rec.awaiting) != 1 {
+			t.Fatalf("awaiting %v after one approval", h.m.rec.awaiting)
+		}
+		h.src.set(c.ss)
+		h.run(h.send(snapshotMsg{summaries: c.ss}))
+		if len(h.m.rec.awaiting) != 0 {
+			t.Errorf("%s: awaiting %v", c.what, h.m.rec.awaiting)
+		}
+		if got := rec.lines(); !slices.Equal(got, []string{"approve csr-alice ok"}) {
+			t.Errorf("%s: record %q", c.what, got)
+		}
+	}
+}
+
 func TestExportAndCreateAreRecorded(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
