@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -305,4 +306,29 @@ func TestAnyDialogIsRouted(t *testing.T) {
 	}
 	h.wantStatus(statusInfo, "stub done")
 	h.wantState(stateList)
+}
+
+// placeDialog lays a box out as lipgloss.Place does, space for space.
+func TestPlaceDialogIsPlace(t *testing.T) {
+	boxes := []string{
+		"",
+		"x",
+		"╭──╮\n│ab│\n╰──╯",
+		"a\nlonger line\nmid",
+		"wide 界界 chars\nand \x1b[1mbold\x1b[0m text\n",
+		"odd\nodder\nx",
+	}
+	for _, box := range boxes {
+		for _, size := range [][2]int{{40, 10}, {41, 3}, {5, 2}, {11, 1}, {3, 8}, {0, 4}, {40, 0}} {
+			w, h := size[0], size[1]
+			want := box
+			if lines := strings.Split(box, "\n"); len(lines) > h {
+				want = strings.Join(lines[:h], "\n")
+			}
+			want = lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, want)
+			if got := placeDialog(w, h, box); got != want {
+				t.Errorf("%dx%d, box %q:\n got %q\nwant %q", w, h, box, got, want)
+			}
+		}
+	}
 }
