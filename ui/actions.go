@@ -20,11 +20,20 @@ import (
 func waitCmd(src Source) tea.Cmd {
 	ch := src.Changed()
 	return func() tea.Msg {
-		if _, ok := <-ch; !ok {
-			return nil // the source stopped
+		waited := false
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return nil // the source stopped
+			}
+		default:
+			waited = true
+			if _, ok := <-ch; !ok {
+				return nil
+			}
 		}
 		loading := !src.Loaded() // first: a list that arrives in between waits for the next poke
-		return snapshotMsg{summaries: src.Snapshot(), loading: loading, err: src.Err()}
+		return snapshotMsg{summaries: src.Snapshot(), loading: loading, err: src.Err(), waited: waited}
 	}
 }
 

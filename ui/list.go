@@ -68,6 +68,8 @@ type listModel struct {
 	// cells was last cleared of those no row shows.
 	cells cells
 	made  int
+	// changed counts the rows the last snapshot put in and took out.
+	changed int
 
 	cursor, offset int
 	selected       string // raw name of the selected CSR, kept across snapshots
@@ -118,6 +120,7 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 	old := l.rows
 	rows := make([]*row, len(ss))
 	l.pending = 0
+	kept := 0
 	j := 0 // old rows before j sort before ss[i], or are taken
 	for i, s := range ss {
 		for j < len(old) && old[j].s != s && certs.Compare(old[j].s, s) < 0 {
@@ -126,9 +129,9 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 		var r *row
 		switch {
 		case i < len(old) && old[i].s == s: // most rows stay put between snapshots
-			r = old[i]
+			r, kept = old[i], kept+1
 		case j < len(old) && old[j].s == s:
-			r = old[j]
+			r, kept = old[j], kept+1
 			j++
 		default:
 			r = l.newRow(s)
@@ -139,6 +142,7 @@ func (l *listModel) setSummaries(ss []*certs.Summary) {
 		}
 	}
 	l.rows, l.total = rows, len(ss)
+	l.changed = len(ss) - kept + len(old) - kept
 	l.backlog = certs.BacklogOf(ss)
 	l.gen++
 	// Forget the cells of rows that left (replaced or gone) once as many rows

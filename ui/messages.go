@@ -14,6 +14,9 @@ type (
 		summaries []*certs.Summary
 		loading   bool  // !Source.Loaded at the time of the snapshot
 		err       error // Source.Err at the time of the snapshot
+		// waited: no change was waiting when the console listened (not a
+		// burst: listenAfterPause).
+		waited bool
 	}
 
 	// listenMsg ends the pause after a snapshot: the model waits for the

@@ -144,6 +144,7 @@ type Model struct {
 
 	// after starts a timer (tea.Tick; tests record the durations instead).
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	pause time.Duration // the last pause between snapshots (listenAfterPause)
 }
 
 // New returns the console model; run it with tea.NewProgram.
@@ -219,7 +220,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, quit
 		}
 		m.setSnapshot(msg.summaries)
-		cmds = append(cmds, m.listenAfterPause(), m.permissionsAfterSnapshot(back), m.recordIssued())
+		cmds = append(cmds, m.listenAfterPause(msg.waited), m.permissionsAfterSnapshot(back), m.recordIssued())
 	case listenMsg:
 		cmds = append(cmds, waitCmd(m.cfg.Source))
 	case tickMsg:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +215,50 @@ func TestSourceFlow(t *testing.T) {
 	}
 	if len(next.summaries) != 5 {
 		t.Fatalf("the change made during the pause was not delivered: %d summaries", len(next.summaries))
+	}
+}
+
+// While changes to many rows keep coming faster than they are shown, the
+// pause between snapshots doubles up to burstInterval; a change the console
+// waited for, or one of a row or two, puts it back to coalesceInterval.
+func TestBurstsPauseLonger(t *testing.T) {
+	src := newFakeSource(testSummaries())
+	m := New(Config{Source: src, Now: func() time.Time { return testNow }})
+	var pauses []time.Duration
+	m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		if _, ok := fn(testNow).(listenMsg); ok {
+			pauses = append(pauses, d)
+		}
+		return nil
+	}
+	m.Init()
+
+	// A change waiting when the console listens is a burst.
+	src.changed <- struct{}{}
+	snap, ok := waitCmd(src)().(snapshotMsg)
+	if !ok || snap.waited {
+		t.Fatalf("a change that was waiting: %T, waited %v", snap, snap.waited)
+	}
+	// A burst changes many rows each time: a snapshot of rows all new.
+	var last []*certs.Summary
+	for _, waited := range []bool{false, false, false, false, false, true, false} {
+		last = manySummaries(burstRows)
+		m.Update(snapshotMsg{summaries: last, waited: waited})
+	}
+	// A change or two at a time is no burst, even with another waiting.
+	for i := range 2 {
+		few := slices.Clone(last)
+		c := *few[i]
+		few[i] = &c
+		m.Update(snapshotMsg{summaries: few, waited: false})
+		last = few
+	}
+	want := []time.Duration{20, 40, 80, 100, 100, 20, 40, 20, 20}
+	for i := range want {
+		want[i] *= time.Millisecond
+	}
+	if !slices.Equal(pauses, want) {
+		t.Errorf("pauses %v, want %v", pauses, want)
 	}
 }
 

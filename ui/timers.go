@@ -12,18 +12,37 @@ import (
 // the tick that keeps the times on screen current. Both start through
 // Model.after, so tests fire them by hand.
 
-// coalesceInterval is the shortest time between two snapshots on screen. A
-// snapshot of 10,000 rows with a few changed costs well under a millisecond
-// to take and show, so a burst costs little CPU even at this pace, and a
-// change that comes during a pause waits at most this long.
+// coalesceInterval is the shortest time between two snapshots on screen: a
+// change that comes during the pause after one waits at most this long.
 const coalesceInterval = 20 * time.Millisecond
 
-// listenAfterPause waits coalesceInterval before listening for the Source's
-// next change. Changes during the pause wait in the Source's one-slot
-// channel, so a burst of informer events reaches the screen at most once per
-// interval; the first change after a quiet spell shows at once.
-func (m *Model) listenAfterPause() tea.Cmd {
-	return m.after(coalesceInterval, func(time.Time) tea.Msg { return listenMsg{} })
+// burstInterval is the longest pause between snapshots while changes keep
+// coming faster than they are shown: a bulk run of 1,000, or the signer
+// issuing them, changes the list for seconds on end. Each snapshot costs a
+// few passes over the list (its order, the backlog, the filter, the marks),
+// a few milliseconds at 10,000; at 50 a second that was a third of the
+// console's CPU in a bulk run, taken from the apiserver on a small control
+// plane. Ten a second show the run as well.
+const burstInterval = 100 * time.Millisecond
+
+// burstRows is how many rows a snapshot must change, with another change
+// waiting already, to be part of a burst: one request created, decoded and
+// deleted changes a row or two at a time, and shows at once.
+const burstRows = 8
+
+// listenAfterPause pauses before listening for the Source's next change.
+// Changes during the pause wait in the Source's one-slot channel, so a burst
+// of informer events reaches the screen at most once per pause; the first
+// change after a quiet spell shows at once. The pause is coalesceInterval,
+// doubled for each snapshot in a row that changed burstRows rows or more
+// while another change was waiting already (a burst), up to burstInterval.
+func (m *Model) listenAfterPause(waited bool) tea.Cmd {
+	if waited || m.list.changed < burstRows {
+		m.pause = coalesceInterval
+	} else {
+		m.pause = min(max(2*m.pause, coalesceInterval), burstInterval)
+	}
+	return m.after(m.pause, func(time.Time) tea.Msg { return listenMsg{} })
 }
 
 // ticker is the one pending timer for the next change of a time on screen.
