@@ -306,7 +306,10 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 		if err := b.waitRows(cs, marks, b.total); err != nil {
 			return nil, err
 		}
-		if err := settle(pids); err != nil {
+		// Measured at rest, as the RSS with 10,000 listed is: what a process
+		// keeps, not where its collector happened to be half a second after
+		// the deletes (that moved the figure by 5% from run to run).
+		if err := settleFor(pids, quietBeforeIdle); err != nil {
 			return nil, err
 		}
 		var now []string
@@ -356,7 +359,7 @@ func (b *bench) waitRows(cs []*console, marks []int, n int) error {
 }
 
 // quietBeforeIdle is how long every process must have been quiet before idle
-// CPU is measured.
+// CPU, memory after each round of churn, or a bulk run is measured.
 const quietBeforeIdle = 10 * time.Second
 
 // settleFor waits until none of pids used more than 0.1% of a core over the
