@@ -88,7 +88,7 @@ func (b *bench) approveInConsole(c *console, prefix string) (time.Duration, erro
 	// the access reviews of their requesters): the run is timed on its own,
 	// as an admin who read the dialog starts it, not racing the start,
 	// which has its own row.
-	if err := settleFor([]int{c.pid}, quietBeforeIdle); err != nil {
+	if err := settleFor([]int{c.pid}, atRest, 0.01); err != nil {
 		return 0, err
 	}
 	if err := c.keys("/"); err != nil {
