@@ -39,11 +39,11 @@ func (b *bench) bulk(ctx context.Context) ([]*figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := b.startConsole("")
+		c, err := b.startConsole(ctx, "")
 		if err != nil {
 			return nil, err
 		}
-		took, err := b.approveInConsole(c, prefix)
+		took, err := b.approveInConsole(ctx, c, prefix)
 		c.stop()
 		if err != nil {
 			return nil, err
@@ -80,15 +80,15 @@ func (b *bench) createPending(ctx context.Context, prefix string, n int, labels 
 
 // approveInConsole marks the requests named prefix... in c and approves them,
 // and returns the time from the key to the end of the run, as csrtui traced it.
-func (b *bench) approveInConsole(c *console, prefix string) (time.Duration, error) {
-	if _, err := c.waitEvent("the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" }); err != nil {
+func (b *bench) approveInConsole(ctx context.Context, c *console, prefix string) (time.Duration, error) {
+	if _, err := c.waitEvent(ctx, "the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" }); err != nil {
 		return 0, err
 	}
 	// The console's start is done first (the decoding of 11,000 requests,
 	// the access reviews of their requesters): the run is timed on its own,
 	// as an admin who read the dialog starts it, not racing the start,
 	// which has its own row.
-	if err := settleFor([]int{c.pid}, atRest, 0.01); err != nil {
+	if err := settleFor(ctx, []int{c.pid}, atRest, 0.01); err != nil {
 		return 0, err
 	}
 	if err := c.keys("/"); err != nil {
@@ -106,7 +106,7 @@ func (b *bench) approveInConsole(c *console, prefix string) (time.Duration, erro
 		return 0, err
 	}
 	ready := "y approves " + thousands(b.bulkSize) + "."
-	if err := c.waitScreen("every marked request decoded", time.Minute, func(s string) bool { return strings.Contains(s, ready) }); err != nil {
+	if err := c.waitScreen(ctx, "every marked request decoded", time.Minute, func(s string) bool { return strings.Contains(s, ready) }); err != nil {
 		return 0, err
 	}
 	// A y pressed within a second of the last request becoming ready only
@@ -116,7 +116,7 @@ func (b *bench) approveInConsole(c *console, prefix string) (time.Duration, erro
 		return 0, err
 	}
 	again := false
-	if err := c.waitScreen("the run to start", time.Minute, func(s string) bool {
+	if err := c.waitScreen(ctx, "the run to start", time.Minute, func(s string) bool {
 		again = strings.Contains(s, "look again, then y")
 		return again || strings.Contains(s, "at a time. esc stops") || strings.Contains(s, " of "+thousands(b.bulkSize)+" requests")
 	}); err != nil {
@@ -127,11 +127,11 @@ func (b *bench) approveInConsole(c *console, prefix string) (time.Duration, erro
 			return 0, err
 		}
 	}
-	start, err := c.waitEvent("the run to start", time.Minute, func(e traceEvent) bool { return e.kind == "bulk-start" })
+	start, err := c.waitEvent(ctx, "the run to start", time.Minute, func(e traceEvent) bool { return e.kind == "bulk-start" })
 	if err != nil {
 		return 0, err
 	}
-	done, err := c.waitEvent("the run to end", 5*time.Minute, func(e traceEvent) bool { return e.kind == "bulk-done" })
+	done, err := c.waitEvent(ctx, "the run to end", 5*time.Minute, func(e traceEvent) bool { return e.kind == "bulk-done" })
 	if err != nil {
 		return 0, err
 	}
@@ -191,7 +191,7 @@ func (c *console) tmux(args ...string) error {
 }
 
 // waitScreen waits until the screen satisfies cond, looked at every 100 ms.
-func (c *console) waitScreen(what string, timeout time.Duration, cond func(string) bool) error {
+func (c *console) waitScreen(ctx context.Context, what string, timeout time.Duration, cond func(string) bool) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		if !alive(c.pid) {
@@ -203,7 +203,9 @@ func (c *console) waitScreen(what string, timeout time.Duration, cond func(strin
 		if time.Now().After(deadline) {
 			return fmt.Errorf("waiting for %s: timed out; screen:\n%s", what, c.screen())
 		}
-		time.Sleep(100 * time.Millisecond)
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
 	}
 }
 

@@ -184,18 +184,18 @@ func count(n int, o outcome) int {
 
 // startup times the start to the full list on screen, against kubectl get csr to its
 // last line, one after the other.
-func (b *bench) startup(context.Context) ([]*figure, error) {
+func (b *bench) startup(ctx context.Context) ([]*figure, error) {
 	f := &figure{name: "start to full list on screen (s)", goal: 0.25}
 	for r := range b.runs {
 		k, err := b.kubectlList(b.total)
 		if err != nil {
 			return nil, err
 		}
-		c, err := b.startConsole("")
+		c, err := b.startConsole(ctx, "")
 		if err != nil {
 			return nil, err
 		}
-		e, err := c.waitEvent("the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" })
+		e, err := c.waitEvent(ctx, "the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" })
 		c.stop()
 		if err != nil {
 			return nil, err
@@ -228,7 +228,7 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 		}
 	}()
 	for range b.runs {
-		c, err := b.startConsole("")
+		c, err := b.startConsole(ctx, "")
 		if err != nil {
 			return nil, err
 		}
@@ -240,12 +240,12 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 		ws = append(ws, w)
 	}
 	for _, c := range cs {
-		if _, err := c.waitEvent("the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" }); err != nil {
+		if _, err := c.waitEvent(ctx, "the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" }); err != nil {
 			return nil, err
 		}
 	}
 	for _, w := range ws {
-		if err := waitUntil(time.Minute, func() (bool, error) { return w.count() >= b.total, nil }); err != nil {
+		if err := waitUntil(ctx, time.Minute, func() (bool, error) { return w.count() >= b.total, nil }); err != nil {
 			return nil, fmt.Errorf("kubectl get csr --watch printed %d requests: %w", w.count(), err)
 		}
 	}
@@ -256,7 +256,7 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 	// Whatever the start left to do is done first: decoding, and what follows
 	// the list for tens of seconds on 10,000 requests (the access reviews of
 	// the requesters, the findings they change, the collections after).
-	if err := settleFor(pids, quietBeforeIdle, 0.001); err != nil {
+	if err := settleFor(ctx, pids, quietBeforeIdle, 0.001); err != nil {
 		return nil, err
 	}
 
@@ -307,7 +307,7 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := b.waitRows(cs, marks, b.total+b.churnSize); err != nil {
+		if err := b.waitRows(ctx, cs, marks, b.total+b.churnSize); err != nil {
 			return nil, err
 		}
 		err = b.seeder.admin.CertificatesV1().CertificateSigningRequests().DeleteCollection(ctx,
@@ -315,13 +315,13 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := b.waitRows(cs, marks, b.total); err != nil {
+		if err := b.waitRows(ctx, cs, marks, b.total); err != nil {
 			return nil, err
 		}
 		// Read at rest, as the RSS with 10,000 listed is: what a process
 		// keeps, not where its collector happened to be half a second after
 		// the deletes (that moved the figure by 5% from run to run).
-		if err := settleFor(pids, atRest, 0.01); err != nil {
+		if err := settleFor(ctx, pids, atRest, 0.01); err != nil {
 			return nil, err
 		}
 		var now []string
@@ -351,9 +351,9 @@ func (b *bench) idleAndChurn(ctx context.Context) ([]*figure, error) {
 }
 
 // waitRows waits until every console, after the trace line marks[i], drew a list of n.
-func (b *bench) waitRows(cs []*console, marks []int, n int) error {
+func (b *bench) waitRows(ctx context.Context, cs []*console, marks []int, n int) error {
 	for i, c := range cs {
-		err := waitUntil(2*time.Minute, func() (bool, error) {
+		err := waitUntil(ctx, 2*time.Minute, func() (bool, error) {
 			t := c.trace()
 			for _, e := range t[min(marks[i], len(t)):] {
 				if e.kind == "rows" && e.arg == strconv.Itoa(n) {
@@ -384,7 +384,7 @@ const atRest = 8 * time.Second
 
 // settleFor waits until none of pids used more than share of a core over the
 // last quiet, for up to 3 minutes (then it says so, and returns).
-func settleFor(pids []int, quiet time.Duration, share float64) error {
+func settleFor(ctx context.Context, pids []int, quiet time.Duration, share float64) error {
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		before := make([]time.Duration, len(pids))
@@ -395,7 +395,9 @@ func settleFor(pids []int, quiet time.Duration, share float64) error {
 			}
 			before[i] = t
 		}
-		time.Sleep(quiet)
+		if err := sleep(ctx, quiet); err != nil {
+			return err
+		}
 		calm := true
 		for i, pid := range pids {
 			t, err := cpuTime(pid)
@@ -417,8 +419,8 @@ func settleFor(pids []int, quiet time.Duration, share float64) error {
 }
 
 // settle waits until none of pids used more than 1% of a core over half a second.
-func settle(pids []int) error {
-	return waitUntil(time.Minute, func() (bool, error) {
+func settle(ctx context.Context, pids []int) error {
+	return waitUntil(ctx, time.Minute, func() (bool, error) {
 		var before []time.Duration
 		for _, pid := range pids {
 			t, err := cpuTime(pid)
@@ -427,7 +429,9 @@ func settle(pids []int) error {
 			}
 			before = append(before, t)
 		}
-		time.Sleep(500 * time.Millisecond)
+		if err := sleep(ctx, 500*time.Millisecond); err != nil {
+			return false, err
+		}
 		for i, pid := range pids {
 			t, err := cpuTime(pid)
 			if err != nil {
@@ -448,7 +452,7 @@ func (b *bench) latency(ctx context.Context) ([]*figure, error) {
 	f := &figure{name: fmt.Sprintf("CSR created -> its row on screen, p99 of %d (ms)", b.probes), goal: 150, absolute: true}
 	for r := range b.runs {
 		prefix := fmt.Sprintf("probe-%d-", r)
-		c, err := b.startConsole(prefix)
+		c, err := b.startConsole(ctx, prefix)
 		if err != nil {
 			return nil, err
 		}
@@ -472,13 +476,13 @@ func (b *bench) latency(ctx context.Context) ([]*figure, error) {
 }
 
 func (b *bench) probe(ctx context.Context, c *console, w *watcher, prefix string) (csrtui, kubectl []float64, err error) {
-	if _, err := c.waitEvent("the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" }); err != nil {
+	if _, err := c.waitEvent(ctx, "the list", time.Minute, func(e traceEvent) bool { return e.kind == "list" }); err != nil {
 		return nil, nil, err
 	}
-	if err := waitUntil(time.Minute, func() (bool, error) { return w.count() >= b.total, nil }); err != nil {
+	if err := waitUntil(ctx, time.Minute, func() (bool, error) { return w.count() >= b.total, nil }); err != nil {
 		return nil, nil, err
 	}
-	if err := settle([]int{c.pid, w.pid()}); err != nil {
+	if err := settle(ctx, []int{c.pid, w.pid()}); err != nil {
 		return nil, nil, err
 	}
 	csrs := b.seeder.admin.CertificatesV1().CertificateSigningRequests()
@@ -489,12 +493,12 @@ func (b *bench) probe(ctx context.Context, c *console, w *watcher, prefix string
 		if _, err := b.seeder.create(ctx, 3, name, "", labels); err != nil {
 			return nil, nil, err
 		}
-		e, err := c.waitEvent(name, 10*time.Second, func(e traceEvent) bool { return e.kind == "row" && e.arg == name })
+		e, err := c.waitEvent(ctx, name, 10*time.Second, func(e traceEvent) bool { return e.kind == "row" && e.arg == name })
 		if err != nil {
 			return nil, nil, err
 		}
 		var seen time.Time
-		if err := waitUntil(10*time.Second, func() (bool, error) {
+		if err := waitUntil(ctx, 10*time.Second, func() (bool, error) {
 			var ok bool
 			seen, ok = w.seenAt(name)
 			return ok, nil

@@ -32,7 +32,7 @@ var consoles atomic.Int64
 
 // startConsole runs csrtui with the screen trace on (see trace.go at the top of the
 // repository), rows named with rowPrefix traced too when it is set.
-func (b *bench) startConsole(rowPrefix string) (*console, error) {
+func (b *bench) startConsole(ctx context.Context, rowPrefix string) (*console, error) {
 	n := consoles.Add(1)
 	dir := filepath.Join(b.dir, fmt.Sprintf("console-%d", n))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -58,7 +58,7 @@ func (b *bench) startConsole(rowPrefix string) (*console, error) {
 		c.stop()
 		return nil, err
 	}
-	if err := waitUntil(10*time.Second, func() (bool, error) {
+	if err := waitUntil(ctx, 10*time.Second, func() (bool, error) {
 		data, err := os.ReadFile(startFile)
 		if err != nil || !strings.HasSuffix(string(data), "\n") {
 			return false, nil
@@ -116,9 +116,9 @@ func (c *console) trace() []traceEvent {
 }
 
 // waitEvent waits until the trace has an event that match accepts, and returns it.
-func (c *console) waitEvent(what string, timeout time.Duration, match func(traceEvent) bool) (traceEvent, error) {
+func (c *console) waitEvent(ctx context.Context, what string, timeout time.Duration, match func(traceEvent) bool) (traceEvent, error) {
 	var found traceEvent
-	err := waitUntil(timeout, func() (bool, error) {
+	err := waitUntil(ctx, timeout, func() (bool, error) {
 		if !alive(c.pid) {
 			return false, fmt.Errorf("csrtui exited; last screen:\n%s", c.screen())
 		}
@@ -279,9 +279,22 @@ func alive(pid int) bool {
 	return err == nil
 }
 
-// waitUntil polls cond every 10 ms until it is true, fails, or timeout passes.
-func waitUntil(timeout time.Duration, cond func() (bool, error)) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+// sleep waits for d, or until ctx is done (Ctrl+C): then it returns ctx's error.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// waitUntil polls cond every 10 ms until it is true, fails, or timeout passes
+// or ctx is done.
+func waitUntil(ctx context.Context, timeout time.Duration, cond func() (bool, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
