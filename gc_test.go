@@ -42,8 +42,8 @@ func TestMemoryPacerLeavesTheUsersSettings(t *testing.T) {
 }
 
 // At rest GOGC is off (no collection forced every two minutes) and a limit
-// stands guard; allocating past it makes the collector active, at GOGC=25
-// with no limit; restAfter without a collection, it rests again.
+// stands guard; allocating past it makes the collector active, at Go's
+// defaults; restAfter without a collection, it rests again.
 func TestMemoryPacerRestsAndWakes(t *testing.T) {
 	stop := startPacer(func(string) string { return "" }, 100*time.Millisecond)
 	defer func() {

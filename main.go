@@ -281,17 +281,17 @@ func (o *options) runConsole(ctx context.Context) error {
 		cfg.Recorder = rec
 	}
 	go func() {
-		// Once listed, the heap is mostly the cluster's summaries, and it
-		// changes by small edits: collect when it grew by a quarter rather
-		// than doubled (Go's default), which keeps the memory taken near
-		// what is live, for a few milliseconds of CPU per collection. The
-		// initial list is decoded at the default, which shows it sooner
+		// Once listed, the requests are decoded into the summaries that make
+		// most of the heap from then on: collect when it grew by a quarter
+		// rather than doubled (Go's default), which keeps the memory taken
+		// near what is live, for a few milliseconds of CPU per collection.
+		// The list itself is read at the default, which shows it sooner
 		// (GOGC=25 from the start took 20% longer). A GOGC set by the user
 		// stays as it is.
 		select {
 		case <-watcher.Listed():
 			if os.Getenv("GOGC") == "" {
-				debug.SetGCPercent(activePercent)
+				debug.SetGCPercent(decodePercent)
 			}
 		case <-ctx.Done():
 			return
