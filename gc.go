@@ -51,7 +51,7 @@ const (
 	// the heap doubled. What a burst of changes allocates is short-lived,
 	// and the next rest gives the memory back: collecting at a quarter
 	// instead marked the same live summaries four times as often, a fifth
-	// of the console's CPU in a bulk approval of 1,000 (and a quarter more
+	// of the console's CPU in a bulk approval of 1,000 (and a third more
 	// CPU for the run than at 100).
 	activePercent = 100
 	// restAfter is how long without a collection means at rest.
