@@ -387,29 +387,9 @@ const atRest = 8 * time.Second
 func settleFor(ctx context.Context, pids []int, quiet time.Duration, share float64) error {
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		before := make([]time.Duration, len(pids))
-		for i, pid := range pids {
-			t, err := cpuTime(pid)
-			if err != nil {
-				return err
-			}
-			before[i] = t
-		}
-		if err := sleep(ctx, quiet); err != nil {
+		ok, err := calm(ctx, pids, quiet, share)
+		if err != nil || ok {
 			return err
-		}
-		calm := true
-		for i, pid := range pids {
-			t, err := cpuTime(pid)
-			if err != nil {
-				return err
-			}
-			if float64(t-before[i]) > share*float64(quiet) {
-				calm = false
-			}
-		}
-		if calm {
-			return nil
 		}
 		if time.Now().After(deadline) {
 			logf("not under %.1f%% of a core for %v within 3 minutes: measuring anyway", 100*share, quiet)
@@ -418,31 +398,38 @@ func settleFor(ctx context.Context, pids []int, quiet time.Duration, share float
 	}
 }
 
-// settle waits until none of pids used more than 1% of a core over half a second.
+// settle waits until none of pids used more than 1% of a core over half a
+// second, for up to a minute (then it fails).
 func settle(ctx context.Context, pids []int) error {
 	return waitUntil(ctx, time.Minute, func() (bool, error) {
-		var before []time.Duration
-		for _, pid := range pids {
-			t, err := cpuTime(pid)
-			if err != nil {
-				return false, err
-			}
-			before = append(before, t)
-		}
-		if err := sleep(ctx, 500*time.Millisecond); err != nil {
+		return calm(ctx, pids, 500*time.Millisecond, 0.01)
+	})
+}
+
+// calm reports whether none of pids used more than share of a core over the
+// next quiet.
+func calm(ctx context.Context, pids []int, quiet time.Duration, share float64) (bool, error) {
+	before := make([]time.Duration, len(pids))
+	for i, pid := range pids {
+		t, err := cpuTime(pid)
+		if err != nil {
 			return false, err
 		}
-		for i, pid := range pids {
-			t, err := cpuTime(pid)
-			if err != nil {
-				return false, err
-			}
-			if t-before[i] > 5*time.Millisecond {
-				return false, nil
-			}
+		before[i] = t
+	}
+	if err := sleep(ctx, quiet); err != nil {
+		return false, err
+	}
+	for i, pid := range pids {
+		t, err := cpuTime(pid)
+		if err != nil {
+			return false, err
 		}
-		return true, nil
-	})
+		if float64(t-before[i]) > share*float64(quiet) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // latency creates b.probes requests one by one and times each from the create call
