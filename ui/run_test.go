@@ -5,6 +5,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -127,5 +128,80 @@ func TestViewIsWhatTheFramesDraw(t *testing.T) {
 				t.Errorf("mouse %v, after %v: the view asks for more than frames draw: %+v", mouse, keys, v)
 			}
 		}
+	}
+}
+
+// tickerProbe has Bubble Tea queue "RAW" for its frame tick to write, after
+// stopping the ticker when stop is set; queued says the sequence is queued.
+type tickerProbe struct {
+	p       *tea.Program
+	stop    bool
+	stopped chan bool
+	queued  chan struct{}
+}
+
+func (m *tickerProbe) Init() tea.Cmd {
+	stopped := false
+	if m.stop {
+		stopped = stopFrameTicker(m.p)
+	}
+	m.stopped <- stopped
+	// The program handles RawMsg (it queues the sequence) before it hands
+	// the model the next message of the sequence.
+	return tea.Sequence(tea.Raw("RAW"), func() tea.Msg { return "queued" })
+}
+
+func (m *tickerProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg {
+	case "queued":
+		close(m.queued)
+	case "quit":
+		return m, tea.Quit
+	}
+	return m, nil
+}
+
+func (m *tickerProbe) View() tea.View { return tea.View{} }
+
+func TestBubbleTeasFrameTickerStops(t *testing.T) {
+	run := func(stop bool) (*tickerProbe, *terminalBuffer, chan error) {
+		out := newTerminalBuffer()
+		m := &tickerProbe{stop: stop, stopped: make(chan bool, 1), queued: make(chan struct{})}
+		// 120 frames a second, Bubble Tea's most: the ticker would write
+		// within 9 ms.
+		m.p = tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(out), tea.WithoutRenderer(),
+			tea.WithoutSignalHandler(), tea.WithFPS(120))
+		done := make(chan error, 1)
+		go func() {
+			_, err := m.p.Run()
+			done <- err
+		}()
+		return m, out, done
+	}
+	quit := func(m *tickerProbe, done chan error) {
+		t.Helper()
+		m.p.Send("quit")
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The ticker writes what is queued.
+	m, out, done := run(false)
+	out.waitFor(t, "RAW")
+	quit(m, done)
+
+	m, out, done = run(true)
+	if !<-m.stopped {
+		t.Fatal("stopFrameTicker found no ticker: Bubble Tea's Program has no field ticker of type *time.Ticker; see stopFrameTicker")
+	}
+	<-m.queued
+	time.Sleep(300 * time.Millisecond) // 36 ticks at 120 a second
+	if got := out.String(); strings.Contains(got, "RAW") {
+		t.Fatalf("written while the program runs, so the ticker still ticks: %q", got)
+	}
+	quit(m, done)
+	if got := out.String(); !strings.Contains(got, "RAW") {
+		t.Errorf("what was queued was not written as the program ended: %q", got)
 	}
 }
