@@ -193,7 +193,7 @@ func (w *detailWriter) section(title certs.Text) {
 	if len(w.lines) > 0 {
 		w.blank()
 	}
-	w.lines = append(w.lines, w.st.section.Render(clip(title, w.width)))
+	w.lines = append(w.lines, w.st.drawnAs(true, clip(title, w.width)))
 }
 
 // line writes one line of text in a style, cut to the width.
@@ -206,9 +206,9 @@ func (w *detailWriter) field(indent int, label, value certs.Text) {
 	defer w.placeTimes(len(w.lines))
 	lw := max(labelWidth-indent, certs.Width(label)+1)
 	vw := w.width - indent - lw
-	prefix := strings.Repeat(" ", indent) + w.st.label.Render(fit(label, certs.Width(label), lw))
+	prefix := strings.Repeat(" ", indent) + w.st.drawnAs(false, fit(label, certs.Width(label), lw))
 	if vw < 8 { // too narrow for columns: value on its own lines
-		w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.label.Render(clip(label, w.width-indent)))
+		w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.drawnAs(false, clip(label, w.width-indent)))
 		w.para(indent+2, value)
 		return
 	}
@@ -228,7 +228,7 @@ func (w *detailWriter) field(indent int, label, value certs.Text) {
 // styledField is field for a value that carries its own style and fits.
 func (w *detailWriter) styledField(indent int, label certs.Text, styled string) {
 	lw := max(labelWidth-indent, certs.Width(label)+1)
-	w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.label.Render(fit(label, certs.Width(label), lw))+styled)
+	w.lines = append(w.lines, strings.Repeat(" ", indent)+w.st.drawnAs(false, fit(label, certs.Width(label), lw))+styled)
 }
 
 // para writes wrapped text at an indent.

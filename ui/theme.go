@@ -114,6 +114,41 @@ type styles struct {
 	// input is every text input's: a steady cursor, so nothing blinks, and
 	// nothing runs while the admin reads.
 	input textinput.Styles
+
+	// drawn holds the detail's labels and section titles in their styles: a
+	// few dozen texts, drawn again on every rebuild of the detail (each move
+	// of the selection, each key typed in the filter), where lipgloss's
+	// Render took a fifth of a keystroke's time.
+	drawn map[drawnKey]string
+}
+
+// drawnKey is a text in one of the styles styles.drawn holds.
+type drawnKey struct {
+	section bool // the section style; else the label style
+	text    string
+}
+
+// maxDrawn bounds styles.drawn: labels can hold what a request names (an
+// extension's OID), so a request with thousands of them starts it over
+// rather than growing it.
+const maxDrawn = 256
+
+// drawnAs is text in the label style, or the section style, rendered once.
+func (s *styles) drawnAs(section bool, text string) string {
+	k := drawnKey{section, text}
+	if d, ok := s.drawn[k]; ok {
+		return d
+	}
+	st := s.label
+	if section {
+		st = s.section
+	}
+	d := st.Render(text)
+	if s.drawn == nil || len(s.drawn) >= maxDrawn {
+		s.drawn = make(map[drawnKey]string)
+	}
+	s.drawn[k] = d
+	return d
 }
 
 // newStyles builds the styles of theme t. On a terminal without colours

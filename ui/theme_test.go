@@ -97,3 +97,33 @@ func luminance(c color.Color) float64 {
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
+
+// The detail's labels and section titles are rendered once per theme, as
+// their style renders them, and a request naming thousands of labels does not
+// grow what is kept past maxDrawn.
+func TestDrawnLabelsAreTheStylesOwnAndBounded(t *testing.T) {
+	st := newStyles(newTheme(true, nil), true, false)
+	for _, section := range []bool{false, true} {
+		style := st.label
+		if section {
+			style = st.section
+		}
+		for range 2 { // drawn, then kept
+			if got, want := st.drawnAs(section, "Created"), style.Render("Created"); got != want {
+				t.Fatalf("section=%v: drawn %q, the style renders %q", section, got, want)
+			}
+		}
+	}
+	if st.drawnAs(false, "Created") == st.drawnAs(true, "Created") {
+		t.Fatal("a label and a section title of one text are drawn alike: the styles are mixed up")
+	}
+	for i := range 3 * maxDrawn {
+		text := fmt.Sprintf("1.2.3.%d", i)
+		if got, want := st.drawnAs(false, text), st.label.Render(text); got != want {
+			t.Fatalf("drawn %q, the style renders %q", got, want)
+		}
+		if len(st.drawn) > maxDrawn {
+			t.Fatalf("%d texts kept, more than %d", len(st.drawn), maxDrawn)
+		}
+	}
+}
