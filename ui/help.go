@@ -32,7 +32,28 @@ func (m *Model) helpView() string {
 // after the first that does not fit when the ellipsis does not fit either.)
 // When bindings are cut, the help key keeps its place at the end: it is how
 // the rest are found.
+//
+// The line is drawn again only when the width or the bindings shown change:
+// drawing it was an eighth of a keystroke's time, on every frame.
 func (m *Model) shortHelp(bindings []key.Binding) string {
+	var k strings.Builder
+	k.WriteString(strconv.Itoa(m.width))
+	for _, kb := range bindings {
+		if kb.Enabled() {
+			h := kb.Help()
+			k.WriteString("\x00" + h.Key + "\x01" + h.Desc)
+		}
+	}
+	if line := &m.st.shortHelp; line.drawn && line.key == k.String() {
+		return line.view
+	}
+	view := m.drawShortHelp(bindings)
+	m.st.shortHelp = drawnLine{key: k.String(), view: view, drawn: true}
+	return view
+}
+
+// drawShortHelp draws shortHelp's line.
+func (m *Model) drawShortHelp(bindings []key.Binding) string {
 	st := &m.help.Styles
 	sep := st.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
 	sepW := lipgloss.Width(sep)

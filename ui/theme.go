@@ -120,6 +120,14 @@ type styles struct {
 	// of the selection, each key typed in the filter), where lipgloss's
 	// Render took a fifth of a keystroke's time.
 	drawn map[drawnKey]string
+	// shortHelp is the help bar's line as last drawn (Model.shortHelp).
+	shortHelp drawnLine
+}
+
+// drawnLine is a line drawn for key, a text that says what it shows.
+type drawnLine struct {
+	key, view string
+	drawn     bool
 }
 
 // drawnKey is a text in one of the styles styles.drawn holds.

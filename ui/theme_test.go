@@ -127,3 +127,24 @@ func TestDrawnLabelsAreTheStylesOwnAndBounded(t *testing.T) {
 		}
 	}
 }
+
+// The help bar's line is kept between frames, and drawn again when the
+// width, the theme or the keys that apply change.
+func TestHelpLineFollowsWidthThemeAndKeys(t *testing.T) {
+	h := newHarness(t, 80, 24, testSummaries())
+	check := func(when string) {
+		t.Helper()
+		keys := h.m.helpKeys().ShortHelp()
+		if got, want := h.m.shortHelp(keys), h.m.drawShortHelp(keys); got != want {
+			t.Fatalf("%s: the help bar shows %q, drawn now it is %q", when, got, want)
+		}
+	}
+	check("first")
+	check("kept")
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 24})
+	check("narrower")
+	h.send(tea.BackgroundColorMsg{Color: color.RGBA{0xfd, 0xf6, 0xe3, 0xff}})
+	check("a light background")
+	h.run(h.press("/"))
+	check("typing a filter")
+}
