@@ -167,7 +167,7 @@ func run() error {
 
 	fmt.Printf("\n%d CSRs (%d issued, %d denied, %d pending), %d runs each; csrtui %.0f MB binary; %s\n\n",
 		b.total, count(b.total, issued), count(b.total, denied), count(b.total, pending), b.runs, binaryMB, machine())
-	printTable(figs)
+	printTable(os.Stdout, figs)
 	logf("done in %v", time.Since(began).Round(time.Second))
 	return nil
 }

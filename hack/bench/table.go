@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math"
-	"os"
 	"slices"
 	"text/tabwriter"
 )
@@ -18,12 +18,12 @@ type figure struct {
 	absolute        bool
 }
 
-func printTable(figs []*figure) {
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+func printTable(out io.Writer, figs []*figure) {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	_, _ = fmt.Fprintln(w, "figure\tcsrtui\tkubectl\tratio\tgoal\tpass/fail")
 	for _, f := range figs {
-		ratio := "-"
-		if len(f.csrtui) > 0 && len(f.kubectl) > 0 {
+		ratio := "-" // none without both, nor over a kubectl median of 0 (idle CPU can be)
+		if len(f.csrtui) > 0 && len(f.kubectl) > 0 && median(f.kubectl) > 0 {
 			ratio = fmt.Sprintf("%.2f", median(f.csrtui)/median(f.kubectl))
 		}
 		goal := fmt.Sprintf("<= %g", f.goal)
