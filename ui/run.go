@@ -168,10 +168,11 @@ type console struct {
 // model's Init, renderer or none (tea.go startRenderer, the field ticker), and
 // reports whether it found it. The ticker's goroutine then only waits for the
 // program's end. At tea.WithFPS(1) it woke the process every second to flush
-// a buffer that only the commands filter sends itself fill, and a second's
-// wakeup on a small VM cost about 1 ms of CPU: over five idle minutes on
-// 10,000 requests, 0.41% of a core with it and 0.25-0.30% without, with
-// kubectl get csr --watch at 0.24% beside them.
+// a buffer that only Bubble Tea's own query and clipboard commands fill (the
+// one query the console asks, filter sends itself), and each wakeup cost
+// about 1 ms of CPU on a small VM: over five idle minutes on 10,000 requests,
+// 0.27-0.34% of a core with it and 0.17% without, with kubectl get csr
+// --watch at 0.13% beside them.
 //
 // No option of Bubble Tea's turns the ticker off; open upstream changes
 // would (charmbracelet/bubbletea#1776, #1796). Until one is released, the
