@@ -44,11 +44,13 @@ func (m *Model) shortHelp(bindings []key.Binding) string {
 			k.WriteString("\x00" + h.Key + "\x01" + h.Desc)
 		}
 	}
-	if line := &m.st.shortHelp; line.drawn && line.key == k.String() {
+	// The key starts with the width, so it is never the empty key of a line
+	// not drawn yet.
+	if line := &m.st.shortHelp; line.key == k.String() {
 		return line.view
 	}
 	view := m.drawShortHelp(bindings)
-	m.st.shortHelp = drawnLine{key: k.String(), view: view, drawn: true}
+	m.st.shortHelp = drawnLine{key: k.String(), view: view}
 	return view
 }
 

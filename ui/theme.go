@@ -124,11 +124,9 @@ type styles struct {
 	shortHelp drawnLine
 }
 
-// drawnLine is a line drawn for key, a text that says what it shows.
-type drawnLine struct {
-	key, view string
-	drawn     bool
-}
+// drawnLine is a line drawn for key, a text that says what it shows; the
+// zero drawnLine, with no key, holds none.
+type drawnLine struct{ key, view string }
 
 // drawnKey is a text in one of the styles styles.drawn holds.
 type drawnKey struct {
